@@ -1,0 +1,37 @@
+# Every target bootstraps what it needs on a fresh machine: uv (via pip when missing) and the
+# locked environment (uv sync --frozen). `make test` also installs Debian chromium for the
+# browser test when it is missing.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PY := $(UV) run --frozen python
+SCENARIO ?= scenarios/baseline.yaml
+PORT ?= 8501
+
+.PHONY: env run app test bench report lint chromium
+
+env:
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+run: env
+	$(UV) run --frozen scalesim run $(SCENARIO)
+
+app: env
+	$(UV) run --frozen streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+
+chromium:
+	@test -x /usr/bin/chromium || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+test: env chromium
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen pytest -n 2 -q
+
+bench: env
+	$(PY) benchmarks/bench_engine.py
+
+report: env
+	$(UV) run --frozen scalesim report $(SCENARIO) --out $${OUT:-build/report.html}
+
+lint: env
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
