@@ -1,0 +1,37 @@
+"""Errors meant for people: one line that names the file and the key path."""
+
+from __future__ import annotations
+
+
+class ScalesimError(Exception):
+    """Base class of scalesim's own errors."""
+
+
+class InputError(ScalesimError, ValueError):
+    """Bad input from a user (scenario file, CLI option, history table).
+
+    The CLI prints ``str(error)`` on one line to stderr and exits with status 2.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    path : str, optional
+        The file the input came from.
+    key : str, optional
+        The dotted key path inside that file (``parameters.spending.growth``).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, key: str | None = None):
+        self.message = " ".join(str(message).split())
+        self.path = path
+        self.key = key
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        parts = [p for p in (self.path, self.key) if p]
+        return ": ".join([*parts, self.message])
+
+    def at(self, *, path: str | None = None, key: str | None = None) -> InputError:
+        """Return a copy with the file and/or key path filled in where missing."""
+        return InputError(self.message, path=self.path or path, key=self.key or key)
