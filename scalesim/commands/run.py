@@ -1,0 +1,54 @@
+"""``scalesim run``: a scenario headless, its summary printed and optionally written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scalesim.backend import BACKENDS
+from scalesim.engine import run
+from scalesim.errors import InputError
+from scalesim.scenario import load_scenario
+from scalesim.textsummary import format_summary
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="run a scenario and print its summary",
+                       description="Run a scenario's Monte Carlo projection headless.")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--samples", type=_int, default=None, help="number of samples (default: the scenario's)")
+    p.add_argument("--seed", type=_int, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--out", default=None, help="per-sample table to write (.parquet or .csv)")
+    p.add_argument("--summary-json", default=None, help="summary JSON to write")
+    p.add_argument("--backend", default="numpy", choices=BACKENDS, help="array backend")
+    p.add_argument("--quiet", action="store_true", help="do not print the summary")
+    p.set_defaults(func=main)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(float(text)) if "e" in text.lower() else int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def main(args) -> int:
+    for opt, path in (("--out", args.out), ("--summary-json", args.summary_json)):
+        if path and not Path(path).parent.resolve().is_dir():
+            raise InputError(f"{opt}: folder {str(Path(path).parent)!r} does not exist")
+    if args.out and Path(args.out).suffix.lower() not in (".parquet", ".csv"):
+        raise InputError(f"--out: expected a path ending in .parquet or .csv, got {args.out!r}")
+    scenario = load_scenario(args.scenario)
+    keep = "all" if args.out else "none"
+    results = run(scenario, samples=args.samples, seed=args.seed, backend=args.backend, keep=keep)
+    if args.out:
+        results.write(args.out)
+    if args.summary_json:
+        results.write_summary_json(args.summary_json)
+    if not args.quiet:
+        print(format_summary(results))
+        for label, path in (("per-sample table", args.out), ("summary JSON", args.summary_json)):
+            if path:
+                print(f"\nwrote {label}: {path}", file=sys.stdout)
+    return 0

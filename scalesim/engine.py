@@ -1,0 +1,218 @@
+"""The one orchestration function: :func:`run`.
+
+Priors are drawn on the host in fixed blocks (scalesim.priors), moved to the backend, pushed
+through the kernels chunk by chunk, and summarised while the run goes (mergeable histograms
+and block sums, scalesim.summary). Per-sample arrays are kept only for the variables asked
+for, within a memory budget.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from scalesim import backend as backends
+from scalesim.dims import CONSTRAINT_VARIABLES, CONSTRAINTS, HEADLINE, VARIABLES
+from scalesim.errors import InputError
+from scalesim.kernels.projection import project
+from scalesim.priors import BLOCK, draw
+from scalesim.results import Results
+from scalesim.scenario import MAX_SAMPLES, Scenario, load_scenario
+from scalesim.summary import BlockSums, LogHistogram, year_histogram
+
+#: Default samples per chunk: two random-number blocks, ~1.8 MB per (sample, year) array of
+#: 27 years, so a chunk's working set stays in cache.
+DEFAULT_CHUNK = 2 * BLOCK
+#: Memory allowed for kept per-sample arrays before keep="auto" keeps none [bytes].
+MEMORY_BUDGET = 2 * 1024**3
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    backend: str = "numpy",
+    chunk_size: int | None = None,
+    keep: str | list[str] | tuple[str, ...] = "auto",
+    summarize: str | list[str] | tuple[str, ...] = "headline",
+    workers: int | None = None,
+) -> Results:
+    """Run a scenario's Monte Carlo projection.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A loaded scenario or a YAML file.
+    samples : int, optional
+        Number of samples [samples]; the scenario's ``samples`` by default.
+    seed : int, optional
+        Seed; the scenario's ``seed`` by default.
+    backend : {"numpy", "cupy"}
+        Array backend of the kernels.
+    chunk_size : int, optional
+        Samples per chunk, rounded up to a whole number of blocks of 4,096; results do not
+        depend on it.
+    keep : "auto", "all", "none" or list of str
+        Variables whose per-sample arrays are kept. "auto": all of them if they fit
+        :data:`MEMORY_BUDGET`, else none.
+    summarize : "headline", "all" or list of str
+        Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
+    workers : int, optional
+        Threads working on chunks (default: up to 2, the cores of the reference machine).
+
+    Returns
+    -------
+    Results
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    samples = scenario.samples if samples is None else samples
+    seed = scenario.seed if seed is None else seed
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not (
+        1 <= samples <= MAX_SAMPLES
+    ):
+        raise InputError(f"--samples: must be an integer between 1 and {MAX_SAMPLES:,}, got {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"--seed: must be an integer >= 0, got {seed!r}")
+    samples, seed = int(samples), int(seed)
+    xp = backends.namespace(backend)
+    constraints = ("compute", "data")  # power, chips and latency arrive with their kernels
+    present = [v for v in VARIABLES if v not in CONSTRAINT_VARIABLES or v.split("_")[0] in constraints]
+    years = scenario.year_list
+    keep_names = _keep_names(keep, present, samples, len(years))
+    summary_names = _summary_names(summarize, present)
+
+    chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
+    if chunk < 1:
+        raise InputError(f"chunk_size: must be >= 1, got {chunk_size!r}")
+    chunk = -(-chunk // BLOCK) * BLOCK
+    bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
+
+    results = Results(
+        scenario=scenario, samples=samples, seed=seed, years=years, backend=backend,
+        constraints=constraints,
+        variables={n: np.empty((samples, len(years))) for n in keep_names},
+        binding_constraint=np.empty((samples, len(years)), dtype=np.int8) if keep_names else None,
+        data_exhaustion_year=np.empty(samples) if keep_names else None,
+        histograms={n: LogHistogram(len(years)) for n in summary_names},
+        means={n: BlockSums() for n in summary_names},
+        binding_counts=np.zeros((len(years), len(CONSTRAINTS)), dtype=np.int64),
+    )
+    year_arr = np.asarray(years, dtype=np.float64).reshape(1, -1)
+    grid = {
+        "years": backends.to_device(year_arr, xp),
+        "dt": backends.to_device(year_arr - scenario.base_year, xp),
+    }
+    sources = scenario.data_sources
+
+    def work(bounds_ab):
+        a, b = bounds_ab
+        host = draw(scenario.priors, seed, a, b)
+        params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            logs, binding, exhaustion = project(params, grid["dt"], grid["years"], sources, xp=xp)
+            return _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
+                                    len(years))
+
+    n_workers = workers or min(2, os.cpu_count() or 1)
+    if n_workers > 1 and len(bounds) > 1:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            parts = pool.map(work, bounds)
+            for part in parts:
+                _merge(results, part)
+    else:
+        for ab in bounds:
+            _merge(results, work(ab))
+    return results
+
+
+def _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names, n_years):
+    n = b - a
+    out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
+    for name in set(keep_names) | set(summary_names):
+        lg = backends.to_numpy(logs[name])
+        if lg.shape != (n, n_years):
+            lg = np.broadcast_to(lg, (n, n_years))
+        values = np.exp(lg)
+        if name in summary_names:
+            out["hist"][name] = LogHistogram.from_logs(lg)
+            sums = BlockSums()
+            sums.add_blocks(a // BLOCK, values, BLOCK)
+            out["sums"][name] = sums
+        if name in keep_names:
+            out["kept"][name] = values
+    codes = backends.to_numpy(binding).astype(np.int64)
+    if codes.shape != (n, n_years):
+        codes = np.broadcast_to(codes, (n, n_years))
+    flat = codes * n_years + np.arange(n_years)[None, :]
+    out["binding_counts"] = np.bincount(flat.ravel(), minlength=len(CONSTRAINTS) * n_years).reshape(
+        len(CONSTRAINTS), n_years).T
+    exhaustion = backends.to_numpy(exhaustion)
+    if exhaustion.shape != (n,):
+        exhaustion = np.broadcast_to(exhaustion, (n,))
+    out["exhaustion"] = year_histogram(exhaustion)
+    if keep_names:
+        out["binding"] = codes.astype(np.int8)
+        out["exhaustion_years"] = exhaustion
+    return out
+
+
+def _merge(results: Results, part: dict) -> None:
+    a, b = part["a"], part["b"]
+    for name, hist in part["hist"].items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part["sums"][name])
+    for name, values in part["kept"].items():
+        results.variables[name][a:b] = values
+    results.binding_counts += part["binding_counts"]
+    counts, never = part["exhaustion"]
+    for k, c in counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += never
+    if "binding" in part:
+        results.binding_constraint[a:b] = part["binding"]
+        results.data_exhaustion_year[a:b] = part["exhaustion_years"]
+
+
+def _keep_names(keep, present, samples, n_years) -> list[str]:
+    if keep == "none" or keep is None:
+        return []
+    if keep in ("auto", "all"):
+        names = list(present)
+        need = samples * n_years * 8 * (len(names) + 1)
+        if need <= MEMORY_BUDGET:
+            return names
+        if keep == "auto":
+            return []
+        raise InputError(
+            f"keeping all {len(names)} variables for {samples:,} samples needs "
+            f"{need / 1024**3:.1f} GiB (budget {MEMORY_BUDGET / 1024**3:.0f} GiB); "
+            "keep fewer variables or use fewer samples"
+        )
+    names = list(keep)
+    unknown = [n for n in names if n not in present]
+    if unknown:
+        raise InputError(f"keep: unknown or absent variable {unknown[0]!r}")
+    need = samples * n_years * 8 * (len(names) + 1)
+    if need > MEMORY_BUDGET:
+        raise InputError(
+            f"keep: {len(names)} variables for {samples:,} samples need {need / 1024**3:.1f} GiB "
+            f"(budget {MEMORY_BUDGET / 1024**3:.0f} GiB)"
+        )
+    return names
+
+
+def _summary_names(summarize, present) -> list[str]:
+    if summarize == "headline":
+        return [v for v in HEADLINE if v in present]
+    if summarize == "all":
+        return list(present)
+    names = list(summarize)
+    unknown = [n for n in names if n not in present]
+    if unknown:
+        raise InputError(f"summarize: unknown or absent variable {unknown[0]!r}")
+    return names
