@@ -59,7 +59,7 @@ SWAP_MINUTES = 3.0
 REPAIR_HOURS = 24.0
 #: Causes of lost time: the keys of ``RunResult.lost_hours``.
 CAUSES = ("checkpoint", "rework", "restart")
-#: Most failures simulated per replication; beyond it the settings are refused.
+#: Most failures simulated per replication (and accelerators with Weibull lifetimes).
 MAX_FAILURES = 5_000_000
 
 
@@ -177,6 +177,8 @@ class TrainingRun:
         _check("weibull_shape", self.weibull_shape)
         if self.checkpoint_minutes is not None:
             _check("checkpoint_minutes", self.checkpoint_minutes)
+        if self.weibull_shape != 1.0 and self.accelerators > MAX_FAILURES:  # heap memory
+            raise InputError(f"at most {MAX_FAILURES:.0e} accelerators", key="weibull_shape")
         expected = self.accelerators * self.days * 24.0 / self.mtbf_hours
         if expected > MAX_FAILURES:
             raise InputError(
