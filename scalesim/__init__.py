@@ -1,8 +1,40 @@
 """scalesim: data-bottleneck and compute-economics simulator.
 
-The public API is listed explicitly here.
+Public API (listed explicitly; see ARCHITECTURE.md, "Output contract")::
+
+    scenario = scalesim.load_scenario("scenarios/baseline.yaml")
+    results = scalesim.run(scenario, samples=20_000, seed=1)
+    results.summary()                 # the summary JSON contract
+    results.variables["largest_run_flop"]   # (sample, year) array [FLOP]
 """
 
 from scalesim._version import __version__
+from scalesim.dims import CONSTRAINTS, HEADLINE, VARIABLES
+from scalesim.engine import run
+from scalesim.errors import InputError, ScalesimError
+from scalesim.parameters import PARAMETERS, ParamSpec
+from scalesim.priors import Prior
+from scalesim.results import Results
+from scalesim.scenario import Scenario, load_scenario, load_scenario_text, scenario_from_mapping
+from scalesim.textsummary import format_summary
+from scalesim.units import ureg
 
-__all__ = ["__version__"]
+__all__ = [
+    "__version__",
+    "CONSTRAINTS",
+    "HEADLINE",
+    "VARIABLES",
+    "PARAMETERS",
+    "ParamSpec",
+    "Prior",
+    "Results",
+    "Scenario",
+    "InputError",
+    "ScalesimError",
+    "format_summary",
+    "load_scenario",
+    "load_scenario_text",
+    "scenario_from_mapping",
+    "run",
+    "ureg",
+]

@@ -1,8 +1,8 @@
 """Command-line interface: ``scalesim run | validate | list | ...``.
 
-Each subcommand lives in ``scalesim.commands.<name>`` and provides
+Each subcommand lives in its own module ``scalesim.commands.<name>`` and provides
 ``register(subparsers)``, which adds its parser and sets ``func`` to a callable
-``func(args) -> int``. Bad input raises :class:`scalesim.errors.InputError`; it is printed
+``func(args) -> int``. Modules are discovered, so adding a command touches no other file. Bad input raises :class:`scalesim.errors.InputError`; it is printed
 as one line on stderr and the exit status is 2, with no traceback.
 """
 
@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
 from scalesim import __version__
 from scalesim.errors import InputError
 
-#: Subcommand modules under scalesim.commands, in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "list"]
+#: Subcommands listed first by ``--help``; any other module in scalesim.commands follows.
+ORDER = ["run", "validate", "list", "calibrate", "backtest", "cluster", "sensitivity", "sweep",
+         "report", "app"]
+
+
+def command_modules() -> list[str]:
+    """Names of the modules in scalesim.commands, in help order."""
+    import scalesim.commands
+
+    found = {m.name for m in pkgutil.iter_modules(scalesim.commands.__path__)
+             if not m.name.startswith("_")}
+    return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"scalesim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
+    for name in command_modules():
         importlib.import_module(f"scalesim.commands.{name}").register(sub)
     return parser
 

@@ -108,25 +108,40 @@ def run(
         "dt": backends.to_device(year_arr - scenario.base_year, xp),
     }
     sources = scenario.data_sources
+    wanted = set(keep_names) | set(summary_names)
+    share = scenario.priors["synthetic.share_of_compute"]
+    synthetic = not (share.is_fixed and share.args[0] == 0.0)
 
     def work(bounds_ab):
         a, b = bounds_ab
         host = draw(scenario.priors, seed, a, b)
         params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            logs, binding, exhaustion = project(params, grid["dt"], grid["years"], sources, xp=xp)
+            logs, binding, exhaustion = project(
+                params, grid["dt"], grid["years"], sources, xp=xp, outputs=wanted,
+                synthetic=synthetic,
+            )
             return _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
                                     len(years))
 
-    n_workers = workers or min(2, os.cpu_count() or 1)
-    if n_workers > 1 and len(bounds) > 1:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            parts = pool.map(work, bounds)
-            for part in parts:
-                _merge(results, part)
-    else:
+    n_workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(bounds)))
+    if n_workers == 1:
         for ab in bounds:
             _merge(results, work(ab))
+        return results
+
+    def work_many(share):
+        # Each thread folds its own chunks into its own partial result; partial results are
+        # merged at the end. Merging is exact, so the split does not change any number.
+        part = _empty_like(results)
+        for ab in share:
+            _merge(part, work(ab))
+        return part
+
+    shares = [bounds[i::n_workers] for i in range(n_workers)]
+    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+        for part in pool.map(work_many, shares):
+            _merge_results(results, part)
     return results
 
 
@@ -176,6 +191,31 @@ def _merge(results: Results, part: dict) -> None:
     if "binding" in part:
         results.binding_constraint[a:b] = part["binding"]
         results.data_exhaustion_year[a:b] = part["exhaustion_years"]
+
+
+def _empty_like(results: Results) -> Results:
+    """A partial result sharing the kept arrays (threads write disjoint rows) but with
+    empty summaries."""
+    n_years = len(results.years)
+    return Results(
+        scenario=results.scenario, samples=results.samples, seed=results.seed,
+        years=results.years, backend=results.backend, constraints=results.constraints,
+        variables=results.variables, binding_constraint=results.binding_constraint,
+        data_exhaustion_year=results.data_exhaustion_year,
+        histograms={n: LogHistogram(n_years) for n in results.histograms},
+        means={n: BlockSums() for n in results.means},
+        binding_counts=np.zeros_like(results.binding_counts),
+    )
+
+
+def _merge_results(results: Results, part: Results) -> None:
+    for name, hist in part.histograms.items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part.means[name])
+    results.binding_counts += part.binding_counts
+    for k, c in part.exhaustion_counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += part.exhaustion_never
 
 
 def _keep_names(keep, present, samples, n_years) -> list[str]:

@@ -18,6 +18,25 @@ LOG10_BIN = 1e-3
 #: Width of a bin of the exhaustion-year histogram [year].
 YEAR_BIN = 0.01
 _LN_TO_BIN = 1.0 / (math.log(10.0) * LOG10_BIN)
+#: Rows folded together before a reduction over samples (see :func:`column_reduce`).
+_FOLD = 64
+
+
+def column_reduce(ufunc, x: np.ndarray) -> np.ndarray:
+    """``ufunc.reduce(x, axis=0)`` for a (sample, year) array, fast when years are few.
+
+    NumPy reduces over a leading axis one short row at a time; folding 64 rows into one long
+    row first makes the inner loop 64 x longer. For a given shape the order of operations is
+    fixed, so results are reproducible.
+    """
+    n, y = x.shape
+    m = n // _FOLD * _FOLD
+    if m == 0:
+        return ufunc.reduce(x, axis=0)
+    out = ufunc.reduce(ufunc.reduce(x[:m].reshape(-1, _FOLD * y), axis=0).reshape(_FOLD, y), axis=0)
+    if m < n:
+        out = ufunc(out, ufunc.reduce(x[m:], axis=0))
+    return out
 
 
 @dataclass
@@ -55,28 +74,24 @@ class LogHistogram:
         """Histogram of natural logarithms ``log_values`` of shape (sample, year)."""
         n_years = log_values.shape[1]
         scaled = log_values * _LN_TO_BIN
-        finite = np.isfinite(scaled)
+        np.floor(scaled, out=scaled)
+        lo, hi = column_reduce(np.minimum, scaled), column_reduce(np.maximum, scaled)
         h = cls(n_years)
-        if not finite.all():
+        finite = None
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            finite = np.isfinite(scaled)
             h.low = np.sum(scaled == -np.inf, axis=0).astype(np.int64)
-            h.high = np.sum(scaled == np.inf, axis=0).astype(np.int64)
-            nan = np.isnan(scaled)
-            h.high += np.sum(nan, axis=0)
-            scaled = np.where(finite, scaled, np.nan)
-            lo = np.floor(np.nanmin(np.where(finite, scaled, np.inf), axis=0))
-            hi = np.floor(np.nanmax(np.where(finite, scaled, -np.inf), axis=0))
+            h.high = np.sum(~finite, axis=0).astype(np.int64) - h.low  # +inf and NaN
+            lo = np.min(np.where(finite, scaled, np.inf), axis=0)
+            hi = np.max(np.where(finite, scaled, -np.inf), axis=0)
             lo = np.where(np.isfinite(lo), lo, 0.0)
             hi = np.where(np.isfinite(hi), hi, 0.0)
-        else:
-            lo = np.floor(scaled.min(axis=0))
-            hi = np.floor(scaled.max(axis=0))
         width = int(np.max(hi - lo)) + 1
-        rel = np.floor(scaled) - lo  # NaN where not finite
-        flat = rel + (np.arange(n_years) * width)[None, :]
-        idx = flat[finite].astype(np.int64) if not finite.all() else flat.astype(np.int64).ravel()
-        counts = np.bincount(idx, minlength=n_years * width).reshape(n_years, width)
+        scaled += (np.arange(n_years) * width - lo)[None, :]
+        idx = scaled[finite] if finite is not None else scaled.ravel()
+        counts = np.bincount(idx.astype(np.int64), minlength=n_years * width)
         h.offsets = lo.astype(np.int64)
-        h.counts = counts
+        h.counts = counts.reshape(n_years, width)
         return h
 
     def merge(self, other: LogHistogram) -> None:
@@ -90,14 +105,24 @@ class LogHistogram:
             self.low = self.low + other.low
             self.high = self.high + other.high
             return
+        w_self, w_other = self.counts.shape[1], other.counts.shape[1]
+        if w_self == w_other and np.array_equal(self.offsets, other.offsets):
+            self.counts += other.counts
+            self.low += other.low
+            self.high += other.high
+            return
         lo = np.minimum(self.offsets, other.offsets)
-        hi = np.maximum(self.offsets + self.counts.shape[1], other.offsets + other.counts.shape[1])
-        width = int(np.max(hi - lo))
-        if width != self.counts.shape[1] or np.any(lo != self.offsets):
+        hi = np.maximum(self.offsets + w_self, other.offsets + w_other)
+        if np.any(lo < self.offsets) or np.any(hi > self.offsets + w_self):
+            # Grow with a margin of a quarter of the span on each side so that later chunks
+            # usually fit without another copy.
+            margin = int(np.max(hi - lo)) // 4 + 1
+            lo = lo - margin
+            width = int(np.max(hi - lo)) + margin
             grown = np.zeros((self.n_years, width), dtype=np.int64)
             for y in range(self.n_years):
                 s = self.offsets[y] - lo[y]
-                grown[y, s : s + self.counts.shape[1]] = self.counts[y]
+                grown[y, s : s + w_self] = self.counts[y]
             self.offsets, self.counts = lo, grown
         for y in range(self.n_years):
             s = other.offsets[y] - self.offsets[y]
@@ -145,8 +170,16 @@ class BlockSums:
         starting at block index ``first_block``."""
         n = values.shape[0]
         whole = n // block
-        if whole:
-            part = values[: whole * block].reshape(whole, block, values.shape[1]).sum(axis=1)
+        y = values.shape[1]
+        if whole and block % _FOLD == 0:
+            # Same shape for every whole block, so the same order of additions: exact
+            # reproducibility whatever the chunking.
+            part = values[: whole * block].reshape(whole, block // _FOLD, _FOLD * y).sum(axis=1)
+            part = part.reshape(whole, _FOLD, y).sum(axis=1)
+            for i in range(whole):
+                self.sums[first_block + i] = part[i]
+        elif whole:
+            part = values[: whole * block].reshape(whole, block, y).sum(axis=1)
             for i in range(whole):
                 self.sums[first_block + i] = part[i]
         if n % block:

@@ -162,20 +162,19 @@ def exhaustion_year(log_demand, log_human, years, *, xp):
     gap = log_demand - log_human
     crossed = gap >= 0.0
     n_years = years.shape[1]
-    index = xp.reshape(xp.arange(n_years, dtype=xp.int64), (1, n_years))
-    never = n_years
-    first = xp.min(xp.where(crossed, index, never), axis=1, keepdims=True)
-    at = index == first
-    before = index == (first - 1)
-    zero = xp.zeros_like(gap)
-    gap_at = xp.sum(xp.where(at, gap, zero), axis=1, keepdims=True)
-    gap_before = xp.sum(xp.where(before, gap, zero), axis=1, keepdims=True)
-    year_at = xp.sum(xp.where(at, years, zero), axis=1, keepdims=True)
-    step = xp.sum(xp.where(at, years, zero) - xp.where(before, years, zero), axis=1, keepdims=True)
+    ever = xp.any(crossed, axis=1, keepdims=True)
+    first = xp.reshape(xp.argmax(xp.astype(crossed, xp.int8), axis=1), (-1, 1))
+    before = xp.where(first > 0, first - 1, first)
+    gap_at = xp.take_along_axis(gap, first, axis=1)
+    gap_before = xp.take_along_axis(gap, before, axis=1)
+    flat_years = xp.reshape(years, (-1,))
+    year_at = xp.take(flat_years, xp.reshape(first, (-1,)))
+    year_before = xp.take(flat_years, xp.reshape(before, (-1,)))
+    gap_at, gap_before = xp.reshape(gap_at, (-1,)), xp.reshape(gap_before, (-1,))
     denom = gap_at - gap_before
-    safe = xp.where(denom > 0.0, denom, xp.ones_like(denom))
-    frac = xp.where(denom > 0.0, gap_at / safe, zero[:, :1])
-    result = year_at - frac * step
-    result = xp.where(first == 0, year_at, result)
-    result = xp.where(first == never, xp.full_like(result, math.inf), result)
-    return xp.reshape(result, (-1,))
+    interpolating = denom > 0.0
+    safe = xp.where(interpolating, denom, xp.ones_like(denom))
+    frac = xp.where(interpolating, gap_at / safe, xp.zeros_like(denom))
+    result = year_at - frac * (year_at - year_before)
+    never = xp.full_like(result, math.inf)
+    return xp.where(xp.reshape(ever, (-1,)), result, never) if n_years else never

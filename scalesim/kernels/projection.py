@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from scalesim.kernels import algorithms, data, economics, scaling
 
 #: Constraint names in code order (binding_constraint codes), as in scalesim.dims.CONSTRAINTS.
@@ -15,7 +17,7 @@ def _source_log_stock(params, name, *, xp):
     return xp.log(params[prefix + "documents"]) + xp.log(params[prefix + "tokens_per_document"])
 
 
-def project(params, dt, years, sources, *, xp, constraints=None):
+def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, synthetic=True):
     """Run model v1 on one chunk of samples.
 
     Parameters
@@ -33,6 +35,12 @@ def project(params, dt, years, sources, *, xp, constraints=None):
     constraints : dict of str to array, optional
         ln of extra ceilings on the run, ``power``, ``chips``, ``latency`` [ln FLOP], each
         shape (sample, year); omitted ones are +inf.
+    outputs : collection of str, optional
+        Variables wanted besides the core ones; ``data_wall_equivalent_flop`` and
+        ``capability_equivalent_flop`` are computed only when listed (default: all).
+    synthetic : bool
+        False when the synthetic share is 0 for every sample: synthetic_tokens is then −inf
+        and is not computed.
 
     Returns
     -------
@@ -76,11 +84,17 @@ def project(params, dt, years, sources, *, xp, constraints=None):
     out["human_tokens"] = data.log_sum(per_source, xp=xp)
     reuse = data.log_reuse_factor(p["data.epochs"], p["data.reuse_decay"], xp=xp)
     out["human_effective_tokens"] = out["human_tokens"] + reuse
-    out["synthetic_tokens"] = data.log_synthetic_tokens(
-        out["budget_flop"], share, p["synthetic.flop_per_token"], p["synthetic.quality"],
-        p["synthetic.max_ratio"], out["human_effective_tokens"], xp=xp,
-    )
-    out["available_tokens"] = xp.logaddexp(out["human_effective_tokens"], out["synthetic_tokens"])
+    if synthetic:
+        out["synthetic_tokens"] = data.log_synthetic_tokens(
+            out["budget_flop"], share, p["synthetic.flop_per_token"], p["synthetic.quality"],
+            p["synthetic.max_ratio"], out["human_effective_tokens"], xp=xp,
+        )
+        out["available_tokens"] = xp.logaddexp(
+            out["human_effective_tokens"], out["synthetic_tokens"]
+        )
+    else:
+        out["synthetic_tokens"] = xp.full((1, 1), -math.inf, dtype=out["human_tokens"].dtype)
+        out["available_tokens"] = out["human_effective_tokens"]
     k = p["training.tokens_per_parameter"]
     out["data_demand_tokens"] = data.log_data_demand(out["training_flop"], k, xp=xp)
     out["data_limited_flop"] = data.log_data_limited_flop(out["available_tokens"], k, xp=xp)
@@ -97,21 +111,26 @@ def project(params, dt, years, sources, *, xp, constraints=None):
         if c is not None:
             largest = xp.minimum(largest, c)
     out["largest_run_flop"] = largest
-    binding = xp.zeros(largest.shape, dtype=xp.int8)
-    # Scan from the last constraint to the first so that ties go to the earliest name.
-    for code in range(len(ceilings) - 1, 0, -1):
-        if ceilings[code] is not None:
-            binding = xp.where(ceilings[code] == largest, xp.asarray(code, dtype=xp.int8), binding)
-    binding = xp.where(ceilings[0] == largest, xp.asarray(0, dtype=xp.int8), binding)
+    if not constraints:
+        binding = xp.astype(ceilings[1] < ceilings[0], xp.int8)
+    else:
+        binding = xp.zeros(largest.shape, dtype=xp.int8)
+        # Scan from the last ceiling to the first so that ties go to the earliest name.
+        for code in range(len(ceilings) - 1, -1, -1):
+            if ceilings[code] is not None:
+                binding = xp.where(ceilings[code] == largest, xp.asarray(code, dtype=xp.int8),
+                                   binding)
 
     out["effective_compute_flop"] = largest + out["algorithmic_multiplier"]
-    law = {key: p[f"scaling_law.{key}"] for key in ("irreducible_loss", "a", "b", "alpha", "beta")}
-    out["data_wall_equivalent_flop"] = scaling.log_data_wall_equivalent(
-        out["training_flop"], out["available_tokens"], out["data_demand_tokens"], law, xp=xp
-    )
-    out["capability_equivalent_flop"] = out["effective_compute_flop"] + xp.log(
-        p["training.post_training_gain"]
-    )
+    if outputs is None or "data_wall_equivalent_flop" in outputs:
+        law = {key: p[f"scaling_law.{key}"] for key in ("a", "b", "alpha", "beta")}
+        out["data_wall_equivalent_flop"] = scaling.log_data_wall_equivalent(
+            out["training_flop"], out["available_tokens"], out["data_demand_tokens"], law, xp=xp
+        )
+    if outputs is None or "capability_equivalent_flop" in outputs:
+        out["capability_equivalent_flop"] = out["effective_compute_flop"] + xp.log(
+            p["training.post_training_gain"]
+        )
     exhaustion = data.exhaustion_year(
         out["data_demand_tokens"], out["human_effective_tokens"], years, xp=xp
     )

@@ -26,7 +26,7 @@ def log_data_wall_equivalent(log_training, log_tokens, log_demand, law, *, xp):
     log_demand : array, shape (sample, year)
         ln D_req [ln token].
     law : dict of str to array, shape (sample, 1)
-        ``irreducible_loss`` (E), ``a`` (A), ``b`` (B), ``alpha``, ``beta`` [1].
+        ``a`` (A), ``b`` (B), ``alpha``, ``beta`` [1]; the irreducible loss E cancels.
 
     Returns
     -------

@@ -1,0 +1,134 @@
+"""Engine throughput and memory: sample-years per second on the baseline scenario.
+
+Prints, for 1e5 and 1e6 samples x 27 years (sampling, kernels and the default summary
+included): the time and sample-years/s of ``scalesim.run``, the same for a bare-NumPy
+implementation of the same equations written inside this script (single pass, float64, exact
+quantiles with ``np.quantile``), their ratio, and the peak memory of a 1e7-sample run
+(measured in a child process with ``resource.getrusage``).
+
+Usage: ``uv run python benchmarks/bench_engine.py [--json PATH] [--skip-1e7]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import scalesim  # noqa: E402
+
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+
+def bare_numpy(scenario, n: int, seed: int) -> dict:
+    """Model v1 (compute and data) in plain NumPy: one Generator, float64, linear space.
+
+    Arrays are laid out (year, sample) so that the exact quantiles (``np.quantile``, a
+    partition per row) run along contiguous memory: the fastest plain layout for them.
+    """
+    rng = np.random.default_rng(seed)
+    z = 1.6448536269514722  # 90% interval of a standard normal
+
+    def to(lo, hi):
+        mu, s = (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * z)
+        return np.exp(rng.normal(mu, s, n))[None, :]
+
+    years = np.arange(scenario.years.start, scenario.years.end + 1, dtype=np.float64)
+    dt = (years - scenario.base_year)[:, None]
+    gdp = 1.1e14 * (1 + to(0.015, 0.04)) ** dt
+    share = np.exp(rng.uniform(np.log(0.001), np.log(0.02), n))[None, :]
+    spend = np.minimum(to(5e7, 3e8) * to(2.0, 2.9) ** dt, share * gdp)
+    fpu = to(4e17, 1.5e18) * 2.0 ** (dt / to(1.0, 2.5))
+    budget = spend * fpu
+    alg = 2.0 ** (dt / to(5 / 12, 14 / 12))
+    human = to(1e14, 1e15) * to(1.03, 1.12) ** dt
+    epochs = to(2, 5)
+    effective = human * (1 + 15.4 * (1 - np.exp(-(epochs - 1) / 15.4)))
+    k = 20.0
+    demand = np.sqrt(k * budget / 6)
+    data_limited = 6 * effective**2 / k
+    largest = np.minimum(budget, data_limited)
+    binding = (data_limited < budget).astype(np.int8)
+    gap = np.log(demand / effective)
+    crossed = gap >= 0
+    first = np.where(crossed.any(axis=0), crossed.argmax(axis=0), len(years))
+    before = np.maximum(first - 1, 0)
+    cols = np.arange(n)
+    g1, g0 = gap[np.minimum(first, len(years) - 1), cols], gap[before, cols]
+    frac = np.where(g1 > g0, g1 / np.where(g1 > g0, g1 - g0, 1.0), 0.0)
+    exhaustion = np.where(first < len(years), years[np.minimum(first, len(years) - 1)] - frac, np.inf)
+    out = {
+        "largest_run_flop": largest,
+        "effective_compute_flop": largest * alg,
+        "budget_flop": budget,
+        "data_limited_flop": data_limited,
+        "human_effective_tokens": effective,
+        "data_demand_tokens": demand,
+        "spend_usd": spend,
+        "flop_per_usd": fpu,
+    }
+    summary = {name: np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1) for name, v in out.items()}
+    summary["mean"] = {name: v.mean(axis=1) for name, v in out.items()}
+    summary["binding"] = binding.mean(axis=1)
+    summary["exhaustion"] = np.quantile(exhaustion, [0.1, 0.5, 0.9])
+    return summary
+
+
+def timed(fn, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def peak_memory_child(samples: int) -> tuple[float, float]:
+    code = (
+        "import resource, time, scalesim; t = time.perf_counter(); "
+        f"scalesim.run({str(BASELINE)!r}, samples={samples}, keep='none'); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, kb = out.stdout.split()
+    return float(seconds), int(kb) / 1024**2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", default=None, help="also write the figures as JSON")
+    parser.add_argument("--skip-1e7", action="store_true", help="skip the 1e7 memory run")
+    args = parser.parse_args()
+    scenario = scalesim.load_scenario(BASELINE)
+    n_years = len(scenario.year_list)
+    report = {"years": n_years}
+    print(f"baseline: {n_years} years; best of 3 runs; sampling and default summary included")
+    print(f"{'samples':>10} {'scalesim s':>11} {'sample-yr/s':>12} {'bare s':>9} "
+          f"{'sample-yr/s':>12} {'ratio':>7}")
+    for n in (100_000, 1_000_000):
+        t_s = timed(lambda n=n: scalesim.run(scenario, samples=n, seed=1, keep="none"))
+        t_b = timed(lambda n=n: bare_numpy(scenario, n, 1))
+        rate_s, rate_b = n * n_years / t_s, n * n_years / t_b
+        print(f"{n:>10,} {t_s:>11.3f} {rate_s:>12.3g} {t_b:>9.3f} {rate_b:>12.3g} "
+              f"{t_s / t_b:>7.2f}")
+        report[str(n)] = {"scalesim_s": t_s, "scalesim_sample_years_per_s": rate_s,
+                          "bare_numpy_s": t_b, "bare_numpy_sample_years_per_s": rate_b,
+                          "time_ratio_scalesim_over_bare": t_s / t_b}
+    if not args.skip_1e7:
+        seconds, gb = peak_memory_child(10_000_000)
+        print(f"1e7 samples: {seconds:.1f} s, peak resident memory {gb:.2f} GB")
+        report["1e7"] = {"seconds": seconds, "peak_rss_gb": gb}
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
