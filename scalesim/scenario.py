@@ -198,7 +198,7 @@ def _resolve(path: Path, chain: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
     key = str(path.resolve())
     if key in chain:
         loop = " -> ".join([*(Path(c).name for c in chain[chain.index(key):]), path.name])
-        raise InputError(f"extends loop: {loop}", path=str(path), key="extends")
+        raise InputError(f"loop: {loop}", path=str(path), key="extends")
     return _resolve_mapping(_read(path), str(path), path.parent, (*chain, key))
 
 
@@ -299,6 +299,8 @@ def _from_pydantic(exc: ValidationError) -> InputError:
         parent = err["loc"][:-1]
         choices = Years.model_fields if parent == ("years",) else TOP_KEYS
         return InputError(f"unknown key{did_you_mean(err['loc'][-1], choices)}", key=key)
+    if got is None and kind in ("string_type", "int_type", "dict_type", "float_type"):
+        return InputError("is empty; give it a value", key=key)
     if kind in ("int_type", "int_parsing", "string_type", "dict_type", "float_type"):
         want = {"int_type": "an integer", "int_parsing": "an integer", "string_type": "text",
                 "dict_type": "a mapping", "float_type": "a number"}[kind]

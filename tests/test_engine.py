@@ -1,0 +1,116 @@
+"""Engine: reproducibility, summaries against exact statistics, headline targets."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+import scalesim
+from scalesim.errors import InputError
+
+BASELINE = SCENARIOS / "baseline.yaml"
+
+
+def summary_text(results) -> str:
+    return json.dumps(results.summary(), sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return scalesim.load_scenario(BASELINE)
+
+
+def test_same_seed_same_summary_across_chunk_sizes_and_threads(baseline):
+    n = 3 * 4096 + 777
+    ref = scalesim.run(baseline, samples=n, seed=11, chunk_size=4096, workers=1, summarize="all")
+    for chunk, workers in ((8192, 2), (1000, 2), (3 * 4096, 1), (100_000, 2)):
+        other = scalesim.run(baseline, samples=n, seed=11, chunk_size=chunk, workers=workers,
+                             summarize="all")
+        assert summary_text(other) == summary_text(ref), (chunk, workers)
+        for name, values in ref.variables.items():
+            np.testing.assert_array_equal(other.variables[name], values)
+        np.testing.assert_array_equal(other.binding_constraint, ref.binding_constraint)
+
+
+def test_same_seed_same_numbers_across_runs_and_different_seed_differs(baseline):
+    a = scalesim.run(baseline, samples=5000, seed=3)
+    b = scalesim.run(baseline, samples=5000, seed=3)
+    c = scalesim.run(baseline, samples=5000, seed=4)
+    assert summary_text(a) == summary_text(b)
+    assert summary_text(a) != summary_text(c)
+
+
+def test_histogram_quantiles_and_means_match_exact_statistics(baseline):
+    r = scalesim.run(baseline, samples=20_000, seed=5, summarize="all")
+    for name in ("largest_run_flop", "human_effective_tokens", "spend_usd", "data_wall_equivalent_flop"):
+        q = r.quantiles(name)
+        exact = np.quantile(r.variables[name], [0.05, 0.5, 0.95], axis=0)
+        for i, key in enumerate(("p5", "p50", "p95")):
+            np.testing.assert_allclose(q[key], exact[i], rtol=3e-3)
+        np.testing.assert_allclose(q["mean"], r.variables[name].mean(axis=0), rtol=1e-12)
+    shares = r.binding_shares()
+    np.testing.assert_allclose(shares["data"], (r.binding_constraint == 1).mean(axis=0))
+    ex = r.exhaustion_summary()
+    exact = np.quantile(r.data_exhaustion_year[np.isfinite(r.data_exhaustion_year)], 0.5)
+    assert abs(ex["p50"] - exact) < 0.02
+
+
+def test_invariants_on_the_arrays(baseline):
+    r = scalesim.run(baseline, samples=4096, seed=1)
+    v = r.variables
+    assert np.all(v["largest_run_flop"] <= v["training_flop"] * (1 + 1e-12))
+    assert np.all(v["largest_run_flop"] <= v["data_limited_flop"] * (1 + 1e-12))
+    assert np.all(v["data_wall_equivalent_flop"] <= v["training_flop"] * (1 + 1e-12))
+    np.testing.assert_allclose(v["budget_flop"], v["spend_usd"] * v["flop_per_usd"], rtol=1e-12)
+    np.testing.assert_allclose(v["effective_compute_flop"],
+                               v["largest_run_flop"] * v["algorithmic_multiplier"], rtol=1e-12)
+    assert np.all(v["spend_usd"] <= v["gdp_usd"])
+
+
+def test_epoch_data_2024_reproduces_the_paper():
+    s = scalesim.run(SCENARIOS / "epoch-data-2024.yaml").summary()
+    ex = s["data_exhaustion_year"]
+    assert 2027 <= ex["p50"] <= 2029
+    assert 2025 <= ex["p10"] and ex["p90"] <= 2034
+    stock_2024 = s["variables"]["human_effective_tokens"]["p50"][s["years"].index(2024)]
+    assert 2e14 <= stock_2024 <= 5e14
+    over = scalesim.run(SCENARIOS / "overtrained-5x.yaml").summary()["data_exhaustion_year"]
+    assert over["p50"] <= ex["p50"] and over["p10"] <= ex["p10"] and over["p90"] <= ex["p90"]
+
+
+def test_baseline_2030_largest_run(baseline):
+    s = scalesim.run(baseline).summary()
+    median_2030 = s["variables"]["largest_run_flop"]["p50"][s["years"].index(2030)]
+    assert 5e28 <= median_2030 <= 1e30
+
+
+def test_every_shipped_scenario_runs():
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        r = scalesim.run(path, samples=2000, seed=1)
+        s = r.summary()
+        assert set(s["binding_constraint_share"]) >= {"compute", "data"}
+        np.testing.assert_allclose(np.sum(list(s["binding_constraint_share"].values()), axis=0), 1.0)
+
+
+def test_keep_and_summarize_options(baseline):
+    r = scalesim.run(baseline, samples=100, seed=1, keep=["largest_run_flop"], summarize=["spend_usd"])
+    assert list(r.variables) == ["largest_run_flop"]
+    assert list(r.summary()["variables"]) == ["spend_usd"]
+    none = scalesim.run(baseline, samples=100, seed=1, keep="none")
+    assert none.variables == {} and none.binding_constraint is None
+    with pytest.raises(InputError, match="unknown or absent variable 'power_flop'"):
+        scalesim.run(baseline, samples=100, keep=["power_flop"])
+    with pytest.raises(InputError, match="GiB"):
+        scalesim.run(baseline, samples=20_000_000, keep="all")
+    with pytest.raises(InputError, match="--samples"):
+        scalesim.run(baseline, samples=0)
+
+
+def test_sample_values_do_not_depend_on_the_total(baseline):
+    small = scalesim.run(baseline, samples=1000, seed=9)
+    large = scalesim.run(baseline, samples=9000, seed=9)
+    np.testing.assert_array_equal(large.variables["largest_run_flop"][:1000],
+                                  small.variables["largest_run_flop"])
