@@ -98,7 +98,9 @@ def labelled(objs: Any) -> dict[str, Any]:
         return {_name(objs): objs}
     if isinstance(objs, Mapping):
         return dict(objs)
-    raise TypeError(f"expected Results, a summary dict or a mapping of them, got {type(objs).__name__}")
+    raise TypeError(
+        f"expected Results, a summary dict or a mapping of them, got {type(objs).__name__}"
+    )
 
 
 def _name(obj: Any) -> str:
@@ -132,12 +134,16 @@ def quantile_frame(objs: Any, variables: list[str] | tuple[str, ...]) -> pd.Data
             if q is None:
                 continue
             for i, year in enumerate(summary["years"]):
-                rows.append({
-                    "scenario": label, "variable": name,
-                    "label": VARIABLES.get(name, (q.get("unit", ""), name))[1],
-                    "unit": q.get("unit", ""), "year": int(year),
-                    **{k: _num(q[k][i]) for k in QUANTILE_KEYS},
-                })
+                rows.append(
+                    {
+                        "scenario": label,
+                        "variable": name,
+                        "label": VARIABLES.get(name, (q.get("unit", ""), name))[1],
+                        "unit": q.get("unit", ""),
+                        "year": int(year),
+                        **{k: _num(q[k][i]) for k in QUANTILE_KEYS},
+                    }
+                )
     columns = ["scenario", "variable", "label", "unit", "year", *QUANTILE_KEYS]
     return pd.DataFrame(rows, columns=columns)
 
@@ -146,8 +152,9 @@ def _num(x) -> float:
     return math.nan if x is None else float(x)
 
 
-def history_frame(history: pd.DataFrame | None = None, *, frontier_only: bool = True,
-                  since: float | None = 2015.0) -> pd.DataFrame:
+def history_frame(
+    history: pd.DataFrame | None = None, *, frontier_only: bool = True, since: float | None = 2015.0
+) -> pd.DataFrame:
     """Historical training runs as points for :func:`fan_chart`.
 
     Parameters
@@ -175,14 +182,17 @@ def history_frame(history: pd.DataFrame | None = None, *, frontier_only: bool = 
     frame = frame[frame["training_flop"].notna() & (frame["training_flop"] > 0)]
     dates = pd.to_datetime(frame["date"])
     year = dates.dt.year + (dates.dt.day_of_year - 1) / 365.25
-    out = pd.DataFrame({
-        "model": frame["model"].astype(str).to_numpy(),
-        "organization": (frame["organization"].astype(str).to_numpy()
-                         if "organization" in frame else ""),
-        "date": dates.dt.strftime("%Y-%m-%d").to_numpy(),
-        "year": year.to_numpy(dtype=float),
-        "training_flop": frame["training_flop"].to_numpy(dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "model": frame["model"].astype(str).to_numpy(),
+            "organization": (
+                frame["organization"].astype(str).to_numpy() if "organization" in frame else ""
+            ),
+            "date": dates.dt.strftime("%Y-%m-%d").to_numpy(),
+            "year": year.to_numpy(dtype=float),
+            "training_flop": frame["training_flop"].to_numpy(dtype=float),
+        }
+    )
     if since is not None:
         out = out[out["year"] >= since]
     return out.reset_index(drop=True)
@@ -230,41 +240,60 @@ def fan_chart(
     unit = VARIABLES.get(variable, ("",))[0]
     labels = list(runs)
     single = len(labels) == 1
-    color = alt.Color("scenario:N", scale=_color(labels), legend=None if single else
-                      alt.Legend(title="scenario", orient="top", labelLimit=400))
+    color = alt.Color(
+        "scenario:N",
+        scale=_color(labels),
+        legend=None if single else alt.Legend(title="scenario", orient="top", labelLimit=400),
+    )
     y_title = f"{unit} (log scale)"
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
-    tooltip = [alt.Tooltip("scenario:N"), alt.Tooltip("year:Q", format="d"),
-               alt.Tooltip("p5:Q", format=".2e", title="5%"),
-               alt.Tooltip("p50:Q", format=".2e", title="median"),
-               alt.Tooltip("p95:Q", format=".2e", title="95%")]
+    tooltip = [
+        alt.Tooltip("scenario:N"),
+        alt.Tooltip("year:Q", format="d"),
+        alt.Tooltip("p5:Q", format=".2e", title="5%"),
+        alt.Tooltip("p50:Q", format=".2e", title="median"),
+        alt.Tooltip("p95:Q", format=".2e", title="95%"),
+    ]
     outer = base.mark_area(opacity=0.18 if single else 0.12).encode(
         y=alt.Y("p5:Q", scale=alt.Scale(type="log"), axis=alt.Axis(title=y_title, **_LOG_AXIS)),
-        y2="p95:Q", color=color)
-    inner = base.mark_area(opacity=0.3 if single else 0.2).encode(y="p25:Q", y2="p75:Q",
-                                                                  color=color)
+        y2="p95:Q",
+        color=color,
+    )
+    inner = base.mark_area(opacity=0.3 if single else 0.2).encode(
+        y="p25:Q", y2="p75:Q", color=color
+    )
     median = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", color=color, tooltip=tooltip)
     layers = [outer, inner, median]
     if history is not None and history is not False:
         points = history_frame() if history is True else history_frame(history, since=None)
         if len(points):
             layers.append(
-                alt.Chart(points).mark_point(filled=True, size=45, color="#222222", opacity=0.8)
-                .encode(x="year:Q", y="training_flop:Q",
-                        shape=alt.Shape("kind:N", legend=alt.Legend(title=None, orient="top-left")),
-                        tooltip=["model:N", "organization:N", "date:N",
-                                 alt.Tooltip("training_flop:Q", format=".2e", title="FLOP")])
+                alt.Chart(points)
+                .mark_point(filled=True, size=45, color="#222222", opacity=0.8)
+                .encode(
+                    x="year:Q",
+                    y="training_flop:Q",
+                    shape=alt.Shape("kind:N", legend=alt.Legend(title=None, orient="top-left")),
+                    tooltip=[
+                        "model:N",
+                        "organization:N",
+                        "date:N",
+                        alt.Tooltip("training_flop:Q", format=".2e", title="FLOP"),
+                    ],
+                )
                 .transform_calculate(kind="'historical frontier runs'")
             )
     chart = alt.layer(*layers).properties(
-        title=title or f"{VARIABLES.get(variable, ('', variable))[1]}: median, 50% and 90% intervals",
+        title=title
+        or f"{VARIABLES.get(variable, ('', variable))[1]}: median, 50% and 90% intervals",
         height=height,
     )
     return chart.properties(width=width) if width else chart
 
 
-def budget_chart(obj: Any, *, title: str | None = None, height: int = 320,
-                 width: int | None = None) -> alt.LayerChart:
+def budget_chart(
+    obj: Any, *, title: str | None = None, height: int = 320, width: int | None = None
+) -> alt.LayerChart:
     """Median compute budget for training beside the median ceiling of each constraint.
 
     The budget is ``training_flop`` (C_train) when summarised, else ``budget_flop``; the
@@ -296,38 +325,61 @@ def budget_chart(obj: Any, *, title: str | None = None, height: int = 320,
     frame = frame[frame["p50"] > 0]
     domain = list(series.values())
     colors = [CONSTRAINT_COLORS["compute"]] + [
-        CONSTRAINT_COLORS[v.split(" ")[0]] for v in domain[1:]]
-    color = alt.Color("series:N", scale=alt.Scale(domain=domain, range=colors),
-                      legend=alt.Legend(title=None, orient="top", labelLimit=300))
+        CONSTRAINT_COLORS[v.split(" ")[0]] for v in domain[1:]
+    ]
+    color = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=colors),
+        legend=alt.Legend(title=None, orient="top", labelLimit=300),
+    )
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
     band = base.mark_area(opacity=0.1).encode(
-        y=alt.Y("p25:Q", scale=alt.Scale(type="log"),
-                axis=alt.Axis(title="FLOP (log scale)", **_LOG_AXIS)),
-        y2="p75:Q", color=color)
+        y=alt.Y(
+            "p25:Q",
+            scale=alt.Scale(type="log"),
+            axis=alt.Axis(title="FLOP (log scale)", **_LOG_AXIS),
+        ),
+        y2="p75:Q",
+        color=color,
+    )
     lines = base.mark_line(strokeWidth=2.5).encode(
-        y="p50:Q", color=color,
-        tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
-                 alt.Tooltip("p50:Q", format=".2e", title="median"),
-                 alt.Tooltip("p25:Q", format=".2e", title="25%"),
-                 alt.Tooltip("p75:Q", format=".2e", title="75%")])
+        y="p50:Q",
+        color=color,
+        tooltip=[
+            "series:N",
+            alt.Tooltip("year:Q", format="d"),
+            alt.Tooltip("p50:Q", format=".2e", title="median"),
+            alt.Tooltip("p25:Q", format=".2e", title="25%"),
+            alt.Tooltip("p75:Q", format=".2e", title="75%"),
+        ],
+    )
     layers = [band, lines]
     if "largest_run_flop" in present:
         largest = quantile_frame(summary, ["largest_run_flop"])
         largest = largest[largest["p50"] > 0]
         layers.append(
-            alt.Chart(largest).mark_line(strokeDash=[5, 4], color="#222222", strokeWidth=1.5)
-            .encode(x="year:Q", y="p50:Q",
-                    tooltip=[alt.Tooltip("year:Q", format="d"),
-                             alt.Tooltip("p50:Q", format=".2e", title="largest run, median")])
+            alt.Chart(largest)
+            .mark_line(strokeDash=[5, 4], color="#222222", strokeWidth=1.5)
+            .encode(
+                x="year:Q",
+                y="p50:Q",
+                tooltip=[
+                    alt.Tooltip("year:Q", format="d"),
+                    alt.Tooltip("p50:Q", format=".2e", title="largest run, median"),
+                ],
+            )
         )
     chart = alt.layer(*layers).properties(
-        title=title or "Compute budget beside each constraint (median, 50% band; dashed: largest run)",
-        height=height)
+        title=title
+        or "Compute budget beside each constraint (median, 50% band; dashed: largest run)",
+        height=height,
+    )
     return chart.properties(width=width) if width else chart
 
 
-def data_chart(obj: Any, *, title: str | None = None, height: int = 320,
-               width: int | None = None) -> alt.LayerChart:
+def data_chart(
+    obj: Any, *, title: str | None = None, height: int = 320, width: int | None = None
+) -> alt.LayerChart:
     """Human data stock with epoch reuse (D_h) versus the data demand (D_req) [token].
 
     Medians with p5–p95 bands; the available tokens with synthetic data (D) are added when
@@ -347,34 +399,54 @@ def data_chart(obj: Any, *, title: str | None = None, height: int = 320,
     """
     summary = summary_of(obj)
     present = summary["variables"]
-    series = {"human_effective_tokens": "human stock with epoch reuse (D_h)",
-              "data_demand_tokens": "data demand of a compute-optimal run (D_req)"}
-    if "available_tokens" in present and "human_effective_tokens" in present and (
-        present["available_tokens"]["p50"] != present["human_effective_tokens"]["p50"]
+    series = {
+        "human_effective_tokens": "human stock with epoch reuse (D_h)",
+        "data_demand_tokens": "data demand of a compute-optimal run (D_req)",
+    }
+    if (
+        "available_tokens" in present
+        and "human_effective_tokens" in present
+        and (present["available_tokens"]["p50"] != present["human_effective_tokens"]["p50"])
     ):
         series["available_tokens"] = "available with synthetic data (D)"
     frame = quantile_frame(summary, list(series))
     frame["series"] = frame["variable"].map(series)
     frame = frame[frame["p50"] > 0]
     domain = [v for k, v in series.items() if k in present]
-    palette = {"human_effective_tokens": "#f58518", "data_demand_tokens": "#4c78a8",
-               "available_tokens": "#b279a2"}
-    color = alt.Color("series:N", scale=alt.Scale(
-        domain=domain, range=[palette[k] for k in series if k in present]),
-        legend=alt.Legend(title=None, orient="top", labelLimit=400))
+    palette = {
+        "human_effective_tokens": "#f58518",
+        "data_demand_tokens": "#4c78a8",
+        "available_tokens": "#b279a2",
+    }
+    color = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=[palette[k] for k in series if k in present]),
+        legend=alt.Legend(title=None, orient="top", labelLimit=400),
+    )
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
     band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("p5:Q", scale=alt.Scale(type="log"),
-                axis=alt.Axis(title="tokens (log scale)", **_LOG_AXIS)),
-        y2="p95:Q", color=color)
+        y=alt.Y(
+            "p5:Q",
+            scale=alt.Scale(type="log"),
+            axis=alt.Axis(title="tokens (log scale)", **_LOG_AXIS),
+        ),
+        y2="p95:Q",
+        color=color,
+    )
     lines = base.mark_line(strokeWidth=2.5).encode(
-        y="p50:Q", color=color,
-        tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
-                 alt.Tooltip("p5:Q", format=".2e", title="5%"),
-                 alt.Tooltip("p50:Q", format=".2e", title="median"),
-                 alt.Tooltip("p95:Q", format=".2e", title="95%")])
+        y="p50:Q",
+        color=color,
+        tooltip=[
+            "series:N",
+            alt.Tooltip("year:Q", format="d"),
+            alt.Tooltip("p5:Q", format=".2e", title="5%"),
+            alt.Tooltip("p50:Q", format=".2e", title="median"),
+            alt.Tooltip("p95:Q", format=".2e", title="95%"),
+        ],
+    )
     chart = alt.layer(band, lines).properties(
-        title=title or "Human data stock versus data demand (median, 90% band)", height=height)
+        title=title or "Human data stock versus data demand (median, 90% band)", height=height
+    )
     return chart.properties(width=width) if width else chart
 
 
@@ -423,16 +495,24 @@ def exhaustion_frame(obj: Any, bin_width: float = 0.25) -> tuple[pd.DataFrame, f
         dense = np.zeros(full.size, dtype=np.int64)
         dense[uniq - uniq[0]] = counts
         uniq, counts = full, dense
-    frame = pd.DataFrame({
-        "start": uniq * bin_width,
-        "end": (uniq + 1) * bin_width,
-        "share": counts / samples if samples else counts * 0.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "start": uniq * bin_width,
+            "end": (uniq + 1) * bin_width,
+            "share": counts / samples if samples else counts * 0.0,
+        }
+    )
     return frame, (never / samples if samples else 0.0)
 
 
-def exhaustion_chart(objs: Any, *, bin_width: float = 0.25, title: str | None = None,
-                     height: int = 320, width: int | None = None) -> alt.Chart | alt.LayerChart:
+def exhaustion_chart(
+    objs: Any,
+    *,
+    bin_width: float = 0.25,
+    title: str | None = None,
+    height: int = 320,
+    width: int | None = None,
+) -> alt.Chart | alt.LayerChart:
     """Distribution of the year the human text stock is fully used.
 
     Parameters
@@ -454,9 +534,11 @@ def exhaustion_chart(objs: Any, *, bin_width: float = 0.25, title: str | None = 
     runs = labelled(objs)
     labels = list(runs)
     single = len(labels) == 1
-    color = alt.Color("scenario:N", scale=_color(labels),
-                      legend=None if single else alt.Legend(title="scenario", orient="top",
-                                                            labelLimit=400))
+    color = alt.Color(
+        "scenario:N",
+        scale=_color(labels),
+        legend=None if single else alt.Legend(title="scenario", orient="top", labelLimit=400),
+    )
     if all(hasattr(o, "exhaustion_counts") for o in runs.values()):
         parts, nevers = [], []
         for label, obj in runs.items():
@@ -464,42 +546,68 @@ def exhaustion_chart(objs: Any, *, bin_width: float = 0.25, title: str | None = 
             frame["scenario"] = label
             parts.append(frame)
             nevers.append(f"{label}: {never:.1%}" if not single else f"{never:.1%}")
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["start", "end", "share", "scenario"])
+        frame = (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(columns=["start", "end", "share", "scenario"])
+        )
         last = max(int(_years(o)[-1]) for o in runs.values())
         subtitle = f"never by {last}: " + "; ".join(nevers)
-        x = alt.X("start:Q", axis=alt.Axis(format="d", title="year the human stock is fully used"),
-                  scale=alt.Scale(zero=False))
+        x = alt.X(
+            "start:Q",
+            axis=alt.Axis(format="d", title="year the human stock is fully used"),
+            scale=alt.Scale(zero=False),
+        )
         y = alt.Y("share:Q", stack=None, axis=alt.Axis(format="%", title="share of samples"))
-        tooltip = ["scenario:N", alt.Tooltip("start:Q", format=".2f", title="from"),
-                   alt.Tooltip("end:Q", format=".2f", title="to"),
-                   alt.Tooltip("share:Q", format=".2%", title="share")]
+        tooltip = [
+            "scenario:N",
+            alt.Tooltip("start:Q", format=".2f", title="from"),
+            alt.Tooltip("end:Q", format=".2f", title="to"),
+            alt.Tooltip("share:Q", format=".2%", title="share"),
+        ]
         if single:
-            chart = alt.Chart(frame).mark_bar(opacity=0.85, binSpacing=0).encode(
-                x=x, x2="end:Q", y=y, y2=alt.datum(0), color=color, tooltip=tooltip)
+            chart = (
+                alt.Chart(frame)
+                .mark_bar(opacity=0.85, binSpacing=0)
+                .encode(x=x, x2="end:Q", y=y, y2=alt.datum(0), color=color, tooltip=tooltip)
+            )
         else:
             # Overlaid bars hide each other: compare the distributions as step lines.
-            chart = alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=2).encode(
-                x=x, y=y, color=color, tooltip=tooltip)
+            chart = (
+                alt.Chart(frame)
+                .mark_line(interpolate="step-after", strokeWidth=2)
+                .encode(x=x, y=y, color=color, tooltip=tooltip)
+            )
     else:
         rows = []
         for label, obj in runs.items():
             ex = summary_of(obj)["data_exhaustion_year"]
-            rows.append({"scenario": label, **{k: ex.get(k) for k in
-                         ("p5", "p25", "p50", "p75", "p95")}, "share_never": ex.get("share_never")})
+            rows.append(
+                {
+                    "scenario": label,
+                    **{k: ex.get(k) for k in ("p5", "p25", "p50", "p75", "p95")},
+                    "share_never": ex.get("share_never"),
+                }
+            )
         frame = pd.DataFrame(rows)
         subtitle = "quantiles (box 25–75%, whiskers 5–95%); missing where after the last year"
         base = alt.Chart(frame).encode(y=alt.Y("scenario:N", title=None))
         chart = alt.layer(
-            base.mark_rule().encode(x=alt.X("p5:Q", scale=alt.Scale(zero=False),
-                                            axis=alt.Axis(format="d", title="year")), x2="p95:Q"),
+            base.mark_rule().encode(
+                x=alt.X(
+                    "p5:Q", scale=alt.Scale(zero=False), axis=alt.Axis(format="d", title="year")
+                ),
+                x2="p95:Q",
+            ),
             base.mark_bar(size=14, opacity=0.6).encode(x="p25:Q", x2="p75:Q", color=color),
             base.mark_tick(size=18, thickness=2, color="#222222").encode(x="p50:Q"),
         )
     chart = chart.properties(
-        title=alt.TitleParams(title or "Year the human text stock is fully used",
-                              subtitle=subtitle),
-        height=height)
+        title=alt.TitleParams(
+            title or "Year the human text stock is fully used", subtitle=subtitle
+        ),
+        height=height,
+    )
     return chart.properties(width=width) if width else chart
 
 
@@ -514,15 +622,18 @@ def binding_frame(obj: Any) -> pd.DataFrame:
         return obj.binding_frame()
     summary = summary_of(obj)
     return pd.DataFrame(
-        [{"year": int(y), "constraint": c, "share": float(s[i])}
-         for c, s in summary["binding_constraint_share"].items()
-         for i, y in enumerate(summary["years"])],
+        [
+            {"year": int(y), "constraint": c, "share": float(s[i])}
+            for c, s in summary["binding_constraint_share"].items()
+            for i, y in enumerate(summary["years"])
+        ],
         columns=["year", "constraint", "share"],
     )
 
 
-def binding_chart(obj: Any, *, title: str | None = None, height: int = 320,
-                  width: int | None = None) -> alt.Chart:
+def binding_chart(
+    obj: Any, *, title: str | None = None, height: int = 320, width: int | None = None
+) -> alt.Chart:
     """Stacked areas of the share of samples in which each constraint binds, per year.
 
     Parameters
@@ -539,16 +650,30 @@ def binding_chart(obj: Any, *, title: str | None = None, height: int = 320,
     frame = binding_frame(obj)
     present = [c for c in CONSTRAINTS if c in set(frame["constraint"])]
     frame = frame.assign(order=frame["constraint"].map({c: i for i, c in enumerate(CONSTRAINTS)}))
-    chart = alt.Chart(frame).mark_area(opacity=0.85).encode(
-        x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)),
-        y=alt.Y("share:Q", stack="zero", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%", title="share of samples")),
-        color=alt.Color("constraint:N", sort=present,
-                        scale=alt.Scale(domain=present,
-                                        range=[CONSTRAINT_COLORS[c] for c in present]),
-                        legend=alt.Legend(title="binding constraint", orient="top")),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("year:Q", format="d"), "constraint:N",
-                 alt.Tooltip("share:Q", format=".1%")],
-    ).properties(title=title or "Binding constraint: share of samples", height=height)
+    chart = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.85)
+        .encode(
+            x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)),
+            y=alt.Y(
+                "share:Q",
+                stack="zero",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", title="share of samples"),
+            ),
+            color=alt.Color(
+                "constraint:N",
+                sort=present,
+                scale=alt.Scale(domain=present, range=[CONSTRAINT_COLORS[c] for c in present]),
+                legend=alt.Legend(title="binding constraint", orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("year:Q", format="d"),
+                "constraint:N",
+                alt.Tooltip("share:Q", format=".1%"),
+            ],
+        )
+        .properties(title=title or "Binding constraint: share of samples", height=height)
+    )
     return chart.properties(width=width) if width else chart

@@ -90,8 +90,14 @@ def test_fan_chart_history_points_are_the_shipped_frontier_runs(runs):
 
 
 def test_history_frame_of_a_given_table():
-    table = pd.DataFrame({"model": ["a", "b", "c"], "date": ["2020-01-01", "2021-07-02", "2022-01-01"],
-                          "training_flop": [1e23, None, 1e24], "frontier": [True, True, False]})
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b", "c"],
+            "date": ["2020-01-01", "2021-07-02", "2022-01-01"],
+            "training_flop": [1e23, None, 1e24],
+            "frontier": [True, True, False],
+        }
+    )
     frame = plots.history_frame(table, since=None)
     assert list(frame["model"]) == ["a"]
     assert frame["year"].iloc[0] == pytest.approx(2020.0)
@@ -178,12 +184,18 @@ def test_binding_chart_shares_sum_to_one(runs):
 
 def test_charts_render_offline_to_svg(runs):
     base, _ = runs
-    for chart in (plots.fan_chart(base, history=True), plots.budget_chart(base),
-                  plots.data_chart(base), plots.exhaustion_chart(base), plots.binding_chart(base)):
+    for chart in (
+        plots.fan_chart(base, history=True),
+        plots.budget_chart(base),
+        plots.data_chart(base),
+        plots.exhaustion_chart(base),
+        plots.binding_chart(base),
+    ):
         svg = chart.properties(width=400).to_dict()
         text = json.dumps(svg)
         assert "http://" not in text.replace("http://json-schema", "").replace(
-            "https://vega.github.io/schema", "")
+            "https://vega.github.io/schema", ""
+        )
         import vl_convert as vlc
 
         out = vlc.vegalite_to_svg(json.dumps(svg))
