@@ -42,7 +42,9 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from scalesim.checkpointing import daly_goodput, daly_optimum_interval, young_daly_interval
 from scalesim.errors import InputError
+from scalesim.kernels.reliability import goodput_at
 
 #: Llama 3 (Meta AI 2024): 419 unexpected interruptions in 54 days on 16,384 GPUs, i.e. one
 #: per 16,384 × 54 × 24 h / 419 ≈ 50,700 accelerator-hours.
@@ -62,62 +64,11 @@ CAUSES = ("checkpoint", "rework", "restart")
 #: Most failures simulated per replication (and accelerators with Weibull lifetimes).
 MAX_FAILURES = 5_000_000
 
-
-def young_daly_interval(delta, mtbf):
-    """Young's (1974) first-order optimum checkpoint interval, τ = sqrt(2 δ M).
-
-    Parameters
-    ----------
-    delta, mtbf : float or ndarray
-        Checkpoint write cost δ and the job's mean time between failures M [any time unit].
-
-    Returns
-    -------
-    float or ndarray
-        Compute time between checkpoints [same unit].
-    """
-    return np.sqrt(2.0 * delta * mtbf)
-
-
-def daly_optimum_interval(delta, mtbf):
-    """Daly's (2006) higher-order optimum checkpoint interval.
-
-    τ = sqrt(2 δ M) · [1 + sqrt(δ / (2M)) / 3 + δ / (2M) / 9] − δ for δ < 2M, else M.
-
-    Parameters
-    ----------
-    delta, mtbf : float or ndarray
-        Checkpoint write cost δ and the job's mean time between failures M [any time unit].
-
-    Returns
-    -------
-    float or ndarray
-        Compute time between checkpoints [same unit].
-    """
-    x = np.asarray(delta) / (2.0 * np.asarray(mtbf))
-    tau = np.sqrt(2.0 * delta * mtbf) * (1.0 + np.sqrt(x) / 3.0 + x / 9.0) - delta
-    return np.where(x < 1.0, tau, mtbf)[()]
-
-
-def daly_goodput(tau, delta, mtbf, restart):
-    """Daly's (2006) expected goodput at checkpoint interval τ.
-
-    Solving T_s of work takes T_wall = M · e^{R/M} · (e^{(τ+δ)/M} − 1) · T_s / τ (exponential
-    failures, also during checkpoint writes and restarts); goodput = T_s / T_wall. It is
-    the long-run goodput of this module's model without spares.
-
-    Parameters
-    ----------
-    tau, delta, mtbf, restart : float or ndarray
-        Compute time between checkpoints τ, checkpoint write cost δ, the job's mean time
-        between failures M and restart time R [any time unit, the same for all].
-
-    Returns
-    -------
-    float or ndarray
-        Useful training time per wall-clock time [fraction].
-    """
-    return tau / (mtbf * np.exp(restart / mtbf) * np.expm1((tau + delta) / mtbf))
+__all__ = [
+    "CAUSES", "MTBF_PER_ACCELERATOR_HOURS", "RunResult", "TrainingRun", "best_checkpoint_interval",
+    "daly_goodput", "daly_optimum_interval", "goodput_at", "goodput_table", "run_replications",
+    "simulate_run", "young_daly_interval",
+]
 
 
 def _check(key: str, value, *, integer: bool = False, zero_ok: bool = False) -> None:
@@ -490,36 +441,3 @@ def goodput_table(
         rows.append((n, run.interval_minutes, g["mean"], g["std"], g["p5"], g["p95"]))
     stats = [f"goodput_{k}" for k in ("mean", "std", "p5", "p95")]
     return pd.DataFrame(rows, columns=["accelerators", "checkpoint_minutes", *stats])
-
-
-def goodput_at(accelerators, table_sizes, table_goodput, xp):
-    """Goodput at any cluster size: linear in log(accelerators), clamped at the table ends.
-
-    Only array-API calls, so it applies to per-sample arrays on any backend.
-
-    Parameters
-    ----------
-    accelerators : array
-        Accelerators per run, any shape [-].
-    table_sizes, table_goodput : array
-        1-D, strictly increasing cluster sizes [-] and the goodput at each [fraction].
-    xp : namespace
-        Array API namespace of the arrays.
-
-    Returns
-    -------
-    array
-        Goodput, shaped like ``accelerators`` [fraction]; float64 unless ``accelerators``
-        is floating, then its dtype.
-    """
-    dtype = accelerators.dtype if xp.isdtype(accelerators.dtype, "real floating") else xp.float64
-    x = xp.log(xp.astype(accelerators, dtype))
-    sizes = xp.log(xp.astype(table_sizes, dtype))
-    goodput = xp.astype(table_goodput, dtype)
-    if sizes.shape[0] == 1:
-        return xp.zeros_like(x) + goodput[0]
-    flat = xp.reshape(xp.clip(x, min=sizes[0], max=sizes[-1]), (-1,))
-    i = xp.clip(xp.searchsorted(sizes, flat, side="right") - 1, min=0, max=sizes.shape[0] - 2)
-    x0, x1 = xp.take(sizes, i), xp.take(sizes, i + 1)
-    y0, y1 = xp.take(goodput, i), xp.take(goodput, i + 1)
-    return xp.reshape(y0 + (flat - x0) / (x1 - x0) * (y1 - y0), x.shape)

@@ -228,8 +228,7 @@ def test_goodput_at_same_under_numpy_and_array_api_strict():
 
 
 @pytest.fixture
-def cli(monkeypatch):
-    monkeypatch.setattr(scalesim.cli, "COMMANDS", ["cluster"])
+def cli():
     return scalesim.cli.main
 
 
