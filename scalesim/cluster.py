@@ -50,13 +50,13 @@ from scalesim.kernels.reliability import goodput_at
 #: per 16,384 × 54 × 24 h / 419 ≈ 50,700 accelerator-hours.
 LLAMA3_GPUS, LLAMA3_DAYS, LLAMA3_INTERRUPTIONS = 16_384, 54, 419
 MTBF_PER_ACCELERATOR_HOURS = LLAMA3_GPUS * LLAMA3_DAYS * 24 / LLAMA3_INTERRUPTIONS
-#: Checkpoint write cost δ [min]. Assumption: a synchronous save of a frontier model to a
-#: parallel file system takes minutes (asynchronous or in-memory saves cost less).
-CHECKPOINT_COST_MINUTES = 5.0
-#: Restart time R [min]. Assumption: detect, drain, reschedule, reload the checkpoint.
-RESTART_MINUTES = 15.0
+#: Checkpoint write cost δ [min] and restart time R [min]. Chosen so that the Llama 3
+#: setting (16,384 GPUs, one failure per ~3.1 h) gives ~90% goodput, as Meta reports "higher
+#: than 90% effective training time" (asynchronous checkpoints, automated restarts).
+CHECKPOINT_COST_MINUTES = 0.5
+RESTART_MINUTES = 5.0
 #: Hot-spare swap time [min]. Assumption: the spare is provisioned; reload only.
-SWAP_MINUTES = 3.0
+SWAP_MINUTES = 1.0
 #: Repair time before a failed accelerator rejoins the spare pool [h]. Assumption.
 REPAIR_HOURS = 24.0
 #: Causes of lost time: the keys of ``RunResult.lost_hours``.

@@ -22,6 +22,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "power_flop": ("FLOP", "Largest run the power available to one run supports"),
     "chips_flop": ("FLOP", "Largest run the chips one run can use support"),
     "latency_flop": ("FLOP", "Largest run the latency wall allows"),
+    "accelerators": ("H100e", "Accelerators the hardware ceilings imply (with reliability)"),
+    "goodput": ("dimensionless", "Useful share of the hardware's compute (with reliability)"),
     "largest_run_flop": ("FLOP", "Largest feasible training run"),
     "effective_compute_flop": ("FLOP", "Largest run times the algorithmic multiplier"),
     "data_wall_equivalent_flop": ("FLOP", "Compute reaching the data-limited loss with unlimited data"),
@@ -30,6 +32,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
 
 #: Variables that only exist when a scenario has the matching constraint.
 CONSTRAINT_VARIABLES = ("power_flop", "chips_flop", "latency_flop")
+#: Variables that only exist when a scenario has a ``reliability:`` group.
+RELIABILITY_VARIABLES = ("accelerators", "goodput")
 
 #: Codes of binding_constraint, in code order.
 CONSTRAINTS = ("compute", "data", "power", "chips", "latency")

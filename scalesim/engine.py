@@ -15,10 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from scalesim import backend as backends
-from scalesim.dims import CONSTRAINT_VARIABLES, CONSTRAINTS, HEADLINE, VARIABLES
+from scalesim.dims import (
+    CONSTRAINT_VARIABLES,
+    CONSTRAINTS,
+    HEADLINE,
+    RELIABILITY_VARIABLES,
+    VARIABLES,
+)
 from scalesim.errors import InputError
 from scalesim.kernels.projection import project
-from scalesim.priors import BLOCK, draw
+from scalesim.parameters import SPECS
+from scalesim.priors import BLOCK, Prior, draw
 from scalesim.results import Results
 from scalesim.scenario import MAX_SAMPLES, Scenario, load_scenario
 from scalesim.summary import BlockSums, LogHistogram, year_histogram
@@ -80,11 +87,26 @@ def run(
         raise InputError(f"--seed: must be an integer >= 0, got {seed!r}")
     samples, seed = int(samples), int(seed)
     xp = backends.namespace(backend)
-    constraints = ("compute", "data")  # power, chips and latency arrive with their kernels
-    present = [v for v in VARIABLES if v not in CONSTRAINT_VARIABLES or v.split("_")[0] in constraints]
+    constraints = scenario.constraints
+    present = [
+        v for v in VARIABLES
+        if (v not in CONSTRAINT_VARIABLES or v.split("_")[0] in constraints)
+        and (v not in RELIABILITY_VARIABLES or scenario.reliability)
+    ]
     years = scenario.year_list
     keep_names = _keep_names(keep, present, samples, len(years))
     summary_names = _summary_names(summarize, present)
+    priors = dict(scenario.priors)
+    goodput = table = None
+    if scenario.reliability:
+        from scalesim.goodput import log_table, reliability_table
+
+        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
+            if key not in priors:  # the accelerator's FLOP/s sizes the implied cluster
+                priors[key] = Prior("fixed", (SPECS[key].default,), SPECS[key].unit)
+        table = reliability_table(*(priors[f"reliability.{k}"].ppf(0.5)
+                                    for k in ("mtbf", "checkpoint_cost", "restart_time")))
+        goodput = tuple(backends.to_device(a, xp) for a in log_table(table))
 
     chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
     if chunk < 1:
@@ -95,6 +117,7 @@ def run(
     results = Results(
         scenario=scenario, samples=samples, seed=seed, years=years, backend=backend,
         constraints=constraints,
+        goodput_table=table,
         variables={n: np.empty((samples, len(years))) for n in keep_names},
         binding_constraint=np.empty((samples, len(years)), dtype=np.int8) if keep_names else None,
         data_exhaustion_year=np.empty(samples) if keep_names else None,
@@ -114,12 +137,12 @@ def run(
 
     def work(bounds_ab):
         a, b = bounds_ab
-        host = draw(scenario.priors, seed, a, b)
+        host = draw(priors, seed, a, b)
         params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             logs, binding, exhaustion = project(
                 params, grid["dt"], grid["years"], sources, xp=xp, outputs=wanted,
-                synthetic=synthetic,
+                synthetic=synthetic, goodput=goodput,
             )
             return _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
                                     len(years))
@@ -200,6 +223,7 @@ def _empty_like(results: Results) -> Results:
     return Results(
         scenario=results.scenario, samples=results.samples, seed=results.seed,
         years=results.years, backend=results.backend, constraints=results.constraints,
+        goodput_table=results.goodput_table,
         variables=results.variables, binding_constraint=results.binding_constraint,
         data_exhaustion_year=results.data_exhaustion_year,
         histograms={n: LogHistogram(n_years) for n in results.histograms},
@@ -248,7 +272,8 @@ def _keep_names(keep, present, samples, n_years) -> list[str]:
 
 def _summary_names(summarize, present) -> list[str]:
     if summarize == "headline":
-        return [v for v in HEADLINE if v in present]
+        extra = [v for v in (*CONSTRAINT_VARIABLES, "goodput") if v in present]
+        return [v for v in VARIABLES if v in HEADLINE or v in extra]
     if summarize == "all":
         return list(present)
     names = list(summarize)

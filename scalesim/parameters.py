@@ -144,6 +144,63 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _p("training.post_training_gain", _DL, 1.0, 1, INF, False, "G_post",
        "Compute-equivalent gain of post-training enhancements.",
        "Davidson et al. 2023: mostly > 5x, some > 20x; 1 (none) by default"),
+    _p("training.duration", "s", 1.56e7, 0, INF, True, "d",
+       "Wall-clock duration of the largest run (power, chips, latency, reliability).",
+       "Sevilla et al. 2024: runs last 2-9 months, median 1.56e7 s (~6 months)"),
+    _p("training.utilisation", _DL, 0.375, 0, 1, True, "u",
+       "Model FLOP utilisation: achieved over peak FLOP/s (power, chips, reliability).",
+       "Sevilla et al. 2024: 37.5% (20-60%)"),
+    # Power (optional group: present only when the scenario has `power:`)
+    _p("power.available", "W", 1.5e8, 0, INF, True, "P_pow0",
+       "Power one training run can draw in the base year (one campus).",
+       "xAI Colossus, 2024: ~100,000 H100 on ~150 MW"),
+    _p("power.growth", _DL, 1.6, 0, INF, True, "g_pow",
+       "Multiplier per year of the power available to one run.",
+       "Sevilla et al. 2024: largest campus ~2.5 GW (0.96-5) by 2030, from ~0.15 GW in 2024"),
+    _p("power.flop_per_joule", "FLOP/J", 1.18e12, 0, INF, True, "e0",
+       "Peak FLOP per joule of the facility (all-in power per accelerator) in the base year.",
+       "Sevilla et al. 2024: H100 2e15 FLOP/s FP8 at 1,700 W all-in"),
+    _p("power.efficiency_growth", _DL, 1.28, 0, INF, True, "g_e",
+       "Multiplier per year of FLOP per joule.", "Sevilla et al. 2024: x1.28/yr (1.16-1.42)"),
+    # Chips (optional group)
+    _p("chips.stock", "H100e", 2.2e6, 0, INF, False, "K0",
+       "Accelerators in the world at the start of the base year (H100-equivalents).",
+       "Sevilla et al. 2024: end-2023 stock 2.2M H100e (1.4-3.5M)"),
+    _p("chips.production", "H100e/year", 1.85e6, 0, INF, False, "p0",
+       "Accelerators produced per year in the base year.",
+       "Sevilla et al. 2024: 1.85M/yr (1.0-4.6M)"),
+    _p("chips.production_growth", _DL, 1.6, 0, INF, True, "g_p",
+       "Multiplier per year of accelerator production.",
+       "Sevilla et al. 2024: x1.3-2.0/yr"),
+    _p("chips.share_for_one_run", _DL, 0.26, 0, 1, True, "s_run",
+       "Share of all accelerators the largest run can use.",
+       "Sevilla et al. 2024: 26% (16-40%)"),
+    _p("chips.flop_per_second", "FLOP/s", 2e15, 0, INF, True, "f0",
+       "Peak FLOP/s of an accelerator made in the base year (per H100e).",
+       "Sevilla et al. 2024: H100 ~2e15 FLOP/s FP8 (1e15-4e15)"),
+    _p("chips.flop_per_second_growth", _DL, 1.0, 0, INF, True, "g_f",
+       "Multiplier per year of the FLOP/s of newly made accelerators (1 when counts are "
+       "already in H100-equivalents).", "Sevilla et al. 2024: x1.44/yr per chip (1.31-1.59)"),
+    # Latency wall (optional group)
+    _p("latency.min_step_time", "s", 0.1, 0, INF, True, "t_min",
+       "Shortest possible time per optimizer step (data movement and latency).",
+       "Erdil & Schneider-Joseph 2024: ~2e31 FLOP wall for a ~6-month run at 6e7 tokens/batch"),
+    _p("latency.critical_batch", "token", 6e7, 0, INF, True, "B_crit",
+       "Largest useful batch (critical batch size).",
+       "Sevilla et al. 2024: 6e7 tokens (1.6e7-3.6e8)"),
+    _p("latency.ceiling", "FLOP", None, 0, INF, True, "C_lat",
+       "Latency wall given directly (overrides step time and batch).",
+       "Erdil & Schneider-Joseph 2024: ~2e31 FLOP"),
+    # Reliability (optional group): SimPy goodput table applied to the implied cluster size
+    _p("reliability.mtbf", "hour", 16_384 * 54 * 24 / 419, 0, INF, True, "M_acc",
+       "Mean time between failures of one accelerator.",
+       "Meta 2024 (Llama 3): 419 interruptions in 54 days on 16,384 GPUs -> ~50,700 h"),
+    _p("reliability.checkpoint_cost", "minute", 0.5, 0, INF, False, "delta",
+       "Time to write one checkpoint.",
+       "with restart_time, gives the > 90% effective training time Meta reports for Llama 3"),
+    _p("reliability.restart_time", "minute", 5.0, 0, INF, False, "R",
+       "Time from a failure until training resumes.",
+       "with checkpoint_cost, gives the > 90% effective training time Meta reports for Llama 3"),
     # Scaling law L(N, D) = E + A/N^alpha + B/D^beta
     _p("scaling_law.irreducible_loss", _DL, 1.82, 0, INF, False, "E",
        "Irreducible loss of the scaling law.", "Besiroglu et al. 2024 (Chinchilla replication)"),
@@ -158,6 +215,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
 )
 
 SPECS: dict[str, ParamSpec] = {p.path: p for p in PARAMETERS}
+#: Groups that switch a constraint on: their defaults apply only when a scenario has them.
+OPTIONAL_GROUPS = ("power", "chips", "latency", "reliability")
 SOURCE_FIELDS = tuple(p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*."))
 
 

@@ -49,6 +49,9 @@ class Results:
         Exhaustion-year histogram (bins of 0.01 year) and count of samples that never exhaust.
     constraints : tuple of str
         Constraint names present in the scenario.
+    goodput_table : pandas.DataFrame or None
+        The simulated goodput by cluster size applied to the run (scalesim.goodput), when
+        the scenario has a ``reliability:`` group.
     """
 
     scenario: Scenario
@@ -65,6 +68,7 @@ class Results:
     exhaustion_counts: dict[int, int] = field(default_factory=dict)
     exhaustion_never: int = 0
     constraints: tuple[str, ...] = ("compute", "data")
+    goodput_table: pd.DataFrame | None = None
 
     # --- summaries ---------------------------------------------------------------------
 

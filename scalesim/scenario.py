@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scalesim.errors import InputError
-from scalesim.parameters import SOURCE_FIELDS, SPECS, groups, spec_for
+from scalesim.parameters import OPTIONAL_GROUPS, SOURCE_FIELDS, SPECS, groups, spec_for
 from scalesim.priors import KINDS, Prior, parse_prior
 
 TOP_KEYS = ("name", "description", "extends", "years", "base_year", "samples", "seed",
@@ -97,6 +97,19 @@ class Scenario(BaseModel):
     @property
     def year_list(self) -> list[int]:
         return list(range(self.years.start, self.years.end + 1))
+
+    @property
+    def constraints(self) -> tuple[str, ...]:
+        """Constraints of the scenario in code order: compute, data, then power, chips and
+        latency when it has those groups."""
+        extra = [g for g in ("power", "chips", "latency")
+                 if any(k.startswith(g + ".") for k in self.priors)]
+        return ("compute", "data", *extra)
+
+    @property
+    def reliability(self) -> bool:
+        """True when the scenario applies the simulated goodput (a ``reliability:`` group)."""
+        return any(k.startswith("reliability.") for k in self.priors)
 
     @property
     def data_sources(self) -> list[str]:
@@ -333,7 +346,10 @@ def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str]]:
             priors[path] = _prior(value, path)
             explicit.add(path)
     for spec in SPECS.values():
-        if "*" not in spec.path and spec.path not in priors:
+        group = spec.path.split(".")[0]
+        if group in OPTIONAL_GROUPS and group not in params:
+            continue
+        if "*" not in spec.path and spec.path not in priors and spec.default is not None:
             priors[spec.path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
     if not any(k.startswith("data.sources.") for k in priors):
         raise InputError("at least one data source is required (e.g. public_text with a stock)",

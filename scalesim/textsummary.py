@@ -50,6 +50,22 @@ def format_summary(results: Results) -> str:
     lines.append(header)
     for row in table.itertuples():
         lines.append(f"  {row.variable:<24}{row.year:>6}{row.p50:>12}{row.p5:>12}{row.p95:>12}")
+    ceilings = [n for n in ("budget_flop", "data_limited_flop", "power_flop", "chips_flop",
+                            "latency_flop") if n in results.histograms]
+    if len(results.constraints) > 2:
+        shown = [y for y in TABLE_YEARS if y in results.years]
+        lines += ["", "Ceilings on the run [FLOP] (median; budget_flop is the compute ceiling)"]
+        lines.append("  " + f"{'ceiling':<20}" + "".join(f"{y:>11}" for y in shown))
+        for name in ceilings:
+            p50 = results.quantiles(name)["p50"]
+            lines.append(f"  {name:<20}" + "".join(f"{_fmt(p50[results.years.index(y)]):>11}"
+                                                   for y in shown))
+    if "goodput" in results.histograms:
+        p50 = results.quantiles("goodput")["p50"]
+        shown = [y for y in TABLE_YEARS if y in results.years]
+        lines += ["", "Goodput of the implied cluster (median; scalesim.cluster simulation)",
+                  "  " + "".join(f"{y:>8}" for y in shown),
+                  "  " + "".join(f"{p50[results.years.index(y)]:>8.1%}" for y in shown)]
     ex = results.exhaustion_summary()
     lines += ["", "Year the human text stock is fully used (data demand reaches the stock)"]
     qs = "   ".join(

@@ -12,6 +12,7 @@ import pytest
 import scalesim.cli
 from scalesim import cluster
 from scalesim.cluster import (
+    CHECKPOINT_COST_MINUTES,
     MTBF_PER_ACCELERATOR_HOURS,
     TrainingRun,
     best_checkpoint_interval,
@@ -252,7 +253,7 @@ def test_cli_json(cli, tmp_path, capsys):
         9,
     )
     assert data["mtbf_hours"] == pytest.approx(MTBF_PER_ACCELERATOR_HOURS)
-    assert data["young_daly_minutes"] == pytest.approx(math.sqrt(2 * 5 * 50_677 * 60 / 16_384))
+    assert data["young_daly_minutes"] == pytest.approx(math.sqrt(2 * CHECKPOINT_COST_MINUTES * 50_677 * 60 / 16_384))
     assert [p.name for p in tmp_path.iterdir()] == ["cluster.json"]  # no temporary left
 
 

@@ -132,6 +132,7 @@ def params_for(xp, n=1, **over):
         "synthetic.share_of_compute": 0.0, "synthetic.flop_per_token": 1e12,
         "synthetic.quality": 0.5, "synthetic.max_ratio": 1.0,
         "training.tokens_per_parameter": 20.0, "training.post_training_gain": 10.0,
+        "training.duration": 1.56e7, "training.utilisation": 0.375,
         "scaling_law.irreducible_loss": 1.82, "scaling_law.a": 482.01, "scaling_law.b": 2085.43,
         "scaling_law.alpha": 0.3478, "scaling_law.beta": 0.3658,
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from scalesim.kernels import algorithms, data, economics, scaling
+from scalesim.kernels import algorithms, data, economics, reliability, scaling
+from scalesim.kernels import constraints as walls
 
 #: Constraint names in code order (binding_constraint codes), as in scalesim.dims.CONSTRAINTS.
 CONSTRAINT_ORDER = ("compute", "data", "power", "chips", "latency")
@@ -17,7 +18,8 @@ def _source_log_stock(params, name, *, xp):
     return xp.log(params[prefix + "documents"]) + xp.log(params[prefix + "tokens_per_document"])
 
 
-def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, synthetic=True):
+def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, synthetic=True,
+            goodput=None):
     """Run model v1 on one chunk of samples.
 
     Parameters
@@ -33,14 +35,19 @@ def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, s
     xp : namespace
         Array API namespace.
     constraints : dict of str to array, optional
-        ln of extra ceilings on the run, ``power``, ``chips``, ``latency`` [ln FLOP], each
-        shape (sample, year); omitted ones are +inf.
+        ln of ceilings given directly (``power``, ``chips``, ``latency``) [ln FLOP], shape
+        (sample, year); they replace the ones computed from ``power.*``, ``chips.*`` and
+        ``latency.*`` parameters. Ceilings neither given nor parameterised are +inf.
     outputs : collection of str, optional
         Variables wanted besides the core ones; ``data_wall_equivalent_flop`` and
         ``capability_equivalent_flop`` are computed only when listed (default: all).
     synthetic : bool
         False when the synthetic share is 0 for every sample: synthetic_tokens is then −inf
         and is not computed.
+    goodput : tuple of two arrays, optional
+        ``(log_sizes, log_capacity)`` of a simulated goodput table (scalesim.cluster); when
+        given, the hardware ceilings (compute, power, chips, latency) are derated by the
+        goodput of the cluster they imply, N = min(C_train, C_power, C_chips) / (f(t)·d·u).
 
     Returns
     -------
@@ -99,11 +106,21 @@ def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, s
     out["data_demand_tokens"] = data.log_data_demand(out["training_flop"], k, xp=xp)
     out["data_limited_flop"] = data.log_data_limited_flop(out["available_tokens"], k, xp=xp)
 
-    ceilings = [out["training_flop"], out["data_limited_flop"]]
+    walls_log = _walls(p, dt, xp=xp)
+    walls_log.update(constraints)
+    if goodput is not None:
+        out["accelerators"], derate = _derate(p, dt, out["training_flop"], walls_log, goodput,
+                                              xp=xp)
+        out["goodput"] = derate
+        walls_log = {k: v + derate for k, v in walls_log.items()}
+        compute = out["training_flop"] + derate
+    else:
+        compute = out["training_flop"]
+    ceilings = [compute, out["data_limited_flop"]]
     for name in CONSTRAINT_ORDER[2:]:
-        if name in constraints:
-            out[f"{name}_flop"] = constraints[name]
-            ceilings.append(constraints[name])
+        if name in walls_log:
+            out[f"{name}_flop"] = walls_log[name]
+            ceilings.append(walls_log[name])
         else:
             ceilings.append(None)
     largest = ceilings[0]
@@ -111,7 +128,7 @@ def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, s
         if c is not None:
             largest = xp.minimum(largest, c)
     out["largest_run_flop"] = largest
-    if not constraints:
+    if len(ceilings) == 2 or all(c is None for c in ceilings[2:]):
         binding = xp.astype(ceilings[1] < ceilings[0], xp.int8)
     else:
         binding = xp.zeros(largest.shape, dtype=xp.int8)
@@ -135,6 +152,41 @@ def project(params, dt, years, sources, *, xp, constraints=None, outputs=None, s
         out["data_demand_tokens"], out["human_effective_tokens"], years, xp=xp
     )
     return out, binding, exhaustion
+
+
+def _walls(p, dt, *, xp):
+    """ln ceilings from the power, chips and latency parameters present."""
+    out = {}
+    duration, util = p.get("training.duration"), p.get("training.utilisation")
+    if "power.available" in p:
+        out["power"] = walls.log_power_flop(
+            p["power.available"], p["power.growth"], p["power.flop_per_joule"],
+            p["power.efficiency_growth"], duration, util, dt, xp=xp)
+    if "chips.stock" in p:
+        out["chips"] = walls.log_chips_flop(
+            p["chips.stock"], p["chips.production"], p["chips.production_growth"],
+            p["chips.share_for_one_run"], p["chips.flop_per_second"],
+            p["chips.flop_per_second_growth"], duration, util, dt, xp=xp)
+    if "latency.ceiling" in p:
+        out["latency"] = xp.log(p["latency.ceiling"]) + xp.zeros_like(dt)
+    elif "latency.min_step_time" in p:
+        out["latency"] = walls.log_latency_flop(
+            p["latency.min_step_time"], p["latency.critical_batch"], duration,
+            p["training.tokens_per_parameter"], xp=xp) + xp.zeros_like(dt)
+    return out
+
+
+def _derate(p, dt, log_training, walls_log, goodput, *, xp):
+    """ln of the cluster size the hardware ceilings imply, and ln of its goodput derate."""
+    hardware = log_training
+    for name in ("power", "chips"):
+        if name in walls_log:
+            hardware = xp.minimum(hardware, walls_log[name])
+    per_accelerator = (xp.log(p["chips.flop_per_second"]) + dt * xp.log(p["chips.flop_per_second_growth"])
+                       + xp.log(p["training.duration"]) + xp.log(p["training.utilisation"]))
+    log_sizes, log_capacity = goodput
+    log_n = hardware - per_accelerator
+    return log_n, reliability.log_derate(log_n, log_sizes, log_capacity, xp=xp)
 
 
 __all__ = ["project", "CONSTRAINT_ORDER"]

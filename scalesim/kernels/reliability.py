@@ -34,3 +34,39 @@ def goodput_at(accelerators, table_sizes, table_goodput, xp):
     x0, x1 = xp.take(sizes, i), xp.take(sizes, i + 1)
     y0, y1 = xp.take(goodput, i), xp.take(goodput, i + 1)
     return xp.reshape(y0 + (flat - x0) / (x1 - x0) * (y1 - y0), x.shape)
+
+
+def log_derate(log_accelerators, log_sizes, log_capacity, *, xp):
+    """Share of the hardware's compute that a run turns into useful training.
+
+    From a goodput table g(N) the useful accelerator count is N · g(N); a developer would
+    not use more accelerators than help, so capacity H(N) = max over N' <= N of N' · g(N')
+    (``log_capacity``, non-decreasing). Interpolated linearly in log–log, constant beyond the
+    table, and the derate is H(N) / N.
+
+    Parameters
+    ----------
+    log_accelerators : array, any shape
+        ln N, accelerators the hardware ceilings imply [ln count].
+    log_sizes : array, shape (size,)
+        ln of the table's cluster sizes, increasing [ln count].
+    log_capacity : array, shape (size,)
+        ln H at those sizes [ln count].
+
+    Returns
+    -------
+    array, like ``log_accelerators``
+        ln(H(N) / N) [1], <= 0.
+    """
+    x = xp.reshape(log_accelerators, (-1,))
+    lo, hi = log_sizes[0], log_sizes[-1]
+    clipped = xp.clip(x, min=lo, max=hi)
+    n = log_sizes.shape[0]
+    i = xp.clip(xp.searchsorted(log_sizes, clipped, side="right") - 1, min=0, max=n - 2)
+    x0, x1 = xp.take(log_sizes, i), xp.take(log_sizes, i + 1)
+    y0, y1 = xp.take(log_capacity, i), xp.take(log_capacity, i + 1)
+    log_h = y0 + (clipped - x0) / (x1 - x0) * (y1 - y0)
+    # Below the table: the smallest size's goodput; above it: capacity saturates.
+    log_h = xp.where(x < lo, log_capacity[0] - lo + x, log_h)
+    derate = xp.minimum(log_h - x, xp.zeros_like(x))
+    return xp.reshape(derate, log_accelerators.shape)
