@@ -1,0 +1,31 @@
+"""The README stays true: every parameter, variable, scenario and command is documented."""
+
+from __future__ import annotations
+
+from conftest import ROOT, SCENARIOS
+
+from scalesim.dims import VARIABLES
+from scalesim.docs import parameter_markdown
+from scalesim.parameters import PARAMETERS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_parameter_reference_is_current():
+    assert parameter_markdown() in README, "regenerate with: uv run python -m scalesim.docs"
+    for p in PARAMETERS:
+        assert f"`parameters.{p.path}`" in README
+
+
+def test_variables_scenarios_and_commands_documented():
+    for name in VARIABLES:
+        assert f"`{name}`" in README, name
+    for f in SCENARIOS.glob("*.yaml"):
+        assert f"`{f.name}`" in README, f.name
+    for command in ("make run", "make test", "scalesim run", "scalesim validate", "scalesim list",
+                    "scalesim cluster"):
+        assert command in README, command
+
+
+def test_ci_entry_point_calls_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
