@@ -2,7 +2,7 @@
 # locked environment (uv sync --frozen). `make test` also installs Debian chromium for the
 # browser test when it is missing.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := $(UV) run --frozen python
 SCENARIO ?= scenarios/baseline.yaml
 PORT ?= 8501
@@ -10,7 +10,7 @@ PORT ?= 8501
 .PHONY: env run app test bench report lint chromium
 
 env:
-	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv 2>/dev/null || python3 -m pip install --quiet --user uv
 	@$(UV) sync --frozen --quiet
 
 run: env

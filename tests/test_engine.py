@@ -114,3 +114,17 @@ def test_sample_values_do_not_depend_on_the_total(baseline):
     large = scalesim.run(baseline, samples=9000, seed=9)
     np.testing.assert_array_equal(large.variables["largest_run_flop"][:1000],
                                   small.variables["largest_run_flop"])
+
+
+def test_backends_agree_within_floating_point_tolerance(baseline):
+    import json as _json
+
+    ref = scalesim.run(SCENARIOS / "scaling-2030.yaml", samples=3000, seed=2, summarize="all")
+    strict = scalesim.run(SCENARIOS / "scaling-2030.yaml", samples=3000, seed=2,
+                          summarize="all", backend="array_api_strict")
+    for name, values in ref.variables.items():
+        np.testing.assert_allclose(strict.variables[name], values, rtol=1e-12, err_msg=name)
+    np.testing.assert_array_equal(strict.binding_constraint, ref.binding_constraint)
+    a, b = ref.summary(), strict.summary()
+    for key in ("data_exhaustion_year", "binding_constraint_share"):
+        assert _json.dumps(a[key]) == _json.dumps(b[key])
