@@ -4,7 +4,7 @@ Prints, for 1e5 and 1e6 samples x 27 years (sampling, kernels and the default su
 included): the time and sample-years/s of ``scalesim.run``, the same for a bare-NumPy
 implementation of the same equations written inside this script (single pass, float64, exact
 quantiles with ``np.quantile``), their ratio, and the peak memory of a 1e7-sample run
-(measured in a child process with ``resource.getrusage``).
+(measured in a child process: VmHWM of /proc/self/status).
 
 Usage: ``uv run python benchmarks/bench_engine.py [--json PATH] [--skip-1e7]``
 """
@@ -92,10 +92,13 @@ def timed(fn, repeat=3):
 
 
 def peak_memory_child(samples: int) -> tuple[float, float]:
+    # VmHWM (peak resident set of this process image) rather than ru_maxrss, which Linux
+    # carries over from the parent across fork + exec and would report the parent's peak.
     code = (
-        "import resource, time, scalesim; t = time.perf_counter(); "
+        "import re, time, scalesim; t = time.perf_counter(); "
         f"scalesim.run({str(BASELINE)!r}, samples={samples}, keep='none'); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1); "
+        "print(time.perf_counter() - t, hwm)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, kb = out.stdout.split()
