@@ -20,7 +20,7 @@ app: env
 	$(UV) run --frozen streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 chromium:
-	@test -x /usr/bin/chromium || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+	@{ test -x /usr/bin/chromium && test -x /usr/bin/pdftoppm; } || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null); }
 
 test: env chromium
 	$(UV) run --frozen ruff check .
@@ -30,6 +30,7 @@ bench: env
 	$(PY) benchmarks/bench_engine.py
 
 report: env
+	@mkdir -p "$$(dirname "$${OUT:-build/report.html}")"
 	$(UV) run --frozen scalesim report $(SCENARIO) --out $${OUT:-build/report.html}
 
 lint: env

@@ -148,18 +148,9 @@ def build_report(
     if found:
         raise ScalesimError(f"the report references external resources: {found[:3]}")
     write_text(out, page)
-    _shareable(out)
     if pdf is not None:
         print_pdf(page, pdf)
-        _shareable(pdf)
     return ReportPaths(out, pdf)
-
-
-def _shareable(path: Path) -> None:
-    """Give a written file the permissions the umask allows (atomic writes start at 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 def _check_path(path, suffix: str, option: str) -> Path:
