@@ -28,6 +28,8 @@ test: env chromium
 
 bench: env
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_calibrate.py
+	$(PY) benchmarks/bench_cluster.py
 
 report: env
 	@mkdir -p "$$(dirname "$${OUT:-build/report.html}")"
