@@ -243,7 +243,7 @@ def fan_chart(
     color = alt.Color(
         "scenario:N",
         scale=_color(labels),
-        legend=None if single else alt.Legend(title="scenario", orient="top", labelLimit=400),
+        legend=None if single else alt.Legend(title=None, orient="top", columns=1, labelLimit=600),
     )
     y_title = f"{unit} (log scale)"
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
@@ -283,9 +283,13 @@ def fan_chart(
                 )
                 .transform_calculate(kind="'historical frontier runs'")
             )
+    subtitle = "median, 50% and 90% intervals" + (
+        "; points: historical frontier training runs" if len(layers) > 3 else ""
+    )
     chart = alt.layer(*layers).properties(
-        title=title
-        or f"{VARIABLES.get(variable, ('', variable))[1]}: median, 50% and 90% intervals",
+        title=alt.TitleParams(
+            title or VARIABLES.get(variable, ("", variable))[1], subtitle=subtitle
+        ),
         height=height,
     )
     return chart.properties(width=width) if width else chart
@@ -330,7 +334,7 @@ def budget_chart(
     color = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=colors),
-        legend=alt.Legend(title=None, orient="top", labelLimit=300),
+        legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=300),
     )
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
     band = base.mark_area(opacity=0.1).encode(
@@ -370,8 +374,10 @@ def budget_chart(
             )
         )
     chart = alt.layer(*layers).properties(
-        title=title
-        or "Compute budget beside each constraint (median, 50% band; dashed: largest run)",
+        title=alt.TitleParams(
+            title or "Compute budget beside each constraint",
+            subtitle="median and 50% band; dashed: the largest run (their minimum)",
+        ),
         height=height,
     )
     return chart.properties(width=width) if width else chart
@@ -400,15 +406,15 @@ def data_chart(
     summary = summary_of(obj)
     present = summary["variables"]
     series = {
-        "human_effective_tokens": "human stock with epoch reuse (D_h)",
-        "data_demand_tokens": "data demand of a compute-optimal run (D_req)",
+        "human_effective_tokens": "human stock with reuse (D_h)",
+        "data_demand_tokens": "data demand (D_req)",
     }
     if (
         "available_tokens" in present
         and "human_effective_tokens" in present
         and (present["available_tokens"]["p50"] != present["human_effective_tokens"]["p50"])
     ):
-        series["available_tokens"] = "available with synthetic data (D)"
+        series["available_tokens"] = "with synthetic data (D)"
     frame = quantile_frame(summary, list(series))
     frame["series"] = frame["variable"].map(series)
     frame = frame[frame["p50"] > 0]
@@ -421,7 +427,7 @@ def data_chart(
     color = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=[palette[k] for k in series if k in present]),
-        legend=alt.Legend(title=None, orient="top", labelLimit=400),
+        legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=400),
     )
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
     band = base.mark_area(opacity=0.15).encode(
@@ -445,7 +451,11 @@ def data_chart(
         ],
     )
     chart = alt.layer(band, lines).properties(
-        title=title or "Human data stock versus data demand (median, 90% band)", height=height
+        title=alt.TitleParams(
+            title or "Human data stock versus data demand",
+            subtitle="median and 90% band; the stock is used up where demand crosses it",
+        ),
+        height=height,
     )
     return chart.properties(width=width) if width else chart
 
@@ -537,7 +547,7 @@ def exhaustion_chart(
     color = alt.Color(
         "scenario:N",
         scale=_color(labels),
-        legend=None if single else alt.Legend(title="scenario", orient="top", labelLimit=400),
+        legend=None if single else alt.Legend(title=None, orient="top", columns=1, labelLimit=600),
     )
     if all(hasattr(o, "exhaustion_counts") for o in runs.values()):
         parts, nevers = [], []

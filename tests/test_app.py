@@ -1,0 +1,526 @@
+"""The Streamlit app under streamlit.testing (AppTest): every control and headline figure.
+
+The real-browser test (file upload through the page, downloads, keyboard on a slider) is
+tests/test_browser.py; here the upload goes through AppTest's file_uploader, and the download
+payloads are checked through the helpers app.py hands to its download buttons.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+import scalesim
+from scalesim import app_editors as edit
+from scalesim import app_support as sup
+from scalesim.docs import parameter_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+SHIPPED = sup.shipped_scenarios(ROOT / "scenarios")
+TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def _in_repo_root(monkeypatch):
+    # The app shows scenario paths relative to the working folder, like the CLI.
+    monkeypatch.chdir(ROOT)
+
+
+def _app(samples: int | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _ok(at)
+    if samples is not None:
+        at.select_slider(key="samples").set_value(samples).run()
+        _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at: AppTest) -> list[dict]:
+    """Chart specs, with the data Streamlit moves out of the spec (Arrow) put back as rows."""
+    specs = []
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        spec["datasets"] = {
+            d.name: pa.ipc.open_stream(d.data.data).read_pandas().to_dict("records")
+            for d in el.proto.datasets
+        }
+        specs.append(spec)
+    return specs
+
+
+def _rows(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _fan_medians(at: AppTest) -> list[float]:
+    fan = _charts(at)[0]
+    return [r["p50"] for r in _rows(fan) if r.get("variable") == "largest_run_flop"]
+
+
+def _expected_view(path: Path, samples: int, seed: int, edits: dict | None = None) -> sup.RunView:
+    base = sup.load_file(path)
+    scenario = edit.edited_scenario(base, edits or {}, samples, seed)
+    return sup.simulate(scenario.to_yaml(), scenario.path, samples, seed)
+
+
+# --- default render and headline figures ------------------------------------------------------
+
+
+def test_default_render_shows_baseline_headline_figures_and_five_charts():
+    at = _app()
+    base = scalesim.load_scenario(SHIPPED["baseline.yaml"])
+    assert at.title[0].value == base.name
+    assert at.select_slider(key="samples").value == 20_000
+    assert at.number_input(key="seed").value == base.seed
+    view = _expected_view(SHIPPED["baseline.yaml"], 20_000, base.seed)
+    expected = sup.headline_texts(view)
+    assert [m.label for m in at.metric] == [label for label, _, _ in expected]
+    assert [m.value for m in at.metric] == [value for _, value, _ in expected]
+    captions = [c.value for c in at.caption]
+    for _, _, detail in expected:
+        assert detail in captions
+    charts = _charts(at)
+    assert len(charts) == 5
+    assert _fan_medians(at) == pytest.approx(view.quantiles("largest_run_flop")["p50"])
+
+
+def test_headline_figures_match_the_summary_numbers():
+    view = _expected_view(SHIPPED["baseline.yaml"], 4096, 1)
+    h = sup.headline(view)
+    summary = view.summary()
+    i = summary["years"].index(2030)
+    q = summary["variables"]["largest_run_flop"]
+    assert h["largest_2030"]["p50"] == q["p50"][i]
+    assert h["largest_2030"]["p5"] == q["p5"][i]
+    assert h["largest_2030"]["p95"] == q["p95"][i]
+    j = summary["years"].index(2040)
+    assert h["largest_2040"]["p50"] == q["p50"][j]
+    assert h["exhaustion"]["p50"] == summary["data_exhaustion_year"]["p50"]
+    shares = {c: s[i] for c, s in summary["binding_constraint_share"].items()}
+    assert h["binding"]["constraint"] == max(shares, key=shares.get)
+    assert h["binding"]["share"] == max(shares.values())
+    texts = sup.headline_texts(view)
+    assert texts[0][1] == sup.fmt_flop(q["p50"][i])
+    assert texts[2][1] == f"{summary['data_exhaustion_year']['p50']:.1f}"
+
+
+def test_headline_formatting():
+    assert sup.fmt_flop(2.14e27) == "2.1e27 FLOP"
+    assert sup.fmt_flop(None) == "–"
+    assert sup.fmt_flop(float("inf")) == "∞"
+    assert sup.fmt_year(None, 2050) == "after 2050"
+    assert sup.fmt_year(2031.26, 2050) == "2031.3"
+
+
+def test_headline_when_2030_and_2040_are_not_projected(tmp_path):
+    text = (
+        SHIPPED["baseline.yaml"]
+        .read_text()
+        .replace("years: {start: 2024, end: 2050}", "years: {start: 2024, end: 2028}")
+    )
+    scenario = scalesim.load_scenario_text(text, name="short.yaml")
+    view = sup.view_of(scalesim.run(scenario, samples=1000, seed=1, keep="none", summarize="all"))
+    texts = sup.headline_texts(view)
+    assert texts[0][1] == "–" and "not projected" in texts[0][2]
+    assert texts[3][0] == "Binding constraint in 2028"
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_every_shipped_scenario_renders_without_an_exception(name):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key="scenario").set_value(name).run()
+    _ok(at)
+    scenario = scalesim.load_scenario(SHIPPED[name])
+    assert at.title[0].value == scenario.name
+    assert not at.error
+    assert len(_charts(at)) == 5
+    assert all(v and v != "–" for v in _metrics(at).values())
+
+
+# --- run settings -----------------------------------------------------------------------------
+
+
+def test_samples_slider_and_seed_input_rerun_the_projection():
+    at = _app()
+    before = _fan_medians(at)
+    at.select_slider(key="samples").set_value(5_000).run()
+    _ok(at)
+    assert any("5,000 samples" in c.value for c in at.caption)
+    after_samples = _fan_medians(at)
+    assert after_samples != before
+    expected = _expected_view(SHIPPED["baseline.yaml"], 5_000, at.number_input(key="seed").value)
+    assert after_samples == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
+    at.number_input(key="seed").set_value(7).run()
+    _ok(at)
+    assert any("seed 7" in c.value for c in at.caption)
+    assert _fan_medians(at) == pytest.approx(
+        _expected_view(SHIPPED["baseline.yaml"], 5_000, 7).quantiles("largest_run_flop")["p50"]
+    )
+
+
+def test_switching_scenario_resets_samples_seed_and_editors():
+    at = _app(samples=2_000)
+    at.slider(key="edit:spending.growth").set_value((2.2, 3.0)).run()
+    assert at.title[0].value.endswith("(edited)")
+    at.selectbox(key="scenario").set_value("synthetic-data.yaml").run()
+    _ok(at)
+    assert at.title[0].value == "Baseline with synthetic data"
+    assert at.select_slider(key="samples").value == 20_000
+    lo, hi = at.slider(key="edit:spending.growth").value
+    assert (lo, hi) == pytest.approx((2.0, 2.9))
+    assert at.slider(key="edit:synthetic.share_of_compute").value == pytest.approx((5.0, 30.0))
+
+
+# --- assumption editors -----------------------------------------------------------------------
+
+
+def test_every_editor_of_every_shipped_scenario_has_a_widget_with_its_unit():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    for name, path in SHIPPED.items():
+        at.selectbox(key="scenario").set_value(name).run()
+        _ok(at)
+        for ed in edit.editors(sup.load_file(path)):
+            if ed.widget in ("range", "slider"):
+                widget = at.slider(key=ed.key)
+                assert ed.unit in widget.label
+                assert widget.value == pytest.approx(ed.value if ed.interval else ed.value[0])
+            elif ed.widget == "interval":
+                assert at.number_input(key=ed.key + ":lo").value == pytest.approx(ed.value[0])
+                assert at.number_input(key=ed.key + ":hi").value == pytest.approx(ed.value[1])
+            else:
+                widget = at.number_input(key=ed.key)
+                assert ed.unit in widget.label
+                assert widget.value == pytest.approx(ed.value[0])
+
+
+def test_range_slider_edit_changes_the_projection_and_the_median():
+    at = _app(samples=2_000)
+    before = _metrics(at)
+    at.slider(key="edit:spending.growth").set_value((2.2, 3.2)).run()
+    _ok(at)
+    assert at.title[0].value == "Baseline — 2010–2024 trends continue (edited)"
+    assert _metrics(at)["Largest run in 2030"] != before["Largest run in 2030"]
+    assert any(c.value == "median 2.65 × per year" for c in at.caption)
+    expected = _expected_view(
+        SHIPPED["baseline.yaml"],
+        2_000,
+        at.number_input(key="seed").value,
+        {"spending.growth": {"to": [2.2, 3.2]}},
+    )
+    assert _fan_medians(at) == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
+
+
+def test_interval_number_inputs_edit_the_90_percent_interval():
+    at = _app(samples=2_000)
+    at.number_input(key="edit:spending.largest_run:lo").set_value(100.0).run()
+    at.number_input(key="edit:spending.largest_run:hi").set_value(1000.0).run()
+    _ok(at)
+    assert any(c.value == "median 316.2 million USD" for c in at.caption)
+    expected = _expected_view(
+        SHIPPED["baseline.yaml"],
+        2_000,
+        at.number_input(key="seed").value,
+        {"spending.largest_run": {"to": [1e8, 1e9]}},
+    )
+    assert _fan_medians(at) == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
+
+
+def test_fixed_value_editors_number_input_and_slider():
+    at = _app(samples=2_000)
+    at.number_input(key="edit:economy.world_gdp").set_value(200.0).run()
+    _ok(at)
+    assert at.title[0].value.endswith("(edited)")
+    at.slider(key="edit:training.tokens_per_parameter").set_value(100.0).run()
+    _ok(at)
+    expected = _expected_view(
+        SHIPPED["baseline.yaml"],
+        2_000,
+        at.number_input(key="seed").value,
+        {"economy.world_gdp": 2e14, "training.tokens_per_parameter": 100.0},
+    )
+    assert _fan_medians(at) == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
+    # A default that is fixed at 0 becomes an explicit value.
+    at.slider(key="edit:synthetic.share_of_compute").set_value(20.0).run()
+    _ok(at)
+
+
+def test_invalid_edit_shows_a_one_line_error_and_no_exception():
+    at = _app(samples=2_000)
+    at.slider(key="edit:spending.growth").set_value((2.5, 2.5)).run()
+    _ok(at)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "\n" not in message
+    assert "parameters.spending.growth.to" in message
+    assert "write the number itself" in message
+
+
+def test_reset_button_restores_the_scenario():
+    at = _app(samples=2_000)
+    at.slider(key="edit:spending.growth").set_value((2.2, 3.2)).run()
+    at.number_input(key="seed").set_value(3).run()
+    at.button(key="reset").click().run()
+    _ok(at)
+    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
+    assert at.slider(key="edit:spending.growth").value == pytest.approx((2.0, 2.9))
+    assert at.number_input(key="seed").value == 20241125
+
+
+def test_editor_overrides_and_edited_scenario_yaml():
+    base = sup.load_file(SHIPPED["baseline.yaml"])
+    eds = edit.editors(base)
+    state = edit.initial_state(base)
+    assert edit.overrides(eds, state) == {}
+    state["edit:spending.growth"] = (2.1, 3.0)
+    state["edit:algorithms.halving_time"] = (6.0, 12.0)
+    state["edit:data.sources.public_text.stock:hi"] = 2e15
+    edits = edit.overrides(eds, state)
+    assert edits["spending.growth"] == {"to": [2.1, 3.0]}
+    assert edits["algorithms.halving_time"]["to"] == pytest.approx([0.5, 1.0])
+    assert edits["data.sources.public_text.stock"]["to"] == pytest.approx([1e14, 2e15])
+    scenario = edit.edited_scenario(base, edits, 2_000, 5)
+    raw = yaml.safe_load(scenario.to_yaml())
+    assert raw["samples"] == 2_000 and raw["seed"] == 5
+    assert raw["name"].endswith("(edited)")
+    assert "extends" not in raw
+    assert scenario.priors["spending.growth"].ppf(0.95) == pytest.approx(3.0)
+    # Untouched parameters keep their prior as written (here a log-uniform).
+    assert raw["parameters"]["spending"]["max_share_of_gdp"] == {"loguniform": [0.001, 0.02]}
+
+
+# --- upload -----------------------------------------------------------------------------------
+
+
+BROKEN = "name: broken\nparameters:\n  spending:\n    growth: 5 token\n"
+
+
+def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
+    at = _app(samples=2_000)
+    at.file_uploader(key="upload").set_value(("broken.yaml", BROKEN.encode(), "application/x-yaml"))
+    at.run()
+    _ok(at)
+    (tmp_path / "broken.yaml").write_text(BROKEN)
+    cli = subprocess.run(
+        [sys.executable, "-m", "scalesim.cli", "validate", "broken.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 2
+    cli_message = cli.stderr.strip().removeprefix("scalesim: error: ")
+    messages = [e.value for e in at.error]
+    assert messages and all(m == cli_message for m in messages)
+    assert "\n" not in messages[0]
+    assert messages[0].startswith("broken.yaml: parameters.spending.growth:")
+    # The app keeps showing the picked scenario.
+    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name: [unclosed\n", "broken.yaml: invalid YAML: line 2, column 1"),
+        (b"- a list\n", "broken.yaml: expected a mapping of scenario keys, got list"),
+        (b"\xff\xfe not utf-8", "broken.yaml: cannot read the file (UnicodeDecodeError)"),
+        (b"name: x\n" + b"#" * (300 * 1024), "broken.yaml: file is larger than 256 KB (300 KB)"),
+        (b"!!python/object/apply:os.system ['echo hi']\n", "broken.yaml: invalid YAML"),
+    ],
+)
+def test_read_upload_errors_are_one_line(content, expected):
+    with pytest.raises(scalesim.InputError) as info:
+        sup.read_upload("broken.yaml", content)
+    message = str(info.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_valid_upload_extending_a_shipped_scenario_is_used():
+    text = "name: My upload\nextends: baseline.yaml\nparameters:\n  spending:\n    growth: 3.0\n"
+    at = _app(samples=2_000)
+    at.file_uploader(key="upload").set_value(("mine.yaml", text.encode(), "application/x-yaml"))
+    at.run()
+    _ok(at)
+    assert at.title[0].value == "My upload"
+    assert not at.error
+    assert at.slider(key="edit:spending.growth").value == 3.0
+    at.file_uploader(key="upload").set_value(None).run()
+    _ok(at)
+    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
+
+
+# --- compare ----------------------------------------------------------------------------------
+
+
+def test_compare_overlays_up_to_three_scenarios():
+    at = _app(samples=2_000)
+    select = at.multiselect(key="compare")
+    assert "baseline.yaml" not in select.options
+    assert "original (unedited)" not in select.options
+    select.set_value(["synthetic-data.yaml", "spending-plateau.yaml"]).run()
+    _ok(at)
+    charts = _charts(at)
+    assert len(charts) == 7
+    labels = {r["scenario"] for r in _rows(charts[5]) if "scenario" in r}
+    assert labels == {
+        "Baseline — 2010–2024 trends continue",
+        "Baseline with synthetic data",
+        scalesim.load_scenario(SHIPPED["spending-plateau.yaml"]).name,
+    }
+    table = at.dataframe[0].value
+    assert list(table.columns) == list(labels) or set(table.columns) == labels
+    assert "Largest run in 2030" in table.index
+
+
+def test_compare_edited_against_its_original():
+    at = _app(samples=2_000)
+    at.slider(key="edit:spending.growth").set_value((2.2, 3.2)).run()
+    select = at.multiselect(key="compare")
+    assert select.options[0] == "original (unedited)"
+    select.set_value(["original (unedited)"]).run()
+    _ok(at)
+    labels = {r["scenario"] for r in _rows(_charts(at)[5]) if "scenario" in r}
+    assert labels == {
+        "Baseline — 2010–2024 trends continue (edited)",
+        "Baseline — 2010–2024 trends continue (original)",
+    }
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def test_download_buttons_and_their_payloads(tmp_path):
+    at = _app(samples=2_000)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [
+        "Summary (CSV)",
+        "Summary (JSON)",
+        "Per-sample table (Parquet)",
+        "Scenario (YAML)",
+    ]
+    assert not any(b.proto.disabled for b in at.get("download_button"))
+    at.select_slider(key="samples").set_value(100_000).run()
+    parquet = at.get("download_button")[2]
+    assert parquet.proto.disabled
+
+
+def test_downloaded_yaml_reproduces_the_summary_headless(tmp_path):
+    base = sup.load_file(SHIPPED["synthetic-data.yaml"])
+    edits = {"spending.growth": {"to": [2.2, 3.1]}, "training.tokens_per_parameter": 40.0}
+    scenario = edit.edited_scenario(base, edits, 5_000, 11)
+    text = scenario.to_yaml()
+    view = sup.simulate(text, scenario.path, 5_000, 11)
+    path = tmp_path / "edited.yaml"
+    path.write_text(text)
+    out = tmp_path / "cli.json"
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scalesim.cli",
+            "run",
+            str(path),
+            "--quiet",
+            "--summary-json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 0, cli.stderr
+    cli_summary = json.loads(out.read_text())
+    app_summary = json.loads(sup.summary_json(view))
+    assert_same_summary(app_summary, cli_summary)
+    assert cli_summary["scenario"]["sha256"] == app_summary["scenario"]["sha256"]
+
+
+def assert_same_summary(app: dict, cli: dict) -> None:
+    """Everything but the scenario's path; the app summarises every variable, the CLI the
+    headline ones, so the CLI's variables are compared."""
+    for key in (
+        "samples",
+        "seed",
+        "years",
+        "quantile_method",
+        "data_exhaustion_year",
+        "binding_constraint_share",
+        "scalesim_version",
+    ):
+        assert app[key] == cli[key], key
+    assert app["scenario"]["name"] == cli["scenario"]["name"]
+    for name, q in cli["variables"].items():
+        assert app["variables"][name] == q, name
+
+
+def test_summary_csv_and_parquet_payloads():
+    base = sup.load_file(SHIPPED["baseline.yaml"])
+    scenario = edit.edited_scenario(base, {}, 1_000, 2)
+    text = scenario.to_yaml()
+    view = sup.simulate(text, scenario.path, 1_000, 2)
+    frame = pd.read_csv(io.StringIO(view.summary_csv))
+    assert {"variable", "unit", "year", "p5", "p50", "p95", "mean"} <= set(frame.columns)
+    row = frame[(frame.variable == "largest_run_flop") & (frame.year == 2030)].iloc[0]
+    i = view.years.index(2030)
+    assert row["p50"] == pytest.approx(view.quantiles("largest_run_flop")["p50"][i], rel=1e-12)
+    data = sup.per_sample_parquet(text, scenario.path, 1_000, 2)
+    table = pd.read_parquet(io.BytesIO(data))
+    assert len(table) == 1_000 * len(view.years)
+    assert {
+        "sample",
+        "year",
+        "largest_run_flop",
+        "binding_constraint",
+        "data_exhaustion_year",
+    } <= set(table.columns)
+    direct = scalesim.run(scenario, samples=1_000, seed=2, keep="all")
+    pd.testing.assert_frame_equal(table, direct.to_frame())
+    assert sup.download_name(scenario, ".yaml") == "baseline.yaml"
+    edited = edit.edited_scenario(base, {"spending.growth": 3.0}, 1_000, 2)
+    assert sup.download_name(edited, "-summary.csv") == "baseline-edited-summary.csv"
+
+
+# --- method page ------------------------------------------------------------------------------
+
+
+def test_method_page_shows_equations_parameter_table_and_limitations():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/method.py").run()
+    _ok(at)
+    assert at.title[0].value == "Method"
+    headers = [h.value for h in at.header]
+    assert headers == ["Equations", "Parameters", "Limitations"]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "spend(t)" in text
+    assert "largest_run_flop" in text
+    assert "Quantiles come from log-binned histograms" in text
+    table = at.dataframe[0].value
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), parameter_frame())
+
+
+def test_method_texts_split_equations_and_limitations(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# x\n\n## Method (model v1)\n\nEquation a = b.\n\n"
+        "Limitations: one run per year.\n\n## Performance\n\nfast\n"
+    )
+    equations, limitations = sup.method_texts(readme)
+    assert equations == "Equation a = b."
+    assert limitations == "one run per year."
+    assert sup.method_texts(tmp_path / "missing.md") == ("", "")

@@ -1,0 +1,317 @@
+"""End to end in a real headless browser: Debian chromium driven by Playwright for Python.
+
+Starts ``streamlit run app.py`` on a free local port, then: switches scenario, moves a slider
+with the keyboard and waits for the chart to change, uploads a broken scenario and reads the
+one-line error (the CLI's), downloads the edited scenario and its summary and runs the
+scenario headless to the same summary, opens the method page, and asserts that no Streamlit
+exception showed. Screenshots go to pytest's temporary folder; the server is stopped by its
+PID. Synchronisation waits for values to change, never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROKEN = "name: broken\nparameters:\n  spending:\n    growth: 5 token\n"
+TIMEOUT_MS = 60_000
+FOOTER = re.compile(r"scenario sha256 [0-9a-f]{16}")
+
+pytestmark = pytest.mark.browser
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    reason = f"{CHROMIUM} is missing (make chromium installs it)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason + "; the browser test must run under CI")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``streamlit run app.py`` on a free port; yields its URL; stopped by PID afterwards."""
+    _require_chromium()
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with {proc.returncode}: "
+                    + (tmp_path / "streamlit.log").read_text()[-2000:]
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.1)  # polling interval of the health check, not a synchronisation
+        yield url
+    finally:
+        try:
+            os.kill(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def _wait_idle(page) -> None:
+    """Wait until no script run is in progress (the running indicator is gone)."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=TIMEOUT_MS
+    )
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _wait_text_change(locator, before: str) -> str:
+    locator.page.wait_for_function(
+        "([el, before]) => el.innerText !== before",
+        arg=[locator.element_handle(), before],
+        timeout=TIMEOUT_MS,
+    )
+    return locator.inner_text()
+
+
+def _wait_charts(page, n: int = 5) -> None:
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(n - 1).wait_for(timeout=TIMEOUT_MS)
+    for i in range(n):
+        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+
+
+def _wait_image_change(locator, before: bytes, timeout_s: float = 60) -> bytes:
+    """Poll screenshots of ``locator`` until they differ from ``before``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        now = locator.screenshot()
+        if now != before:
+            return now
+        if time.monotonic() > deadline:
+            raise AssertionError("the chart did not change")
+        locator.page.wait_for_timeout(100)  # polling interval, not a synchronisation
+
+
+def _cli_error(argv: list[str], cwd: Path) -> str:
+    """The one-line error ``scalesim ARGV`` prints (run in-process, in folder ``cwd``)."""
+    from scalesim.cli import main
+
+    stderr = io.StringIO()
+    old = Path.cwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stderr(stderr):
+            assert main(argv) == 2
+    finally:
+        os.chdir(old)
+    return stderr.getvalue().strip().removeprefix("scalesim: error: ")
+
+
+def _same_summary(app: dict, cli: dict) -> None:
+    for key in (
+        "samples",
+        "seed",
+        "years",
+        "quantile_method",
+        "data_exhaustion_year",
+        "binding_constraint_share",
+        "scalesim_version",
+    ):
+        assert app[key] == cli[key], key
+    assert app["scenario"]["name"] == cli["scenario"]["name"]
+    assert app["scenario"]["sha256"] == cli["scenario"]["sha256"]
+    for name, q in cli["variables"].items():
+        assert app["variables"][name] == q, name
+
+
+def test_app_end_to_end_in_chromium(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1400, "height": 2600}, accept_downloads=True
+            )
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(server)
+
+            # First render: the baseline, four headline figures, five charts.
+            title = page.locator("h1").first
+            title.wait_for()
+            assert title.inner_text().startswith("Baseline — 2010–2024 trends continue")
+            page.locator('[data-testid="stMetricValue"]').nth(3).wait_for()
+            _wait_charts(page)
+            _wait_idle(page)
+            _no_exception(page)
+            page.screenshot(path=shots / "01-baseline.png")
+
+            # Switch scenario.
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.locator('[data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name="synthetic-data.yaml").click()
+            page.wait_for_function(
+                "() => document.querySelector('h1')?.innerText.startsWith("
+                "'Baseline with synthetic data')",
+                timeout=TIMEOUT_MS,
+            )
+            _wait_charts(page)
+            _wait_idle(page)
+            _no_exception(page)
+            page.screenshot(path=shots / "02-synthetic-data.png")
+
+            # Move the upper end of the spending-growth interval with the keyboard.
+            fan = page.locator('[data-testid="stVegaLiteChart"]').first
+            fan_before = fan.screenshot()
+            footer = page.get_by_text(FOOTER)
+            footer_before = footer.inner_text()
+            growth = sidebar.locator('[data-testid="stSlider"]').filter(
+                has_text="Growth of the largest run's cost"
+            )
+            median_before = "median 2.41 × per year"
+            assert sidebar.get_by_text(median_before).count() == 1
+            thumb = growth.locator('input[type="range"]').nth(1)  # the upper end (95%)
+            assert thumb.input_value() == "2.9"
+            thumb.focus()
+            page.keyboard.press("ArrowRight")
+            # The footer is the page's last element: once it shows the new scenario hash, the
+            # whole page of the new run has arrived.
+            _wait_text_change(footer, footer_before)
+            _wait_idle(page)
+            assert thumb.input_value() == "2.95"
+            assert page.locator("h1").first.inner_text().endswith("(edited)")
+            assert sidebar.get_by_text(median_before).count() == 0
+            assert sidebar.get_by_text("median 2.43 × per year").count() == 1
+            _wait_image_change(fan, fan_before)
+            _no_exception(page)
+            page.screenshot(path=shots / "03-slider-moved.png")
+
+            # Upload a broken scenario: the one-line error of the CLI.
+            broken = tmp_path / "broken.yaml"
+            broken.write_text(BROKEN)
+            expected = _cli_error(["validate", "broken.yaml"], tmp_path)
+            sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                str(broken)
+            )
+            alert = page.locator('[data-testid="stAlert"]').filter(has_text="broken.yaml")
+            alert.first.wait_for()
+            _wait_idle(page)
+            texts = [t.strip() for t in alert.all_inner_texts()]
+            assert texts and all(t == expected for t in texts), (texts, expected)
+            assert "\n" not in texts[0]
+            _no_exception(page)
+            page.screenshot(path=shots / "04-broken-upload.png")
+
+            # Downloads: the edited scenario and its summary; the CLI reproduces the summary.
+            with page.expect_download() as info:
+                page.get_by_role("button", name="Scenario (YAML)").click()
+            edited = tmp_path / "edited.yaml"
+            info.value.save_as(edited)
+            with page.expect_download() as info:
+                page.get_by_role("button", name="Summary (JSON)").click()
+            app_json = tmp_path / "app-summary.json"
+            info.value.save_as(app_json)
+            assert info.value.suggested_filename == "synthetic-data-edited-summary.json"
+            out = tmp_path / "cli-summary.json"
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "scalesim.cli",
+                    "run",
+                    str(edited),
+                    "--quiet",
+                    "--summary-json",
+                    str(out),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            assert run.returncode == 0, run.stderr
+            app_summary = json.loads(app_json.read_text())
+            assert app_summary["scenario"]["name"] == "Baseline with synthetic data (edited)"
+            _same_summary(app_summary, json.loads(out.read_text()))
+            _no_exception(page)
+
+            # The method page.
+            page.get_by_role("link", name="Method").click()
+            page.wait_for_function(
+                "() => document.querySelector('h1')?.innerText.startsWith('Method')",
+                timeout=TIMEOUT_MS,
+            )
+            page.get_by_text("Limitations").first.wait_for()
+            _wait_idle(page)
+            _no_exception(page)
+            page.screenshot(path=shots / "05-method.png")
+        finally:
+            browser.close()
+    assert len(list(shots.glob("*.png"))) == 5
