@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 import scalesim
 from scalesim import plots
 from scalesim import report_data as rd
+from scalesim import report_sensitivity as rs
 
 # %% tags=["parameters"]
 # Policy report on the largest feasible AI training run. `scalesim report SCENARIO [...]
@@ -52,7 +53,7 @@ for r in runs:
 title = title or rd.default_title([sc.name for sc in loaded])
 report_date = report_date or datetime.date.today().isoformat()
 swings = [
-    rd.sensitivity(sc, samples=samples, seed=seed, year=sensitivity_year)
+    rs.sensitivity(sc, samples=samples, seed=seed, year=sensitivity_year)
     if sensitivity_year in sc.year_list
     else None
     for sc in loaded
@@ -173,12 +174,12 @@ for sc, result in zip(loaded, swings, strict=True):
         continue
     frame, base = result
     display(
-        rd.tornado_chart(frame, base, title=f"{sc.name}: median largest run in {sensitivity_year}")
+        rs.tornado_chart(frame, base, title=f"{sc.name}: median largest run in {sensitivity_year}")
     )
     display(
         HTML(
             rd.html_table(
-                rd.sensitivity_table(frame),
+                rs.sensitivity_table(frame),
                 f"{sc.name}: median largest run in {sensitivity_year} with each assumption at its "
                 f"5th and 95th percentile (all uncertain: {base:.2e} FLOP)",
                 "sensitivity",
