@@ -39,7 +39,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from scalesim.checkpointing import daly_goodput, daly_optimum_interval, young_daly_interval
@@ -65,9 +64,9 @@ CAUSES = ("checkpoint", "rework", "restart")
 MAX_FAILURES = 5_000_000
 
 __all__ = [
-    "CAUSES", "MTBF_PER_ACCELERATOR_HOURS", "RunResult", "TrainingRun", "best_checkpoint_interval",
-    "daly_goodput", "daly_optimum_interval", "goodput_at", "goodput_table", "run_replications",
-    "simulate_run", "young_daly_interval",
+    "CAUSES", "MTBF_PER_ACCELERATOR_HOURS", "RunResult", "TrainingRun", "daly_goodput",
+    "daly_optimum_interval", "goodput_at", "run_replications", "simulate_run",
+    "young_daly_interval",
 ]
 
 
@@ -356,88 +355,3 @@ def run_replications(
     }
     fields |= {f"lost_hours_{c}": [r.lost_hours[c] for r in runs] for c in CAUSES}
     return runs, {name: _statistics(values) for name, values in fields.items()}
-
-
-def _mean_goodput(timelines: list[_Timeline], tau_hours, delta_hours: float) -> np.ndarray:
-    total = sum(t.horizon_hours for t in timelines)
-    useful = [[_account(t, tau, delta_hours)["useful"] for t in timelines] for tau in tau_hours]
-    return np.sum(useful, axis=1) / total
-
-
-def best_checkpoint_interval(
-    run: TrainingRun,
-    replications: int = 100,
-    seed: int = 0,
-) -> tuple[float, float]:
-    """Checkpoint interval that maximises the mean simulated goodput.
-
-    Every τ is evaluated on the same timelines (common random numbers). A log-spaced grid
-    over [τ_D / 4, 4 τ_D] around Daly's optimum τ_D brackets the maximum; a parabola in
-    log τ, fitted to a fine grid within three coarse steps of it, gives τ.
-
-    Parameters
-    ----------
-    run : TrainingRun
-        Settings of the run (its own ``checkpoint_minutes`` is ignored).
-    replications, seed
-        As in :func:`run_replications`; the same seed gives the same timelines.
-
-    Returns
-    -------
-    checkpoint_minutes : float
-        Best compute time between checkpoints [min].
-    goodput : float
-        Mean simulated goodput at that interval [fraction].
-    """
-    timelines = _simulate_timelines(run, replications, seed)
-    delta = run.checkpoint_cost_minutes / 60.0
-    coarse = daly_optimum_interval(delta, run.cluster_mtbf_hours) * np.geomspace(0.25, 4, 33)
-    i = int(np.argmax(_mean_goodput(timelines, coarse, delta)))
-    fine = np.geomspace(coarse[max(i - 3, 0)], coarse[min(i + 3, coarse.size - 1)], 25)
-    goodput = _mean_goodput(timelines, fine, delta)
-    a, b, _ = np.polyfit(np.log(fine), goodput, 2)
-    best = float(np.exp(-b / (2.0 * a))) if a < 0 else float(fine[np.argmax(goodput)])
-    best = min(max(best, float(fine[0])), float(fine[-1]))
-    return 60.0 * best, float(_mean_goodput(timelines, [best], delta)[0])
-
-
-def goodput_table(
-    cluster_sizes,
-    days: float,
-    mtbf_hours: float = MTBF_PER_ACCELERATOR_HOURS,
-    checkpoint_minutes: float | None = None,
-    checkpoint_cost_minutes: float = CHECKPOINT_COST_MINUTES,
-    restart_minutes: float = RESTART_MINUTES,
-    spares: int = 0,
-    replications: int = 20,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Simulated goodput by cluster size, to interpolate with :func:`goodput_at`.
-
-    Every size uses the same seed (common random numbers across sizes).
-
-    Parameters
-    ----------
-    cluster_sizes : sequence of int
-        Accelerators per run, N [-].
-    days, mtbf_hours, checkpoint_minutes, checkpoint_cost_minutes, restart_minutes, spares
-        As in :class:`TrainingRun` [day, h, min, min, min, -]; ``checkpoint_minutes=None``
-        uses Daly's optimum for each size.
-    replications, seed
-        As in :func:`run_replications`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per size, ascending: accelerators [-], checkpoint_minutes [min],
-        goodput_mean, goodput_std, goodput_p5, goodput_p95 [fraction].
-    """
-    settings = {"mtbf_hours": mtbf_hours, "checkpoint_minutes": checkpoint_minutes}
-    settings |= {"checkpoint_cost_minutes": checkpoint_cost_minutes, "spares": spares}
-    rows = []
-    for n in sorted(int(size) for size in cluster_sizes):
-        run = TrainingRun(n, days, restart_minutes=restart_minutes, **settings)
-        g = run_replications(run, replications, seed)[1]["goodput"]
-        rows.append((n, run.interval_minutes, g["mean"], g["std"], g["p5"], g["p95"]))
-    stats = [f"goodput_{k}" for k in ("mean", "std", "p5", "p95")]
-    return pd.DataFrame(rows, columns=["accelerators", "checkpoint_minutes", *stats])

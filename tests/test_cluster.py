@@ -15,16 +15,15 @@ from scalesim.cluster import (
     CHECKPOINT_COST_MINUTES,
     MTBF_PER_ACCELERATOR_HOURS,
     TrainingRun,
-    best_checkpoint_interval,
     daly_goodput,
     daly_optimum_interval,
     goodput_at,
-    goodput_table,
     run_replications,
     simulate_run,
     young_daly_interval,
 )
 from scalesim.errors import InputError
+from scalesim.goodput import best_checkpoint_interval, goodput_table
 
 
 def test_llama3_failure_rate_derivation():

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import uuid
 from pathlib import Path
 
 from scalesim import cluster
 from scalesim.errors import InputError
+from scalesim.goodput import best_checkpoint_interval
+from scalesim.io import write_json
 
 
 def register(subparsers) -> None:
@@ -76,7 +75,7 @@ def run_command(args: argparse.Namespace) -> int:
     result = summarise(run, args.replications, args.seed)
     print(format_table(run, result, args.replications, args.seed))
     if args.json is not None:
-        write_json_atomic(args.json, result)
+        write_json(args.json, result)
     return 0
 
 
@@ -101,7 +100,7 @@ def summarise(run: cluster.TrainingRun, replications: int, seed: int) -> dict:
         settings.
     """
     _, summary = cluster.run_replications(run, replications, seed)
-    best_minutes, best_goodput = cluster.best_checkpoint_interval(run, replications, seed)
+    best_minutes, best_goodput = best_checkpoint_interval(run, replications, seed)
     delta, mtbf = run.checkpoint_cost_minutes, 60.0 * run.cluster_mtbf_hours
     return {
         "goodput": summary["goodput"],
@@ -162,17 +161,3 @@ def format_table(run: cluster.TrainingRun, result: dict, replications: int, seed
         lines.append(f"  {label:26}{minutes:>10.2f}{note}")
     lines.append(f"  {daly_note}: {100 * result['daly_goodput']:.1f}%")
     return "\n".join(lines)
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write ``data`` as JSON to ``path`` via a temporary file in the same directory."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8") as f:  # "x": the default permissions
-            json.dump(data, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
