@@ -121,8 +121,7 @@ def _editor(ed: edit.Editor) -> None:
     else:
         st.number_input(label, key=ed.key, format=d.fmt, step=ed.step, help=help_text)
     if ed.interval:
-        median = ed.median_of(ed.read(st.session_state))
-        st.caption(f"median {d.fmt % median} {ed.unit}")
+        st.caption(ed.median_text(ed.read(st.session_state)))
 
 
 def projection() -> None:

@@ -268,6 +268,10 @@ class Editor:
             return {"to": [float(values[0] * f), float(values[1] * f)]}
         return float(values[0] * f)
 
+    def median_text(self, values: tuple[float, ...]) -> str:
+        """``median 2.41 × per year``: the caption under an interval editor."""
+        return f"median {self.display.fmt % self.median_of(values)} {self.unit}".rstrip()
+
     def median_of(self, values: tuple[float, ...]) -> float:
         """Median [display unit] of the prior the values describe."""
         if _same(values, self.value) or not self.interval:

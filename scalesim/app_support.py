@@ -106,7 +106,10 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
     Raises
     ------
     InputError
-        One line naming the file and the key path, as ``scalesim validate`` prints it.
+        One line naming the file and the key path, as ``scalesim validate`` prints it. Two
+        checks are the web app's own, since the file comes from another machine: YAML
+        aliases may not expand to more than :data:`MAX_UPLOAD_NODES` values, and
+        ``extends:`` may only name a scenario inside ``base_dir``.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(
@@ -117,7 +120,45 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("cannot read the file (UnicodeDecodeError)", path=name) from None
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        parsed = None  # load_scenario_text below reports it, as the CLI does
+    if isinstance(parsed, dict):
+        _check_upload(parsed, name, Path(base_dir))
     return load_scenario_text(text, name=name, base_dir=base_dir)
+
+
+#: Most values an upload may hold once its YAML aliases are expanded.
+MAX_UPLOAD_NODES = 100_000
+
+
+def _check_upload(data: dict, name: str, base_dir: Path) -> None:
+    """Refuse alias bombs and ``extends:`` outside ``base_dir`` (see :func:`read_upload`)."""
+    seen, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_UPLOAD_NODES:
+            raise InputError(
+                f"more than {MAX_UPLOAD_NODES:,} values once YAML aliases are expanded",
+                path=name,
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    parent = data.get("extends")
+    if isinstance(parent, str) and parent.strip():
+        root = base_dir.resolve()
+        target = (base_dir / parent).resolve()
+        if not target.is_relative_to(root):
+            raise InputError(
+                f"an upload may only extend a scenario in {base_dir.name}/, got {parent!r}",
+                path=name,
+                key="extends",
+            )
 
 
 def scenario_from_yaml(text: str, path: str | None) -> Scenario:

@@ -28,6 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SHIPPED = sup.shipped_scenarios(ROOT / "scenarios")
 TIMEOUT = 120
+BASELINE = scalesim.load_scenario(SHIPPED["baseline.yaml"])
+BASE_NAME = BASELINE.name
+
+
+def _editor(path: Path, key: str) -> edit.Editor:
+    """The editor of parameter ``key`` of the scenario file ``path``."""
+    return {ed.path: ed for ed in edit.editors(sup.load_file(path))}[key]
 
 
 @pytest.fixture(autouse=True)
@@ -185,8 +192,10 @@ def test_switching_scenario_resets_samples_seed_and_editors():
     assert at.title[0].value == "Baseline with synthetic data"
     assert at.select_slider(key="samples").value == 20_000
     lo, hi = at.slider(key="edit:spending.growth").value
-    assert (lo, hi) == pytest.approx((2.0, 2.9))
-    assert at.slider(key="edit:synthetic.share_of_compute").value == pytest.approx((5.0, 30.0))
+    synthetic = SHIPPED["synthetic-data.yaml"]
+    assert (lo, hi) == pytest.approx(_editor(synthetic, "spending.growth").value)
+    share = _editor(synthetic, "synthetic.share_of_compute")
+    assert at.slider(key="edit:synthetic.share_of_compute").value == pytest.approx(share.value)
 
 
 # --- assumption editors -----------------------------------------------------------------------
@@ -216,7 +225,7 @@ def test_range_slider_edit_changes_the_projection_and_the_median():
     before = _metrics(at)
     at.slider(key="edit:spending.growth").set_value((2.2, 3.2)).run()
     _ok(at)
-    assert at.title[0].value == "Baseline — 2010–2024 trends continue (edited)"
+    assert at.title[0].value == f"{BASE_NAME} (edited)"
     assert _metrics(at)["Largest run in 2030"] != before["Largest run in 2030"]
     assert any(c.value == "median 2.65 × per year" for c in at.caption)
     expected = _expected_view(
@@ -279,9 +288,10 @@ def test_reset_button_restores_the_scenario():
     at.number_input(key="seed").set_value(3).run()
     at.button(key="reset").click().run()
     _ok(at)
-    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
-    assert at.slider(key="edit:spending.growth").value == pytest.approx((2.0, 2.9))
-    assert at.number_input(key="seed").value == 20241125
+    assert at.title[0].value == BASE_NAME
+    growth = _editor(SHIPPED["baseline.yaml"], "spending.growth")
+    assert at.slider(key="edit:spending.growth").value == pytest.approx(growth.value)
+    assert at.number_input(key="seed").value == BASELINE.seed
 
 
 def test_editor_overrides_and_edited_scenario_yaml():
@@ -303,7 +313,9 @@ def test_editor_overrides_and_edited_scenario_yaml():
     assert "extends" not in raw
     assert scenario.priors["spending.growth"].ppf(0.95) == pytest.approx(3.0)
     # Untouched parameters keep their prior as written (here a log-uniform).
-    assert raw["parameters"]["spending"]["max_share_of_gdp"] == {"loguniform": [0.001, 0.02]}
+    assert raw["parameters"]["spending"] | {"growth": None} == base.raw["parameters"][
+        "spending"
+    ] | {"growth": None}
 
 
 # --- upload -----------------------------------------------------------------------------------
@@ -331,7 +343,7 @@ def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
     assert "\n" not in messages[0]
     assert messages[0].startswith("broken.yaml: parameters.spending.growth:")
     # The app keeps showing the picked scenario.
-    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
+    assert at.title[0].value == BASE_NAME
 
 
 @pytest.mark.parametrize(
@@ -342,6 +354,16 @@ def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
         (b"\xff\xfe not utf-8", "broken.yaml: cannot read the file (UnicodeDecodeError)"),
         (b"name: x\n" + b"#" * (300 * 1024), "broken.yaml: file is larger than 256 KB (300 KB)"),
         (b"!!python/object/apply:os.system ['echo hi']\n", "broken.yaml: invalid YAML"),
+        (b"name: x\nextends: /etc/passwd\n", "broken.yaml: extends: an upload may only extend"),
+        (b"name: x\nextends: ../README.md\n", "broken.yaml: extends: an upload may only extend"),
+        (b"name: x\nextends: missing.yaml\n", "broken.yaml: extends: extended file 'missing"),
+        (
+            b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            b"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "broken.yaml: more than 100,000 values once YAML aliases are expanded",
+        ),
     ],
 )
 def test_read_upload_errors_are_one_line(content, expected):
@@ -363,7 +385,7 @@ def test_valid_upload_extending_a_shipped_scenario_is_used():
     assert at.slider(key="edit:spending.growth").value == 3.0
     at.file_uploader(key="upload").set_value(None).run()
     _ok(at)
-    assert at.title[0].value == "Baseline — 2010–2024 trends continue"
+    assert at.title[0].value == BASE_NAME
 
 
 # --- compare ----------------------------------------------------------------------------------
@@ -380,7 +402,7 @@ def test_compare_overlays_up_to_three_scenarios():
     assert len(charts) == 7
     labels = {r["scenario"] for r in _rows(charts[5]) if "scenario" in r}
     assert labels == {
-        "Baseline — 2010–2024 trends continue",
+        BASE_NAME,
         "Baseline with synthetic data",
         scalesim.load_scenario(SHIPPED["spending-plateau.yaml"]).name,
     }
@@ -398,8 +420,8 @@ def test_compare_edited_against_its_original():
     _ok(at)
     labels = {r["scenario"] for r in _rows(_charts(at)[5]) if "scenario" in r}
     assert labels == {
-        "Baseline — 2010–2024 trends continue (edited)",
-        "Baseline — 2010–2024 trends continue (original)",
+        f"{BASE_NAME} (edited)",
+        f"{BASE_NAME} (original)",
     }
 
 
