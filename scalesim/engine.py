@@ -151,7 +151,7 @@ def run(
     if n_workers == 1:
         for ab in bounds:
             _merge(results, work(ab))
-        return results
+        return _compact(results)
 
     def work_many(share):
         # Each thread folds its own chunks into its own partial result; partial results are
@@ -165,6 +165,12 @@ def run(
     with ThreadPoolExecutor(max_workers=n_workers) as pool:
         for part in pool.map(work_many, shares):
             _merge_results(results, part)
+    return _compact(results)
+
+
+def _compact(results: Results) -> Results:
+    for hist in results.histograms.values():
+        hist.compact()
     return results
 
 

@@ -130,6 +130,22 @@ class LogHistogram:
         self.low += other.low
         self.high += other.high
 
+    def compact(self) -> None:
+        """Drop the empty margins merging left, so the histogram is small to keep and ship."""
+        if self.counts.shape[1] == 0:
+            return
+        nonzero = self.counts != 0
+        any_row = nonzero.any(axis=1)
+        first = np.where(any_row, np.argmax(nonzero, axis=1), 0)
+        last = np.where(any_row, self.counts.shape[1] - 1 - np.argmax(nonzero[:, ::-1], axis=1), 0)
+        width = int(np.max(last - first)) + 1
+        packed = np.zeros((self.n_years, width), dtype=np.int64)
+        for y in range(self.n_years):
+            row = self.counts[y, first[y] : last[y] + 1]
+            packed[y, : row.size] = row
+        self.offsets = self.offsets + first
+        self.counts = packed
+
     def quantiles(self, probs) -> np.ndarray:
         """Quantiles per year, shape (len(probs), year), interpolated within a bin in log10."""
         out = np.empty((len(probs), self.n_years))
