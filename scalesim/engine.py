@@ -47,6 +47,7 @@ def run(
     keep: str | list[str] | tuple[str, ...] = "auto",
     summarize: str | list[str] | tuple[str, ...] = "headline",
     workers: int | None = None,
+    on_chunk=None,
 ) -> Results:
     """Run a scenario's Monte Carlo projection.
 
@@ -70,6 +71,9 @@ def run(
         Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
     workers : int, optional
         Threads working on chunks (default: up to 2, the cores of the reference machine).
+    on_chunk : callable, optional
+        Called with the number of samples of each finished chunk (e.g. a progress bar's
+        ``advance``); may be called from worker threads.
 
     Returns
     -------
@@ -144,8 +148,11 @@ def run(
                 params, grid["dt"], grid["years"], sources, xp=xp, outputs=wanted,
                 synthetic=synthetic, goodput=goodput,
             )
-            return _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
+            part = _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
                                     len(years))
+        if on_chunk is not None:
+            on_chunk(b - a)
+        return part
 
     n_workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(bounds)))
     if n_workers == 1:

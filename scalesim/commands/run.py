@@ -9,6 +9,7 @@ from pathlib import Path
 from scalesim.backend import BACKENDS
 from scalesim.engine import run
 from scalesim.errors import InputError
+from scalesim.progress import progress_bar
 from scalesim.scenario import load_scenario
 from scalesim.textsummary import format_summary
 
@@ -22,7 +23,8 @@ def register(sub) -> None:
     p.add_argument("--out", default=None, help="per-sample table to write (.parquet or .csv)")
     p.add_argument("--summary-json", default=None, help="summary JSON to write")
     p.add_argument("--backend", default="numpy", choices=BACKENDS, help="array backend")
-    p.add_argument("--quiet", action="store_true", help="do not print the summary")
+    p.add_argument("--quiet", action="store_true",
+                   help="print neither the summary nor a progress bar")
     p.set_defaults(func=main)
 
 
@@ -41,7 +43,10 @@ def main(args) -> int:
         raise InputError(f"--out: expected a path ending in .parquet or .csv, got {args.out!r}")
     scenario = load_scenario(args.scenario)
     keep = "all" if args.out else "none"
-    results = run(scenario, samples=args.samples, seed=args.seed, backend=args.backend, keep=keep)
+    samples = scenario.samples if args.samples is None else args.samples
+    with progress_bar("samples", total=max(samples, 1), quiet=args.quiet) as bar:
+        results = run(scenario, samples=samples, seed=args.seed, backend=args.backend, keep=keep,
+                      on_chunk=bar.advance)
     if args.out:
         results.write(args.out)
     if args.summary_json:
