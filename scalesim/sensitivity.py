@@ -32,6 +32,7 @@ from scipy.special import ndtri
 from scalesim.dims import VARIABLES
 from scalesim.errors import InputError
 from scalesim.kernels.projection import project
+from scalesim.parameters import SPECS
 from scalesim.priors import Prior
 from scalesim.scenario import Scenario
 
@@ -109,11 +110,19 @@ def _project(scenario, values, outputs, last_year):
         if v.shape[0] not in (1, n):
             raise ValueError(f"{name}: {v.shape[0]} values, expected {n}")
         params[name] = v
+    goodput = None
+    if scenario.reliability:  # as scalesim.engine.run does: goodput derates the hardware
+        from scalesim.goodput import log_table, reliability_table
+
+        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
+            params.setdefault(key, np.asarray([[SPECS[key].default]]))
+        goodput = log_table(reliability_table(*(scenario.priors[f"reliability.{k}"].ppf(0.5)
+                                                for k in ("mtbf", "checkpoint_cost", "restart_time"))))
     year_arr = np.asarray(years, dtype=np.float64).reshape(1, -1)
-    synthetic = bool(np.any(params["synthetic.share_of_compute"] != 0.0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         logs, _, _ = project(params, year_arr - scenario.base_year, year_arr,
-                             scenario.data_sources, xp=np, outputs=outputs, synthetic=synthetic)
+                             scenario.data_sources, xp=np, outputs=outputs, goodput=goodput,
+                             synthetic=bool(np.any(params["synthetic.share_of_compute"] != 0)))
     return logs, (n, len(years))
 
 
@@ -240,26 +249,20 @@ class SensitivityResult:
 
     Attributes
     ----------
-    output : str
-    year : int
-    method : {"sobol", "oat"}
-    scenario : str
-        Scenario name.
+    output, year, method, scenario : str, int, {"sobol", "oat"}, str (the scenario's name)
     parameters : list of str
         Key paths of the uncertain priors, ranked.
     S1, S1_conf, ST, ST_conf : list of float or None
         Sobol indices [1] and the half-widths of their confidence intervals; None for OAT.
     conf_level : float
         Confidence level of the intervals [1].
-    base_samples, model_runs : int
-        N of the Sobol design and the model evaluations in total (0 and 2D + 1 for OAT).
-    seed : int
+    base_samples, model_runs, seed : int
+        N of the Sobol design, model evaluations in all (0 and 2D + 1 for OAT), seed.
     median_log10 : float
         Y with every parameter at its median [log10 unit of the output].
-    low_log10, high_log10 : list of float
-        Y with the parameter at its 5th / 95th percentile, others at their medians.
-    swing : list of float
-        high_log10 − low_log10 [log10 units, i.e. orders of magnitude].
+    low_log10, high_log10, swing : list of float
+        Y with the parameter at its 5th / 95th percentile, others at their medians, and
+        high − low [log10 units, i.e. orders of magnitude].
     """
 
     output: str
@@ -363,13 +366,12 @@ def sensitivity_analysis(
     seed = scenario.seed if seed is None else int(seed)
     names = uncertain_parameters(scenario)
     if not names:
-        raise InputError("no uncertain parameters to analyse (every prior is fixed)",
-                         path=scenario.path)
+        raise InputError("no uncertain parameters to analyse (every prior is fixed)")
     median, low, high = oat_swings(scenario, output, year, names)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # inf − inf where an output is infinite
         swing = high - low
     s1 = s1c = st = stc = None
-    n_base, runs = 0, 1 + 2 * len(names)
+    n_base, runs, order = 0, 1 + 2 * len(names), np.argsort(-np.abs(swing), kind="stable")
     if method == "sobol":
         res = sobol_analysis(
             log10_output(scenario, output, year), {n: scenario.priors[n] for n in names},
@@ -379,8 +381,6 @@ def sensitivity_analysis(
         s1, s1c, st, stc = res["S1"], res["S1_conf"], res["ST"], res["ST_conf"]
         n_base, runs = res["base_samples"], runs + res["Y"].size
         order = np.argsort(-st, kind="stable")
-    else:
-        order = np.argsort(-np.abs(swing), kind="stable")
 
     def ranked(a):
         return None if a is None else [float(a[i]) for i in order]

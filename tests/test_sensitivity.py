@@ -80,15 +80,26 @@ def test_prior_ppf_matches_scalar_ppf(prior):
     assert prior_ppf(prior, q) == pytest.approx([prior.ppf(x) for x in q], rel=1e-12)
 
 
-def test_evaluate_matches_the_engine_on_the_same_draws(baseline):
+def _scenario(which):
+    if which == "baseline":
+        return scalesim.load_scenario(BASELINE)
+    s = scalesim.load_scenario(ROOT / "scenarios" / "scaling-2030.yaml")  # power, chips, latency
+    if which == "with reliability":  # and the simulated goodput derate
+        s = s.with_overrides({"reliability.mtbf": {"to": ["20000 hour", "80000 hour"]}})
+    return s
+
+
+@pytest.mark.parametrize("which", ["baseline", "power chips latency", "with reliability"])
+def test_evaluate_matches_the_engine_on_the_same_draws(which):
     # The kernels called directly on the engine's own parameter draws give the engine's
     # per-sample values: sensitivity analyses the same model that `scalesim run` projects.
-    n = 4096
-    host = draw(baseline.priors, baseline.seed, 0, n)
-    values = {k: v for k, v in host.items() if not baseline.priors[k].is_fixed}
-    logs = evaluate(baseline, values, outputs=("largest_run_flop", "effective_compute_flop"))
-    res = scalesim.run(baseline, samples=n, keep=["largest_run_flop", "effective_compute_flop"])
-    for name in ("largest_run_flop", "effective_compute_flop"):
+    # (If this fails after an engine change, sensitivity._project must follow the engine.)
+    scenario, n, names = _scenario(which), 4096, ("largest_run_flop", "effective_compute_flop")
+    host = draw(scenario.priors, scenario.seed, 0, n)
+    values = {k: v for k, v in host.items() if not scenario.priors[k].is_fixed}
+    logs = evaluate(scenario, values, outputs=names)
+    res = scalesim.run(scenario, samples=n, keep=list(names))
+    for name in names:
         assert np.exp(logs[name]) == pytest.approx(res.variables[name], rel=1e-12)
 
 
