@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -100,17 +101,8 @@ def run(
     years = scenario.year_list
     keep_names = _keep_names(keep, present, samples, len(years))
     summary_names = _summary_names(summarize, present)
-    priors = dict(scenario.priors)
-    goodput = table = None
-    if scenario.reliability:
-        from scalesim.goodput import log_table, reliability_table
-
-        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
-            if key not in priors:  # the accelerator's FLOP/s sizes the implied cluster
-                priors[key] = Prior("fixed", (SPECS[key].default,), SPECS[key].unit)
-        table = reliability_table(*(priors[f"reliability.{k}"].ppf(0.5)
-                                    for k in ("mtbf", "checkpoint_cost", "restart_time")))
-        goodput = tuple(backends.to_device(a, xp) for a in log_table(table))
+    inputs = kernel_inputs(scenario, xp)
+    priors, goodput, table = inputs.priors, inputs.goodput, inputs.goodput_table
 
     chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
     if chunk < 1:
@@ -129,15 +121,9 @@ def run(
         means={n: BlockSums() for n in summary_names},
         binding_counts=np.zeros((len(years), len(CONSTRAINTS)), dtype=np.int64),
     )
-    year_arr = np.asarray(years, dtype=np.float64).reshape(1, -1)
-    grid = {
-        "years": backends.to_device(year_arr, xp),
-        "dt": backends.to_device(year_arr - scenario.base_year, xp),
-    }
-    sources = scenario.data_sources
+    grid = {"years": inputs.years, "dt": inputs.dt}
+    sources, synthetic = inputs.sources, inputs.synthetic
     wanted = set(keep_names) | set(summary_names)
-    share = scenario.priors["synthetic.share_of_compute"]
-    synthetic = not (share.is_fixed and share.args[0] == 0.0)
 
     def work(bounds_ab):
         a, b = bounds_ab
@@ -173,6 +159,65 @@ def run(
         for part in pool.map(work_many, shares):
             _merge_results(results, part)
     return _compact(results)
+
+
+@dataclass(frozen=True)
+class KernelInputs:
+    """What :func:`run` hands the kernels besides the drawn parameters.
+
+    Attributes
+    ----------
+    priors : dict of str to Prior
+        The scenario's priors plus those the kernels need that it leaves out (the
+        accelerator's FLOP/s, which sizes the implied cluster under ``reliability:``).
+    years, dt : array, shape (1, year)
+        Calendar years and years since the base year, on the backend [year].
+    sources : list of str
+        Data-source names.
+    synthetic : bool
+        False when no sample spends compute on synthetic data.
+    goodput : tuple of two arrays or None
+        ``(ln sizes, ln capacity)`` of the goodput table on the backend, under
+        ``reliability:``.
+    goodput_table : pandas.DataFrame or None
+        That table (scalesim.goodput.reliability_table).
+    """
+
+    priors: dict
+    years: object
+    dt: object
+    sources: list
+    synthetic: bool
+    goodput: tuple | None
+    goodput_table: object
+
+
+def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
+    """Everything but the parameter draws that :func:`run` passes to
+    :func:`scalesim.kernels.projection.project`, for code that calls the kernels itself
+    (scalesim.sensitivity) and must stay in step with the engine."""
+    priors = dict(scenario.priors)
+    goodput = table = None
+    if scenario.reliability:
+        from scalesim.goodput import log_table, reliability_table
+
+        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
+            if key not in priors:  # the accelerator's FLOP/s sizes the implied cluster
+                priors[key] = Prior("fixed", (SPECS[key].default,), SPECS[key].unit)
+        table = reliability_table(*(priors[f"reliability.{k}"].ppf(0.5)
+                                    for k in ("mtbf", "checkpoint_cost", "restart_time")))
+        goodput = tuple(backends.to_device(a, xp) for a in log_table(table))
+    year_arr = np.asarray(scenario.year_list, dtype=np.float64).reshape(1, -1)
+    share = scenario.priors["synthetic.share_of_compute"]
+    return KernelInputs(
+        priors=priors,
+        years=backends.to_device(year_arr, xp),
+        dt=backends.to_device(year_arr - scenario.base_year, xp),
+        sources=scenario.data_sources,
+        synthetic=not (share.is_fixed and share.args[0] == 0.0),
+        goodput=goodput,
+        goodput_table=table,
+    )
 
 
 def _compact(results: Results) -> Results:

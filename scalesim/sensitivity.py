@@ -30,9 +30,9 @@ import pandas as pd
 from scipy.special import ndtri
 
 from scalesim.dims import VARIABLES
+from scalesim.engine import kernel_inputs
 from scalesim.errors import InputError
 from scalesim.kernels.projection import project
-from scalesim.parameters import SPECS
 from scalesim.priors import Prior
 from scalesim.scenario import Scenario
 
@@ -99,10 +99,11 @@ def output_names(scenario: Scenario) -> list[str]:
 
 
 def _project(scenario, values, outputs, last_year):
-    years = [y for y in scenario.year_list if last_year is None or y <= last_year]
+    inputs = kernel_inputs(scenario)  # the engine's own set-up: reliability, synthetic, years
+    keep_years = [i for i, y in enumerate(scenario.year_list) if last_year is None or y <= last_year]
     n = max([np.size(v) for v in values.values()] or [1])
     params = {}
-    for name, prior in scenario.priors.items():
+    for name, prior in inputs.priors.items():
         if name in values:
             v = np.asarray(values[name], dtype=np.float64).reshape(-1, 1)
         else:
@@ -110,20 +111,12 @@ def _project(scenario, values, outputs, last_year):
         if v.shape[0] not in (1, n):
             raise ValueError(f"{name}: {v.shape[0]} values, expected {n}")
         params[name] = v
-    goodput = None
-    if scenario.reliability:  # as scalesim.engine.run does: goodput derates the hardware
-        from scalesim.goodput import log_table, reliability_table
-
-        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
-            params.setdefault(key, np.asarray([[SPECS[key].default]]))
-        goodput = log_table(reliability_table(*(scenario.priors[f"reliability.{k}"].ppf(0.5)
-                                                for k in ("mtbf", "checkpoint_cost", "restart_time"))))
-    year_arr = np.asarray(years, dtype=np.float64).reshape(1, -1)
+    years, dt = inputs.years[:, keep_years], inputs.dt[:, keep_years]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        logs, _, _ = project(params, year_arr - scenario.base_year, year_arr,
-                             scenario.data_sources, xp=np, outputs=outputs, goodput=goodput,
+        logs, _, _ = project(params, dt, years, inputs.sources, xp=np, outputs=outputs,
+                             goodput=inputs.goodput,
                              synthetic=bool(np.any(params["synthetic.share_of_compute"] != 0)))
-    return logs, (n, len(years))
+    return logs, (n, len(keep_years))
 
 
 def evaluate(
