@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scalesim.commands.run import _int
+from scalesim.commands._common import int_arg
 
 
 def register(sub) -> None:
@@ -18,9 +18,9 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="HTML file to write (.html)")
     p.add_argument("--pdf", default=None, help="also print the report to this PDF file (.pdf)")
     p.add_argument(
-        "--samples", type=_int, default=None, help="number of samples (default: each scenario's)"
+        "--samples", type=int_arg, default=None, help="number of samples (default: each scenario's)"
     )
-    p.add_argument("--seed", type=_int, default=None, help="random seed (default: each scenario's)")
+    p.add_argument("--seed", type=int_arg, default=None, help="random seed (default: each scenario's)")
     p.add_argument("--title", default=None, help="report title (default: from the first scenario)")
     p.set_defaults(func=main)
 

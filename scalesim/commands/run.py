@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
 from scalesim.backend import BACKENDS
+from scalesim.commands._common import check_outputs, int_arg
 from scalesim.engine import run
-from scalesim.errors import InputError
 from scalesim.progress import progress_bar
 from scalesim.scenario import load_scenario
 from scalesim.textsummary import format_summary
@@ -18,8 +16,8 @@ def register(sub) -> None:
     p = sub.add_parser("run", help="run a scenario and print its summary",
                        description="Run a scenario's Monte Carlo projection headless.")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--samples", type=_int, default=None, help="number of samples (default: the scenario's)")
-    p.add_argument("--seed", type=_int, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--samples", type=int_arg, default=None, help="number of samples (default: the scenario's)")
+    p.add_argument("--seed", type=int_arg, default=None, help="random seed (default: the scenario's)")
     p.add_argument("--out", default=None, help="per-sample table to write (.parquet or .csv)")
     p.add_argument("--summary-json", default=None, help="summary JSON to write")
     p.add_argument("--backend", default="numpy", choices=BACKENDS, help="array backend")
@@ -28,19 +26,9 @@ def register(sub) -> None:
     p.set_defaults(func=main)
 
 
-def _int(text: str) -> int:
-    try:
-        return int(float(text)) if "e" in text.lower() else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
 
 def main(args) -> int:
-    for opt, path in (("--out", args.out), ("--summary-json", args.summary_json)):
-        if path and not Path(path).parent.resolve().is_dir():
-            raise InputError(f"{opt}: folder {str(Path(path).parent)!r} does not exist")
-    if args.out and Path(args.out).suffix.lower() not in (".parquet", ".csv"):
-        raise InputError(f"--out: expected a path ending in .parquet or .csv, got {args.out!r}")
+    check_outputs(args.out, args.summary_json)
     scenario = load_scenario(args.scenario)
     keep = "all" if args.out else "none"
     samples = scenario.samples if args.samples is None else args.samples

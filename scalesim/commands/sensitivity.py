@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from scalesim.commands._common import int_arg
 from scalesim.dims import VARIABLES
 from scalesim.errors import InputError
 from scalesim.io import write_json
@@ -32,20 +32,14 @@ def register(sub) -> None:
     p.add_argument("--year", type=int, default=2030, help="calendar year (default: 2030)")
     p.add_argument("--method", default="sobol", choices=METHODS,
                    help="sobol: Sobol indices and OAT swings (default); oat: swings only")
-    p.add_argument("--samples", type=_int, default=None,
+    p.add_argument("--samples", type=int_arg, default=None,
                    help=f"base samples N of the Sobol design, rounded up to a power of 2 "
                         f"(default {DEFAULT_BASE_SAMPLES:,}); model runs: N x (parameters + 2)")
-    p.add_argument("--seed", type=_int, default=None, help="seed (default: the scenario's)")
+    p.add_argument("--seed", type=int_arg, default=None, help="seed (default: the scenario's)")
     p.add_argument("--json", default=None, metavar="PATH", help="write the indices as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
     p.set_defaults(func=main)
 
-
-def _int(text: str) -> int:
-    try:
-        return int(float(text)) if "e" in text.lower() else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
 
 
 def main(args) -> int:

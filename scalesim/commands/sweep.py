@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
+from scalesim.commands._common import check_outputs, int_arg
 from scalesim.errors import InputError
 from scalesim.io import atomic_write, write_json
 from scalesim.progress import progress_bar
@@ -30,27 +29,17 @@ def register(sub) -> None:
                    help="worker processes of the local cluster (default 2)")
     p.add_argument("--serial", action="store_true",
                    help="run the points one by one in this process, without Dask")
-    p.add_argument("--samples", type=_int, default=None, help="samples per point (default: the file's)")
-    p.add_argument("--seed", type=_int, default=None, help="seed of every point (default: the file's)")
+    p.add_argument("--samples", type=int_arg, default=None, help="samples per point (default: the file's)")
+    p.add_argument("--seed", type=int_arg, default=None, help="seed of every point (default: the file's)")
     p.add_argument("--out", default=None, help="tidy table to write (.parquet or .csv)")
     p.add_argument("--summary-json", default=None, help="sweep summary JSON to write")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
     p.set_defaults(func=main)
 
 
-def _int(text: str) -> int:
-    try:
-        return int(float(text)) if "e" in text.lower() else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
 
 def main(args) -> int:
-    for opt, path in (("--out", args.out), ("--summary-json", args.summary_json)):
-        if path and not Path(path).parent.resolve().is_dir():
-            raise InputError(f"{opt}: folder {str(Path(path).parent)!r} does not exist")
-    if args.out and Path(args.out).suffix.lower() not in (".parquet", ".csv"):
-        raise InputError(f"--out: expected a path ending in .parquet or .csv, got {args.out!r}")
+    check_outputs(args.out, args.summary_json)
     if args.scheduler and args.serial:
         raise InputError("--scheduler and --serial exclude each other")
     sweep = load_sweep(args.sweep, samples=args.samples, seed=args.seed)
