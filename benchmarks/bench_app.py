@@ -32,17 +32,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scalesim.report import CHROMIUM_ARGS  # noqa: E402
+
 SAMPLES = 20_000
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make chromium`
 
 APPTEST_CHILD = r"""
 import json, sys, time

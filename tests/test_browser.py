@@ -25,17 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from scalesim.report import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make chromium`
 BROKEN = "name: broken\nparameters:\n  spending:\n    growth: 5 token\n"
 TIMEOUT_MS = 60_000
 FOOTER = re.compile(r"scenario sha256 [0-9a-f]{16}")
