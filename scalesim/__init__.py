@@ -19,7 +19,30 @@ from scalesim.scenario import Scenario, load_scenario, load_scenario_text, scena
 from scalesim.textsummary import format_summary
 from scalesim.units import ureg
 
+#: Heavier parts of the API, imported on first use so that ``import scalesim`` stays quick.
+_LAZY = {
+    "sensitivity_analysis": "scalesim.sensitivity",
+    "load_sweep": "scalesim.sweep",
+    "run_sweep": "scalesim.sweep",
+    "build_report": "scalesim.report",
+    "load_history": "scalesim.calibrate.history",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'scalesim' has no attribute {name!r}")
+
+
 __all__ = [
+    "build_report",
+    "load_history",
+    "load_sweep",
+    "run_sweep",
+    "sensitivity_analysis",
     "__version__",
     "CONSTRAINTS",
     "HEADLINE",

@@ -29,3 +29,10 @@ def test_variables_scenarios_and_commands_documented():
 
 def test_ci_entry_point_calls_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_public_api_resolves():
+    import scalesim
+
+    for name in scalesim.__all__:
+        assert getattr(scalesim, name) is not None, name
