@@ -8,13 +8,8 @@ from __future__ import annotations
 import platform
 import time
 
-from scalesim.cluster import (
-    TrainingRun,
-    best_checkpoint_interval,
-    goodput_table,
-    run_replications,
-    simulate_run,
-)
+from scalesim.cluster import TrainingRun, run_replications, simulate_run
+from scalesim.goodput import best_checkpoint_interval, goodput_table
 
 SIZES = [1_000, 4_000, 16_384, 50_000, 100_000, 300_000]
 
