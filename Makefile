@@ -26,10 +26,13 @@ test: env chromium
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen pytest -n 2 -q
 
-bench: env
+bench: env chromium
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_calibrate.py
 	$(PY) benchmarks/bench_cluster.py
+	$(PY) benchmarks/bench_peers.py
+	$(PY) benchmarks/bench_report.py
+	$(PY) benchmarks/bench_app.py
 
 report: env
 	@mkdir -p "$$(dirname "$${OUT:-build/report.html}")"
