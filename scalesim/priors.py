@@ -30,8 +30,9 @@ from scalesim.errors import InputError
 from scalesim.parameters import ParamSpec
 from scalesim.units import parse_quantity
 
-#: Samples per random-number block [samples]. Chunks are whole numbers of blocks.
-BLOCK = 4096
+#: Samples per random-number block [samples]. Chunks are whole numbers of blocks; a block is
+#: large enough that making its generators costs little beside drawing its numbers.
+BLOCK = 16384
 
 KINDS = ("fixed", "to", "normal", "lognormal", "uniform", "loguniform", "triangular", "choice")
 _OPTIONS = ("clip", "credibility")
