@@ -30,13 +30,21 @@ def command_modules() -> list[str]:
     return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line (``scalesim run: ...``), exit 2."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("scalesim").strip()
+        raise InputError(f"{command}: {message}" if command else message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="scalesim",
         description="Monte Carlo projections of the largest feasible AI training run.",
     )
     parser.add_argument("--version", action="version", version=f"scalesim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     sub.required = True
     for name in command_modules():
         importlib.import_module(f"scalesim.commands.{name}").register(sub)
@@ -47,8 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed its one-line usage error
+    except SystemExit as exc:  # --help, --version
         return int(exc.code or 0)
+    except InputError as exc:
+        print(f"scalesim: error: {exc} (see scalesim --help)", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except InputError as exc:

@@ -149,7 +149,7 @@ def parse_prior(value: object, spec: ParamSpec) -> Prior:
     unit = spec.unit
     if not isinstance(value, dict):
         x = _num(value, unit, None)
-        _check_domain(x, spec, None)
+        _check_domain(x, spec, None, allow_inf=True)
         return Prior("fixed", (x,), unit, spec=value)
     kinds = [k for k in value if k in KINDS]
     unknown = [k for k in value if k not in KINDS and k not in _OPTIONS]
@@ -177,7 +177,7 @@ def parse_prior(value: object, spec: ParamSpec) -> Prior:
 
     if kind == "fixed":
         x = _num(arg, unit, kind)
-        _check_domain(x, spec, kind)
+        _check_domain(x, spec, kind, allow_inf=True)
         return Prior("fixed", (x,), unit, clip, spec=value)
     if kind == "choice":
         return _parse_choice(arg, spec, clip, value)
@@ -220,8 +220,8 @@ def _parse_moments(kind, arg, spec, clip, value) -> Prior:
     centre = _num(arg[names[0]], spec.unit, f"{kind}.{names[0]}")
     spread = _num(arg[names[1]], spec.unit if kind == "normal" else "dimensionless",
                   f"{kind}.{names[1]}")
-    if spread <= 0:
-        raise InputError(f"must be > 0, got {spread:g}", key=f"{kind}.{names[1]}")
+    if not spread > 0 or not math.isfinite(spread):
+        raise InputError(f"must be finite and > 0, got {spread:g}", key=f"{kind}.{names[1]}")
     _check_domain(centre, spec, f"{kind}.{names[0]}")
     if kind == "lognormal":
         if centre <= 0:
@@ -288,7 +288,11 @@ def _num_list(arg, unit, key, n) -> list[float]:
     return [_num(v, unit, f"{key}[{i}]") for i, v in enumerate(arg)]
 
 
-def _check_domain(x: float, spec: ParamSpec, key) -> None:
+def _check_domain(x: float, spec: ParamSpec, key, *, allow_inf: bool = False) -> None:
+    """Refuse values outside the parameter's domain, and non-finite ones (a fixed ``inf`` is
+    allowed only where it means "no ceiling", i.e. where it is the default)."""
+    if not math.isfinite(x) and not (allow_inf and x == math.inf and spec.default == math.inf):
+        raise InputError(f"expected a finite number, got {x}", key=key)
     if not spec.contains(x):
         raise InputError(f"{spec.domain_text()}, got {x:g}", key=key)
 
@@ -321,7 +325,7 @@ def draw(priors: dict[str, Prior], seed: int, start: int, stop: int) -> dict[str
     out: dict[str, np.ndarray] = {}
     for name, prior in priors.items():
         if prior.is_fixed:
-            out[name] = np.asarray([prior.args[0]], dtype=np.float64)
+            out[name] = np.asarray([prior.ppf(0.5)], dtype=np.float64)  # clip applied
             continue
         parts = []
         for block in range(start // BLOCK, -(-stop // BLOCK)):

@@ -11,7 +11,6 @@ import copy
 import difflib
 import hashlib
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -393,6 +392,4 @@ def _prior(value, path: str) -> Prior:
     except InputError as exc:
         sub = f".{exc.key}" if exc.key else ""
         raise InputError(exc.message, key=f"parameters.{path}{sub}") from None
-    if prior.is_fixed and not math.isfinite(prior.args[0]) and spec.upper != math.inf:
-        raise InputError(f"{spec.domain_text()}, got {prior.args[0]}", key=f"parameters.{path}")
     return prior

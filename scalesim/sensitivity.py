@@ -45,6 +45,9 @@ OAT_LOW, OAT_HIGH = 0.05, 0.95  # quantiles of the OAT swings
 _LN10 = math.log(10.0)
 _Q_EPS = 1e-12  # Sobol points may touch 0: keep quantile functions finite
 
+#: Largest Sobol base sample [samples]: N·(D + 2) model runs must fit in memory.
+MAX_BASE_SAMPLES = 2**20
+
 
 def prior_ppf(prior: Prior, q: np.ndarray) -> np.ndarray:
     """Vectorised quantile function of a prior, equal to :meth:`Prior.ppf` elementwise.
@@ -354,8 +357,8 @@ def sensitivity_analysis(
     if method not in METHODS:
         raise InputError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
     _year_index(scenario, year)  # unknown outputs: evaluate() says so
-    if base_samples is not None and base_samples < 2:
-        raise InputError(f"--samples: must be >= 2, got {base_samples}")
+    if base_samples is not None and not 2 <= base_samples <= MAX_BASE_SAMPLES:
+        raise InputError(f"--samples: must be between 2 and {MAX_BASE_SAMPLES:,}, got {base_samples}")
     seed = scenario.seed if seed is None else int(seed)
     names = uncertain_parameters(scenario)
     if not names:

@@ -18,8 +18,19 @@ def _fmt(x: float | None) -> str:
     return f"{x:.2e}"
 
 
-def summary_table(results: Results, years=TABLE_YEARS) -> pd.DataFrame:
+def table_years(results: Results) -> list[int]:
+    """2025, 2030, 2035, 2040 and 2050 where the run has them; else up to five of its own
+    years, evenly spread (a short or shifted scenario still gets a table)."""
+    shown = [y for y in TABLE_YEARS if y in results.years]
+    if shown:
+        return shown
+    ys = results.years
+    return sorted({ys[round(i * (len(ys) - 1) / 4)] for i in range(5)})
+
+
+def summary_table(results: Results, years=None) -> pd.DataFrame:
     """Median and 90% interval of the headline variables in the table years."""
+    years = table_years(results) if years is None else years
     rows = []
     for name in TABLE_VARIABLES:
         if name not in results.histograms:
@@ -53,7 +64,7 @@ def format_summary(results: Results) -> str:
     ceilings = [n for n in ("budget_flop", "data_limited_flop", "power_flop", "chips_flop",
                             "latency_flop") if n in results.histograms]
     if len(results.constraints) > 2:
-        shown = [y for y in TABLE_YEARS if y in results.years]
+        shown = table_years(results)
         lines += ["", "Ceilings on the run [FLOP] (median; budget_flop is the compute ceiling)"]
         lines.append("  " + f"{'ceiling':<20}" + "".join(f"{y:>11}" for y in shown))
         for name in ceilings:
@@ -62,7 +73,7 @@ def format_summary(results: Results) -> str:
                                                    for y in shown))
     if "goodput" in results.histograms:
         p50 = results.quantiles("goodput")["p50"]
-        shown = [y for y in TABLE_YEARS if y in results.years]
+        shown = table_years(results)
         lines += ["", "Goodput of the implied cluster (median; scalesim.cluster simulation)",
                   "  " + "".join(f"{y:>8}" for y in shown),
                   "  " + "".join(f"{p50[results.years.index(y)]:>8.1%}" for y in shown)]
@@ -75,7 +86,7 @@ def format_summary(results: Results) -> str:
     lines.append(f"  {qs}   never by {results.years[-1]}: {ex['share_never']:.1%}")
     lines += ["", "Binding constraint (share of samples)"]
     shares = results.binding_shares()
-    shown = [y for y in TABLE_YEARS if y in results.years]
+    shown = table_years(results)
     lines.append("  " + f"{'constraint':<12}" + "".join(f"{y:>8}" for y in shown))
     for name, values in shares.items():
         cells = "".join(f"{values[results.years.index(y)]:>8.0%}" for y in shown)

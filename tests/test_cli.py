@@ -57,6 +57,9 @@ def test_run_writes_csv(tmp_path):
     (["--out", "x.txt"], "--out: expected a path ending in .parquet or .csv"),
     (["--out", "/no/such/folder/x.csv"], "--out: folder '/no/such/folder' does not exist"),
     (["--samples", "0"], "--samples: must be an integer between 1"),
+    (["--samples", "1e999"], "run: argument --samples: expected a finite integer, got '1e999'"),
+    (["--seed", "x"], "run: argument --seed: expected a finite integer, got 'x'"),
+    (["--summary-json", "/tmp"], "--summary-json: '/tmp' is a folder, not a file"),
 ])
 def test_bad_options_exit_2_with_one_line(args, message, capsys):
     assert main(["run", BASELINE, *args]) == 2

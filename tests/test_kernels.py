@@ -119,6 +119,13 @@ def test_data_wall_equivalent_hand_computed(xp):
     assert expected < c / 10
 
 
+def test_data_wall_equivalent_is_zero_without_training_compute(xp):
+    minus_inf = arr(xp, [[-math.inf]])
+    out = scaling.log_data_wall_equivalent(minus_inf, arr(xp, [[math.log(1e13)]]), minus_inf,
+                                           _law(xp), xp=xp)
+    assert to_np(xp.exp(out)).tolist() == [[0.0]]
+
+
 def params_for(xp, n=1, **over):
     base = {
         "economy.world_gdp": 1e14, "economy.gdp_growth": 0.0,

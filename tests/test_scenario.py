@@ -46,6 +46,7 @@ BAD_FILES = {
     "lognormal-nonpositive": "parameters.economy.gdp_growth.lognormal: lognormal needs bounds > 0",
     "clip-reversed": "parameters.spending.growth.clip: lower bound 3 is above upper bound 2",
     "missing-name": "name: is empty; give it a value",
+    "infinite-value": "parameters.spending.growth.to[1]: expected a finite number, got inf",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from scalesim.calibrate.trends import FRONTIER_CHOICES, TOP_K, Trend
@@ -33,7 +34,7 @@ def count_int(text: str) -> int:
         value = float(text) if "e" in text.lower() else int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value != int(value) or value < 1:
+    if not math.isfinite(value) or value != int(value) or value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return int(value)
 

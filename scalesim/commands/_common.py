@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from scalesim.errors import InputError
@@ -12,8 +13,31 @@ def int_arg(text: str) -> int:
     """An integer option that also accepts ``1e6``."""
     try:
         return int(float(text)) if "e" in text.lower() else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"expected a finite integer, got {text!r}") from None
+
+
+def seed_arg(text: str) -> int:
+    """A seed option: an integer >= 0."""
+    value = int_arg(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def check_output(option: str, path: str | Path | None) -> None:
+    """Fail early when ``path`` cannot be written: missing or read-only folder, or a folder
+    where a file should go."""
+    if not path:
+        return
+    path = Path(path)
+    folder = path.parent.resolve()
+    if not folder.is_dir():
+        raise InputError(f"{option}: folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise InputError(f"{option}: {str(path)!r} is a folder, not a file")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{option}: folder {str(path.parent)!r} is not writable")
 
 
 def check_outputs(out: str | None, summary_json: str | None) -> None:
@@ -25,7 +49,6 @@ def check_outputs(out: str | None, summary_json: str | None) -> None:
         When a folder does not exist or ``--out`` is neither .parquet nor .csv.
     """
     for opt, path in (("--out", out), ("--summary-json", summary_json)):
-        if path and not Path(path).parent.resolve().is_dir():
-            raise InputError(f"{opt}: folder {str(Path(path).parent)!r} does not exist")
+        check_output(opt, path)
     if out and Path(out).suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"--out: expected a path ending in .parquet or .csv, got {out!r}")

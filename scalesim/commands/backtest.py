@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from scalesim.backend import namespace
 from scalesim.calibrate.backtest import backtest
@@ -15,7 +14,7 @@ from scalesim.calibrate.report import (
     history_label,
     year_int,
 )
-from scalesim.errors import InputError
+from scalesim.commands._common import check_output
 from scalesim.io import write_json
 
 DEFAULT_SEED = 20241125
@@ -62,8 +61,7 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    if args.json and not Path(args.json).parent.resolve().is_dir():
-        raise InputError(f"--json: folder {str(Path(args.json).parent)!r} does not exist")
+    check_output("--json", args.json)
     xp = namespace(args.backend)
     history = load_history(args.history)
     seed = DEFAULT_SEED if args.seed is None else args.seed

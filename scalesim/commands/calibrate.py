@@ -19,6 +19,7 @@ from scalesim.calibrate.report import (
     year_int,
 )
 from scalesim.calibrate.trends import TREND_KEYS, calibrate_trends, frontier_label, select_frontier
+from scalesim.commands._common import check_output
 from scalesim.errors import InputError
 from scalesim.io import write_json
 from scalesim.scenario import load_scenario
@@ -93,10 +94,13 @@ def default_scenario() -> Path:
 
 def main(args) -> int:
     for opt, path in (("--json", args.json), ("--write-scenario", args.write_scenario)):
-        if path and not Path(path).parent.resolve().is_dir():
-            raise InputError(f"{opt}: folder {str(Path(path).parent)!r} does not exist")
+        check_output(opt, path)
     if args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
+    if args.bootstrap > 10_000_000:
+        raise InputError(f"--bootstrap: at most 10,000,000, got {args.bootstrap:,}")
+    if not 2 <= args.draws <= 100_000_000:
+        raise InputError(f"--draws: must be between 2 and 100,000,000, got {args.draws:,}")
     xp = namespace(args.backend)
     history = load_history(args.history)
     hardware = load_hardware(args.hardware)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from scalesim import cluster
+from scalesim.commands._common import check_output, seed_arg
 from scalesim.errors import InputError
 from scalesim.goodput import best_checkpoint_interval
 from scalesim.io import write_json
@@ -47,7 +48,7 @@ def register(subparsers) -> None:
         p.add_argument(flag, type=float, default=default, help=f"{text} (default %(default)g)")
     p.add_argument("--spares", type=int, default=0, metavar="K", help="hot spares (default 0)")
     p.add_argument("--replications", type=int, default=20, metavar="R", help="(default 20)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="(default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help="(default 0)")
     p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
     p.set_defaults(func=run_command)
 
@@ -69,8 +70,7 @@ def run_command(args: argparse.Namespace) -> int:
             )
     except InputError as exc:
         raise InputError(exc.message, key=_option(exc.key)) from None
-    if args.json is not None and not args.json.resolve().parent.is_dir():
-        raise InputError(f"no such directory: {args.json.parent}", key="--json")
+    check_output("--json", args.json)
 
     result = summarise(run, args.replications, args.seed)
     print(format_table(run, result, args.replications, args.seed))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from scalesim.commands._common import int_arg
+from scalesim.commands._common import check_output, int_arg, seed_arg
 from scalesim.dims import VARIABLES
-from scalesim.errors import InputError
 from scalesim.io import write_json
 from scalesim.progress import progress_bar
 from scalesim.scenario import load_scenario
@@ -35,7 +33,7 @@ def register(sub) -> None:
     p.add_argument("--samples", type=int_arg, default=None,
                    help=f"base samples N of the Sobol design, rounded up to a power of 2 "
                         f"(default {DEFAULT_BASE_SAMPLES:,}); model runs: N x (parameters + 2)")
-    p.add_argument("--seed", type=int_arg, default=None, help="seed (default: the scenario's)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="seed (default: the scenario's)")
     p.add_argument("--json", default=None, metavar="PATH", help="write the indices as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
     p.set_defaults(func=main)
@@ -43,8 +41,7 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    if args.json and not Path(args.json).parent.resolve().is_dir():
-        raise InputError(f"--json: folder {str(Path(args.json).parent)!r} does not exist")
+    check_output("--json", args.json)
     scenario = load_scenario(args.scenario)
     n_params = len(uncertain_parameters(scenario))
     base = args.samples or DEFAULT_BASE_SAMPLES

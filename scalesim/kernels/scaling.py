@@ -48,4 +48,6 @@ def log_data_wall_equivalent(log_training, log_tokens, log_demand, law, *, xp):
 
     gamma = alpha * beta / (alpha + beta)
     ratio = xp.log(reducible(log_used)) - xp.log(reducible(log_demand))
-    return log_training + xp.minimum(-ratio / gamma, xp.zeros_like(ratio))
+    result = log_training + xp.minimum(-ratio / gamma, xp.zeros_like(ratio))
+    # No training compute (f_syn = 1): nothing to be equivalent to, C_eq = 0 (not 0·inf).
+    return xp.where(log_training == -math.inf, log_training, result)
