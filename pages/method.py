@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scalesim import app_support as sup
+from scalesim import app_method as method
 from scalesim.docs import parameter_frame
 
 st.title("Method")
-equations, limitations = sup.method_texts()
+equations, limitations = method.method_texts()
 st.header("Equations")
 if equations:
     st.markdown(equations)
@@ -25,5 +25,5 @@ st.caption(
 st.dataframe(parameter_frame(), width="stretch", hide_index=True)
 
 st.header("Limitations")
-items = ([limitations] if limitations else []) + [f"- {text}" for text in sup.APP_LIMITATIONS]
+items = ([limitations] if limitations else []) + [f"- {text}" for text in method.APP_LIMITATIONS]
 st.markdown("\n\n".join(items[:1]) + "\n\n" + "\n".join(items[1:]))

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import scalesim
 from scalesim import app_editors as edit
+from scalesim import app_method
 from scalesim import app_support as sup
 from scalesim.docs import parameter_frame
 
@@ -542,7 +543,7 @@ def test_method_texts_split_equations_and_limitations(tmp_path):
         "# x\n\n## Method (model v1)\n\nEquation a = b.\n\n"
         "Limitations: one run per year.\n\n## Performance\n\nfast\n"
     )
-    equations, limitations = sup.method_texts(readme)
+    equations, limitations = app_method.method_texts(readme)
     assert equations == "Equation a = b."
     assert limitations == "one run per year."
-    assert sup.method_texts(tmp_path / "missing.md") == ("", "")
+    assert app_method.method_texts(tmp_path / "missing.md") == ("", "")
