@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 from scalesim.calibrate.trends import FRONTIER_CHOICES, TOP_K, Trend
+from scalesim.commands._common import count_int
 
 TREND_LABELS = {
     "frontier_compute_growth": "frontier compute growth",
@@ -15,28 +15,6 @@ TREND_LABELS = {
     "dataset_growth": "dataset-size growth",
     "training_flop_per_usd_doubling_years": "FLOP/$ of runs, doubling",
 }
-
-
-def year_int(text: str) -> int:
-    """argparse type: a calendar year."""
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2020, got {text!r}") from None
-    if not 1900 <= year <= 2300:
-        raise argparse.ArgumentTypeError(f"expected a year between 1900 and 2300, got {year}")
-    return year
-
-
-def count_int(text: str) -> int:
-    """argparse type: a positive count, ``1e5`` allowed."""
-    try:
-        value = float(text) if "e" in text.lower() else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not math.isfinite(value) or value != int(value) or value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return int(value)
 
 
 def add_history_options(p: argparse.ArgumentParser) -> None:

@@ -52,3 +52,25 @@ def check_outputs(out: str | None, summary_json: str | None) -> None:
         check_output(opt, path)
     if out and Path(out).suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"--out: expected a path ending in .parquet or .csv, got {out!r}")
+
+
+def year_int(text: str) -> int:
+    """argparse type: a calendar year (1900-2300)."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2020, got {text!r}") from None
+    if not 1900 <= year <= 2300:
+        raise argparse.ArgumentTypeError(f"expected a year between 1900 and 2300, got {year}")
+    return year
+
+
+def count_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (``1e5`` allowed)."""
+    try:
+        value = int_arg(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1 or ("e" in text.lower() and float(text) != value):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value

@@ -9,12 +9,10 @@ from scalesim.calibrate.backtest import backtest
 from scalesim.calibrate.history import load_history
 from scalesim.calibrate.report import (
     add_history_options,
-    count_int,
     format_backtest,
     history_label,
-    year_int,
 )
-from scalesim.commands._common import check_output
+from scalesim.commands._common import check_output, count_int, year_int
 from scalesim.io import write_json
 
 DEFAULT_SEED = 20241125

@@ -12,14 +12,12 @@ from scalesim.calibrate.history import load_hardware, load_history
 from scalesim.calibrate.importance import annual_maxima, importance_sample
 from scalesim.calibrate.report import (
     add_history_options,
-    count_int,
     format_importance,
     format_trends,
     history_label,
-    year_int,
 )
 from scalesim.calibrate.trends import TREND_KEYS, calibrate_trends, frontier_label, select_frontier
-from scalesim.commands._common import check_output
+from scalesim.commands._common import check_output, count_int, year_int
 from scalesim.errors import InputError
 from scalesim.io import write_json
 from scalesim.scenario import load_scenario
