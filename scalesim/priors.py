@@ -37,6 +37,7 @@ BLOCK = 16384
 KINDS = ("fixed", "to", "normal", "lognormal", "uniform", "loguniform", "triangular", "choice")
 _OPTIONS = ("clip", "credibility")
 _STD = NormalDist()
+_Q_EPS = 1e-12  # probabilities are kept in [eps, 1 - eps] by Prior.ppf
 
 
 @dataclass(frozen=True)
@@ -72,30 +73,47 @@ class Prior:
     def is_fixed(self) -> bool:
         return self.kind == "fixed"
 
-    def ppf(self, q: float) -> float:
-        """Quantile function [canonical unit] at probability ``q`` (0 < q < 1), clip applied."""
+    def ppf(self, q):
+        """Quantile function [canonical unit], clip applied.
+
+        Parameters
+        ----------
+        q : float or numpy.ndarray
+            Probabilities in [0, 1], clipped to [1e-12, 1 − 1e-12] so that unbounded
+            families stay finite (Sobol points may touch 0).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            A float for a scalar ``q``, else an array shaped like ``q``.
+        """
+        from scipy.special import ndtri  # imported on first use: keeps `import scalesim` quick
+
+        scalar = np.ndim(q) == 0
+        q = np.clip(np.asarray(q, dtype=np.float64), _Q_EPS, 1.0 - _Q_EPS)
         k, a = self.kind, self.args
         if k == "fixed":
-            x = a[0]
+            x = np.full(q.shape, a[0])
         elif k == "normal":
-            x = a[0] + a[1] * _STD.inv_cdf(q)
+            x = a[0] + a[1] * ndtri(q)
         elif k == "lognormal":
-            x = math.exp(a[0] + a[1] * _STD.inv_cdf(q))
+            x = np.exp(a[0] + a[1] * ndtri(q))
         elif k == "uniform":
             x = a[0] + q * (a[1] - a[0])
         elif k == "loguniform":
-            x = math.exp(math.log(a[0]) + q * (math.log(a[1]) - math.log(a[0])))
+            x = np.exp(math.log(a[0]) + q * (math.log(a[1]) - math.log(a[0])))
         elif k == "triangular":
             lo, mode, hi = a
             c = (mode - lo) / (hi - lo) if hi > lo else 0.5
-            if q < c:
-                x = lo + math.sqrt(q * (hi - lo) * (mode - lo))
-            else:
-                x = hi - math.sqrt((1 - q) * (hi - lo) * (hi - mode))
+            left = lo + np.sqrt(q * (hi - lo) * (mode - lo))
+            right = hi - np.sqrt((1.0 - q) * (hi - lo) * (hi - mode))
+            x = np.where(q < c, left, right)
         else:  # choice
             cum = np.cumsum(self.weights)
-            x = a[int(np.searchsorted(cum, q * cum[-1], side="left"))]
-        return float(min(max(x, self.clip[0]), self.clip[1]))
+            idx = np.minimum(np.searchsorted(cum, q * cum[-1], side="left"), len(a) - 1)
+            x = np.asarray(a, dtype=np.float64)[idx]
+        x = np.clip(x, self.clip[0], self.clip[1])
+        return float(x) if scalar else x
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Draw ``n`` values [canonical unit] from ``rng`` (float64, clip applied)."""
