@@ -53,6 +53,17 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     return path
 
 
+def write_table(path: str | Path, frame) -> Path:
+    """Write a pandas frame to ``.parquet`` or ``.csv`` (by the suffix), atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    if suffix == ".csv":
+        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

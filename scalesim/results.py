@@ -12,7 +12,7 @@ import pandas as pd
 from scalesim._version import __version__
 from scalesim.dims import CONSTRAINTS, VARIABLES
 from scalesim.errors import InputError
-from scalesim.io import atomic_write, write_json
+from scalesim.io import write_json, write_table
 from scalesim.scenario import Scenario
 from scalesim.summary import LOG10_BIN, BlockSums, LogHistogram, year_quantiles
 
@@ -171,14 +171,9 @@ class Results:
 
     def write(self, path: str | Path) -> Path:
         """Write the per-sample table to ``.parquet`` or ``.csv``, atomically."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in (".parquet", ".csv"):
+        if Path(path).suffix.lower() not in (".parquet", ".csv"):
             raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
-        frame = self.to_frame()
-        if suffix == ".parquet":
-            return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+        return write_table(path, self.to_frame())
 
     def _repr_html_(self) -> str:
         from scalesim.textsummary import summary_table

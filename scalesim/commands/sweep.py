@@ -6,7 +6,7 @@ import sys
 
 from scalesim.commands._common import check_outputs, int_arg
 from scalesim.errors import InputError
-from scalesim.io import atomic_write, write_json
+from scalesim.io import write_json, write_table
 from scalesim.progress import progress_bar
 from scalesim.sweep import SweepResult, load_sweep, run_sweep
 
@@ -48,9 +48,7 @@ def main(args) -> int:
         result = run_sweep(sweep, scheduler=args.scheduler, workers=args.workers,
                            serial=args.serial, on_progress=bar.advance)
     if args.out:
-        frame = result.frame()
-        atomic_write(args.out, lambda tmp: frame.to_parquet(tmp, index=False)
-                     if args.out.lower().endswith(".parquet") else frame.to_csv(tmp, index=False))
+        write_table(args.out, result.frame())
     if args.summary_json:
         write_json(args.summary_json, result.summary())
     if not args.quiet:
