@@ -24,6 +24,7 @@ chromium:
 
 test: env chromium
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest -n 2 -q
 
 bench: env chromium
@@ -40,4 +41,5 @@ report: env
 
 lint: env
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff format --check .

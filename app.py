@@ -1,6 +1,6 @@
 """scalesim web app: ``make app`` (or ``streamlit run app.py``), then http://localhost:8501.
 
-Thin on purpose: widgets -> scalesim API (scalesim.app_support) -> charts (scalesim.plots).
+Thin on purpose: widgets -> scalesim API (scalesim.app.support) -> charts (scalesim.present.plots).
 No model code lives here. Two pages: the projection (this file) and the method
 (pages/method.py).
 """
@@ -12,9 +12,10 @@ import functools
 import streamlit as st
 
 import scalesim
-from scalesim import InputError, Scenario, plots
-from scalesim import app_editors as edit
-from scalesim import app_support as sup
+from scalesim import InputError, Scenario
+from scalesim.app import editors as edit
+from scalesim.app import support as sup
+from scalesim.present import plots
 
 #: Scenarios the compare view overlays at most, the current one included.
 MAX_COMPARED = 3

@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scalesim.app_server import serve  # noqa: E402
-from scalesim.report import CHROMIUM_ARGS  # noqa: E402
+from scalesim.app.server import serve  # noqa: E402
+from scalesim.present.report.build import CHROMIUM_ARGS  # noqa: E402
 
 SAMPLES = 20_000
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make chromium`

@@ -29,15 +29,15 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import scalesim  # noqa: E402
-from scalesim import backend as backends  # noqa: E402
-from scalesim.calibrate import (  # noqa: E402
+from scalesim.analysis.calibrate import (  # noqa: E402
     annual_maxima,
     importance_sample,
     load_history,
     select_frontier,
 )
-from scalesim.calibrate.history import decimal_year  # noqa: E402
-from scalesim.calibrate.trends import fit_growth  # noqa: E402
+from scalesim.analysis.calibrate.history import decimal_year  # noqa: E402
+from scalesim.analysis.calibrate.trends import fit_growth  # noqa: E402
+from scalesim.engine import backend as backends  # noqa: E402
 from scalesim.errors import InputError  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

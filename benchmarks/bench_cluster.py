@@ -1,4 +1,4 @@
-"""Wall time of the training-run reliability model (scalesim.cluster).
+"""Wall time of the training-run reliability model (scalesim.model.reliability.cluster).
 
 Run: ``uv run python benchmarks/bench_cluster.py``. Prints figures; asserts nothing.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import platform
 import time
 
-from scalesim.cluster import TrainingRun, run_replications, simulate_run
-from scalesim.goodput import best_checkpoint_interval, goodput_table
+from scalesim.model.reliability.cluster import TrainingRun, run_replications, simulate_run
+from scalesim.model.reliability.goodput import best_checkpoint_interval, goodput_table
 
 SIZES = [1_000, 4_000, 16_384, 50_000, 100_000, 300_000]
 

@@ -64,7 +64,9 @@ def bare_numpy(scenario, n: int, seed: int) -> dict:
     cols = np.arange(n)
     g1, g0 = gap[np.minimum(first, len(years) - 1), cols], gap[before, cols]
     frac = np.where(g1 > g0, g1 / np.where(g1 > g0, g1 - g0, 1.0), 0.0)
-    exhaustion = np.where(first < len(years), years[np.minimum(first, len(years) - 1)] - frac, np.inf)
+    exhaustion = np.where(
+        first < len(years), years[np.minimum(first, len(years) - 1)] - frac, np.inf
+    )
     out = {
         "largest_run_flop": largest,
         "effective_compute_flop": largest * alg,
@@ -75,7 +77,9 @@ def bare_numpy(scenario, n: int, seed: int) -> dict:
         "spend_usd": spend,
         "flop_per_usd": fpu,
     }
-    summary = {name: np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1) for name, v in out.items()}
+    summary = {
+        name: np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1) for name, v in out.items()
+    }
     summary["mean"] = {name: v.mean(axis=1) for name, v in out.items()}
     summary["binding"] = binding.mean(axis=1)
     summary["exhaustion"] = np.quantile(exhaustion, [0.1, 0.5, 0.9])
@@ -114,17 +118,24 @@ def main() -> None:
     n_years = len(scenario.year_list)
     report = {"years": n_years}
     print(f"baseline: {n_years} years; best of 3 runs; sampling and default summary included")
-    print(f"{'samples':>10} {'scalesim s':>11} {'sample-yr/s':>12} {'bare s':>9} "
-          f"{'sample-yr/s':>12} {'ratio':>7}")
+    print(
+        f"{'samples':>10} {'scalesim s':>11} {'sample-yr/s':>12} {'bare s':>9} "
+        f"{'sample-yr/s':>12} {'ratio':>7}"
+    )
     for n in (100_000, 1_000_000):
         t_s = timed(lambda n=n: scalesim.run(scenario, samples=n, seed=1, keep="none"))
         t_b = timed(lambda n=n: bare_numpy(scenario, n, 1))
         rate_s, rate_b = n * n_years / t_s, n * n_years / t_b
-        print(f"{n:>10,} {t_s:>11.3f} {rate_s:>12.3g} {t_b:>9.3f} {rate_b:>12.3g} "
-              f"{t_s / t_b:>7.2f}")
-        report[str(n)] = {"scalesim_s": t_s, "scalesim_sample_years_per_s": rate_s,
-                          "bare_numpy_s": t_b, "bare_numpy_sample_years_per_s": rate_b,
-                          "time_ratio_scalesim_over_bare": t_s / t_b}
+        print(
+            f"{n:>10,} {t_s:>11.3f} {rate_s:>12.3g} {t_b:>9.3f} {rate_b:>12.3g} {t_s / t_b:>7.2f}"
+        )
+        report[str(n)] = {
+            "scalesim_s": t_s,
+            "scalesim_sample_years_per_s": rate_s,
+            "bare_numpy_s": t_b,
+            "bare_numpy_sample_years_per_s": rate_b,
+            "time_ratio_scalesim_over_bare": t_s / t_b,
+        }
     if not args.skip_1e7:
         seconds, gb = peak_memory_child(10_000_000)
         print(f"1e7 samples: {seconds:.1f} s, peak resident memory {gb:.2f} GB")

@@ -40,8 +40,16 @@ sys.path.insert(0, str(ROOT))
 import scalesim  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
-HEADLINE = ("largest_run_flop", "effective_compute_flop", "budget_flop", "data_limited_flop",
-            "human_effective_tokens", "data_demand_tokens", "spend_usd", "flop_per_usd")
+HEADLINE = (
+    "largest_run_flop",
+    "effective_compute_flop",
+    "budget_flop",
+    "data_limited_flop",
+    "human_effective_tokens",
+    "data_demand_tokens",
+    "spend_usd",
+    "flop_per_usd",
+)
 PERCENTILES = (5, 25, 50, 75, 95)
 START, END, BASE_YEAR = 2024, 2050, 2024
 WORLD_GDP = 1.1e14  # USD, fixed in the baseline
@@ -100,7 +108,8 @@ def summarise(values: dict[str, np.ndarray], exhaustion: np.ndarray, data_binds:
         out[name]["mean"] = values[name].mean(axis=1)
     finite = np.sort(exhaustion)
     out["data_exhaustion_year"] = {
-        f"p{p}": float(finite[int(p / 100 * len(finite))]) for p in (10, 50, 90)}
+        f"p{p}": float(finite[int(p / 100 * len(finite))]) for p in (10, 50, 90)
+    }
     out["data_binding_share"] = data_binds.mean(axis=1)
     return out
 
@@ -117,21 +126,26 @@ def squigglepy_vectorised(n: int, seed: int) -> dict:
     for year in years:
         dt = year - BASE_YEAR
         gdp = WORLD_GDP * (1 + d["economy.gdp_growth"]) ** dt
-        spend = np.minimum(d["spending.largest_run"] * d["spending.growth"] ** dt,
-                           max_share * gdp)
+        spend = np.minimum(d["spending.largest_run"] * d["spending.growth"] ** dt, max_share * gdp)
         flop_per_usd = d["hardware.flop_per_usd"] * 2 ** (dt / d["hardware.doubling_time"])
         budget = spend * flop_per_usd
         algorithms = 2 ** (dt / d["algorithms.halving_time"])
-        human = (d["data.sources.public_text.stock"]
-                 * d["data.sources.public_text.growth"] ** dt * reuse)
+        human = (
+            d["data.sources.public_text.stock"] * d["data.sources.public_text.growth"] ** dt * reuse
+        )
         demand = np.sqrt(TOKENS_PER_PARAMETER * budget / 6)
         data_limited = 6 * human**2 / TOKENS_PER_PARAMETER
         largest = np.minimum(budget, data_limited)
-        for name, v in (("largest_run_flop", largest),
-                        ("effective_compute_flop", largest * algorithms),
-                        ("budget_flop", budget), ("data_limited_flop", data_limited),
-                        ("human_effective_tokens", human), ("data_demand_tokens", demand),
-                        ("spend_usd", spend), ("flop_per_usd", flop_per_usd)):
+        for name, v in (
+            ("largest_run_flop", largest),
+            ("effective_compute_flop", largest * algorithms),
+            ("budget_flop", budget),
+            ("data_limited_flop", data_limited),
+            ("human_effective_tokens", human),
+            ("data_demand_tokens", demand),
+            ("spend_usd", spend),
+            ("flop_per_usd", flop_per_usd),
+        ):
             rows[name].append(v)
         gaps.append(np.log(demand / human))
         binds.append(data_limited < budget)
@@ -162,8 +176,18 @@ def squigglepy_per_sample(n: int, seed: int) -> dict:
             demand = math.sqrt(TOKENS_PER_PARAMETER * budget / 6)
             data_limited = 6 * human * human / TOKENS_PER_PARAMETER
             largest = min(budget, data_limited)
-            row += [largest, largest * 2 ** (dt / t_alg), budget, data_limited, human, demand,
-                    spend, flop_per_usd, math.log(demand / human), data_limited < budget]
+            row += [
+                largest,
+                largest * 2 ** (dt / t_alg),
+                budget,
+                data_limited,
+                human,
+                demand,
+                spend,
+                flop_per_usd,
+                math.log(demand / human),
+                data_limited < budget,
+            ]
         return row
 
     table = sq.sample(model, n, verbose=False).reshape(n, n_years, len(HEADLINE) + 2)
@@ -210,15 +234,23 @@ def compare_medians(ours: dict, theirs: dict, n: int) -> dict:
         worst_rel = max(worst_rel, float(np.max(np.abs(a / b - 1))))
         worst_z = max(worst_z, float(np.max(diff / se)))
     years = abs(ours["data_exhaustion_year"]["p50"] - theirs["data_exhaustion_year"]["p50"])
-    return {"max_rel_diff": worst_rel, "max_z": worst_z, "exhaustion_diff_years": years,
-            "agree": agree and years <= 0.1}
+    return {
+        "max_rel_diff": worst_rel,
+        "max_z": worst_z,
+        "exhaustion_diff_years": years,
+        "agree": agree and years <= 0.1,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=100_000)
-    parser.add_argument("--per-sample-samples", type=int, default=None,
-                        help="run the per-sample version on fewer samples and extrapolate")
+    parser.add_argument(
+        "--per-sample-samples",
+        type=int,
+        default=None,
+        help="run the per-sample version on fewer samples and extrapolate",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--json", default=None, help="also write the figures as JSON")
@@ -227,10 +259,13 @@ def main() -> None:
     scenario = scalesim.load_scenario(BASELINE)
     check_priors(scenario)
 
-    t_ours, c_ours, summary = timed(lambda: scalesim.run(scenario, samples=n, seed=seed,
-                                                         keep="none").summary(), args.repeat)
-    t_ours1, c_ours1, _ = timed(lambda: scalesim.run(scenario, samples=n, seed=seed, keep="none",
-                                                     workers=1).summary(), args.repeat)
+    t_ours, c_ours, summary = timed(
+        lambda: scalesim.run(scenario, samples=n, seed=seed, keep="none").summary(), args.repeat
+    )
+    t_ours1, c_ours1, _ = timed(
+        lambda: scalesim.run(scenario, samples=n, seed=seed, keep="none", workers=1).summary(),
+        args.repeat,
+    )
     t_vec, c_vec, vec = timed(lambda: squigglepy_vectorised(n, seed), args.repeat)
     m = min(n, args.per_sample_samples or n)
     t_per, c_per, per = timed(lambda: squigglepy_per_sample(m, seed), 1)
@@ -238,40 +273,62 @@ def main() -> None:
     vs_vec, vs_per = compare_medians(summary, vec, n), compare_medians(summary, per, m)
     agree = vs_vec["agree"] and vs_per["agree"]
 
-    print(f"baseline, {n:,} samples x {END - START + 1} years; default summary included; "
-          f"best of {args.repeat} (per-sample: 1 run)")
+    print(
+        f"baseline, {n:,} samples x {END - START + 1} years; default summary included; "
+        f"best of {args.repeat} (per-sample: 1 run)"
+    )
     print(f"  scalesim.run (2 threads)            {t_ours:9.3f} s")
     print(f"  scalesim.run (1 thread)             {t_ours1:9.3f} s")
-    print(f"  squigglepy, vectorised + year loop  {t_vec:9.3f} s   scalesim "
-          f"{t_vec / t_ours:6.1f}x faster (1 thread: {t_vec / t_ours1:.1f}x)")
+    print(
+        f"  squigglepy, vectorised + year loop  {t_vec:9.3f} s   scalesim "
+        f"{t_vec / t_ours:6.1f}x faster (1 thread: {t_vec / t_ours1:.1f}x)"
+    )
     extrapolated = f" (ran {m:,} samples, extrapolated)" if m < n else ""
-    print(f"  squigglepy, per-sample model        {t_per_full:9.3f} s   scalesim "
-          f"{t_per_full / t_ours:6.0f}x faster{extrapolated}")
+    print(
+        f"  squigglepy, per-sample model        {t_per_full:9.3f} s   scalesim "
+        f"{t_per_full / t_ours:6.0f}x faster{extrapolated}"
+    )
     for label, c in (("vectorised", vs_vec), ("per sample", vs_per)):
-        print(f"medians, {label} vs scalesim: within {c['max_rel_diff']:.2%} "
-              f"(largest {c['max_z']:.1f} standard errors of sampling noise); exhaustion "
-              f"year within {c['exhaustion_diff_years']:.3f} year")
-    print(f"CPU time (all threads): scalesim {c_ours:.3f} s (1 thread {c_ours1:.3f} s), "
-          f"vectorised {c_vec:.3f} s ({c_vec / c_ours:.1f}x), per sample {c_per_full:.1f} s "
-          f"({c_per_full / c_ours:.0f}x)")
-    print(f"medians {'agree' if agree else 'DISAGREE'} (2%, or 4 standard errors where the "
-          "spread is wider; 0.1 year)")
+        print(
+            f"medians, {label} vs scalesim: within {c['max_rel_diff']:.2%} "
+            f"(largest {c['max_z']:.1f} standard errors of sampling noise); exhaustion "
+            f"year within {c['exhaustion_diff_years']:.3f} year"
+        )
+    print(
+        f"CPU time (all threads): scalesim {c_ours:.3f} s (1 thread {c_ours1:.3f} s), "
+        f"vectorised {c_vec:.3f} s ({c_vec / c_ours:.1f}x), per sample {c_per_full:.1f} s "
+        f"({c_per_full / c_ours:.0f}x)"
+    )
+    print(
+        f"medians {'agree' if agree else 'DISAGREE'} (2%, or 4 standard errors where the "
+        "spread is wider; 0.1 year)"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "samples": n,
-            "scalesim_s": t_ours,
-            "squigglepy_vectorised_s": t_vec,
-            "squigglepy_per_sample_s": t_per_full,
-            "speedup_vs_squigglepy_vectorised": t_vec / t_ours,
-            "speedup_vs_squigglepy_per_sample": t_per_full / t_ours,
-            "medians_agree": agree,
-            "scalesim_1_thread_s": t_ours1,
-            "per_sample_samples_run": m,
-            "medians_vs_vectorised": vs_vec,
-            "medians_vs_per_sample": vs_per,
-            "cpu_s": {"scalesim": c_ours, "scalesim_1_thread": c_ours1,
-                      "squigglepy_vectorised": c_vec, "squigglepy_per_sample": c_per_full},
-        }, indent=2) + "\n")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "samples": n,
+                    "scalesim_s": t_ours,
+                    "squigglepy_vectorised_s": t_vec,
+                    "squigglepy_per_sample_s": t_per_full,
+                    "speedup_vs_squigglepy_vectorised": t_vec / t_ours,
+                    "speedup_vs_squigglepy_per_sample": t_per_full / t_ours,
+                    "medians_agree": agree,
+                    "scalesim_1_thread_s": t_ours1,
+                    "per_sample_samples_run": m,
+                    "medians_vs_vectorised": vs_vec,
+                    "medians_vs_per_sample": vs_per,
+                    "cpu_s": {
+                        "scalesim": c_ours,
+                        "scalesim_1_thread": c_ours1,
+                        "squigglepy_vectorised": c_vec,
+                        "squigglepy_per_sample": c_per_full,
+                    },
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     if not agree:
         sys.exit(1)
 

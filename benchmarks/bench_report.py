@@ -50,7 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20_000)
     args = parser.parse_args()
-    from scalesim.report import chromium_path
+    from scalesim.present.report.build import chromium_path
 
     print(
         f"report on {len(SCENARIOS)} scenarios x {args.samples:,} samples "

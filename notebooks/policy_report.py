@@ -17,9 +17,9 @@ import altair as alt
 from IPython.display import HTML, display
 
 import scalesim
-from scalesim import plots
-from scalesim import report_data as rd
-from scalesim import report_sensitivity as rs
+from scalesim.present import plots
+from scalesim.present.report import data as rd
+from scalesim.present.report import sensitivity as rs
 
 # %% tags=["parameters"]
 # Policy report on the largest feasible AI training run. `scalesim report SCENARIO [...]

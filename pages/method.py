@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scalesim import app_method as method
-from scalesim.docs import parameter_frame
+from scalesim.app import method
+from scalesim.present.docs import parameter_frame
 
 st.title("Method")
 equations, limitations = method.method_texts()

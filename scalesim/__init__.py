@@ -9,23 +9,28 @@ Public API (listed explicitly; see ARCHITECTURE.md, "Output contract")::
 """
 
 from scalesim._version import __version__
-from scalesim.dims import CONSTRAINTS, HEADLINE, VARIABLES
-from scalesim.engine import run
+from scalesim.engine.results import Results
+from scalesim.engine.run import run
 from scalesim.errors import InputError, ScalesimError
-from scalesim.parameters import PARAMETERS, ParamSpec
-from scalesim.priors import Prior
-from scalesim.results import Results
-from scalesim.scenario import Scenario, load_scenario, load_scenario_text, scenario_from_mapping
-from scalesim.textsummary import format_summary
+from scalesim.model.parameters import PARAMETERS, ParamSpec
+from scalesim.model.variables import CONSTRAINTS, HEADLINE, VARIABLES
+from scalesim.present.text import format_summary
+from scalesim.scenario.loader import (
+    Scenario,
+    load_scenario,
+    load_scenario_text,
+    scenario_from_mapping,
+)
+from scalesim.scenario.priors import Prior
 from scalesim.units import ureg
 
 #: Heavier parts of the API, imported on first use so that ``import scalesim`` stays quick.
 _LAZY = {
-    "sensitivity_analysis": "scalesim.sensitivity",
-    "load_sweep": "scalesim.sweep",
-    "run_sweep": "scalesim.sweep",
-    "build_report": "scalesim.report",
-    "load_history": "scalesim.calibrate.history",
+    "sensitivity_analysis": "scalesim.analysis.sensitivity",
+    "load_sweep": "scalesim.analysis.sweep",
+    "run_sweep": "scalesim.analysis.sweep",
+    "build_report": "scalesim.present.report.build",
+    "load_history": "scalesim.analysis.calibrate.history",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class ScalesimError(Exception):
     """Base class of scalesim's own errors."""
@@ -35,3 +37,9 @@ class InputError(ScalesimError, ValueError):
     def at(self, *, path: str | None = None, key: str | None = None) -> InputError:
         """Return a copy with the file and/or key path filled in where missing."""
         return InputError(self.message, path=self.path or path, key=self.key or key)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """`` (did you mean 'x'?)`` when a close match exists, else ``''``."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""

@@ -20,10 +20,10 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 import scalesim
-from scalesim import app_editors as edit
-from scalesim import app_method
-from scalesim import app_support as sup
-from scalesim.docs import parameter_frame
+from scalesim.app import editors as edit
+from scalesim.app import method as app_method
+from scalesim.app import support as sup
+from scalesim.present.docs import parameter_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

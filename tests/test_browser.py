@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from scalesim.app_server import serve
-from scalesim.report import CHROMIUM_ARGS
+from scalesim.app.server import serve
+from scalesim.present.report.build import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make chromium`
@@ -95,13 +95,13 @@ def _wait_image_change(locator, before: bytes, timeout_s: float = 60) -> bytes:
 
 
 def _scenario(name: str):
-    from scalesim import app_support
+    from scalesim.app import support as app_support
 
     return app_support.load_file(ROOT / "scenarios" / name)
 
 
 def _growth_editor(name: str):
-    from scalesim import app_editors
+    from scalesim.app import editors as app_editors
 
     editors = app_editors.editors(_scenario(name))
     return next(ed for ed in editors if ed.path == "spending.growth")

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import scalesim
-from scalesim.calibrate import load_epoch_csv, load_hardware, load_history, load_shipped
+import scalesim.engine.backend
+from scalesim.analysis.calibrate import load_epoch_csv, load_hardware, load_history, load_shipped
 from scalesim.cli import main
 from scalesim.errors import InputError
 
@@ -302,7 +303,7 @@ def test_bad_options_exit_2(args, capsys):
 
 def test_cupy_backend_is_optional(capsys):
     try:
-        scalesim.backend.namespace("cupy")
+        scalesim.engine.backend.namespace("cupy")
     except InputError:
         code, _, err = run_cli(["calibrate", "--backend", "cupy", *FAST], capsys)
         assert code == 2 and "--backend cupy" in err

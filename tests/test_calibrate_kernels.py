@@ -1,4 +1,4 @@
-"""Fitting kernels of scalesim.calibrate.fit under NumPy, array_api_strict and (when it
+"""Fitting kernels of scalesim.analysis.calibrate.fit under NumPy, array_api_strict and (when it
 imports) CuPy: hand-checkable values, and equality with the NumPy result within 100·eps."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scalesim import backend as backends
-from scalesim.calibrate import fit
-from scalesim.calibrate.trends import bootstrap_counts
+from scalesim.analysis.calibrate import fit
+from scalesim.analysis.calibrate.trends import bootstrap_counts
+from scalesim.engine import backend as backends
 from scalesim.errors import InputError
 
 EPS = np.finfo(np.float64).eps
@@ -306,8 +306,13 @@ def test_property_crps_is_non_negative_and_bounded_by_mean_error(values, y):
 
 def test_importance_sampling_same_under_every_namespace(xp):
     import scalesim
-    from scalesim.calibrate import annual_maxima, importance_sample, load_history, select_frontier
-    from scalesim.commands.calibrate import default_scenario
+    from scalesim.analysis.calibrate import (
+        annual_maxima,
+        importance_sample,
+        load_history,
+        select_frontier,
+    )
+    from scalesim.cli.calibrate import default_scenario
 
     scenario = scalesim.load_scenario(default_scenario())
     history = load_history()
@@ -321,7 +326,7 @@ def test_importance_sampling_same_under_every_namespace(xp):
 
 
 def test_backtest_and_top_k_same_under_every_namespace(xp):
-    from scalesim.calibrate import backtest, load_history, select_frontier
+    from scalesim.analysis.calibrate import backtest, load_history, select_frontier
 
     history = load_history()
     np.testing.assert_array_equal(

@@ -12,7 +12,7 @@ from conftest import BAD, SCENARIOS
 
 import scalesim
 from scalesim.cli import main
-from scalesim.io import write_text
+from scalesim.engine.io import write_text
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
 
@@ -30,19 +30,49 @@ def test_run_prints_the_summary_table(capsys):
 
 def test_run_writes_summary_json_and_parquet(tmp_path, capsys):
     summary, table = tmp_path / "s.json", tmp_path / "x.parquet"
-    assert main(["run", BASELINE, "--samples", "2000", "--seed", "2", "--summary-json",
-                 str(summary), "--out", str(table)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--samples",
+                "2000",
+                "--seed",
+                "2",
+                "--summary-json",
+                str(summary),
+                "--out",
+                str(table),
+            ]
+        )
+        == 0
+    )
     s = json.loads(summary.read_text())
     assert s["samples"] == 2000 and s["seed"] == 2
     assert s["scenario"]["path"] == BASELINE and len(s["scenario"]["sha256"]) == 64
-    assert set(s["variables"]["largest_run_flop"]) == {"unit", "p5", "p25", "p50", "p75", "p95", "mean"}
+    assert set(s["variables"]["largest_run_flop"]) == {
+        "unit",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+        "mean",
+    }
     assert set(s["data_exhaustion_year"]) >= {"p10", "p50", "p90", "share_never"}
     frame = pd.read_parquet(table)
     assert len(frame) == 2000 * 27
-    assert {"sample", "year", "largest_run_flop", "binding_constraint", "data_exhaustion_year"} <= set(frame)
+    assert {
+        "sample",
+        "year",
+        "largest_run_flop",
+        "binding_constraint",
+        "data_exhaustion_year",
+    } <= set(frame)
     same = scalesim.run(BASELINE, samples=2000, seed=2)
-    np.testing.assert_array_equal(frame["largest_run_flop"].to_numpy().reshape(2000, 27),
-                                  same.variables["largest_run_flop"])
+    np.testing.assert_array_equal(
+        frame["largest_run_flop"].to_numpy().reshape(2000, 27), same.variables["largest_run_flop"]
+    )
     assert sorted(os.listdir(tmp_path)) == ["s.json", "x.parquet"]
 
 
@@ -53,14 +83,17 @@ def test_run_writes_csv(tmp_path):
     assert len(frame) == 50 * 27 and frame["binding_constraint"].isin(["compute", "data"]).all()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--out", "x.txt"], "--out: expected a path ending in .parquet or .csv"),
-    (["--out", "/no/such/folder/x.csv"], "--out: folder '/no/such/folder' does not exist"),
-    (["--samples", "0"], "--samples: must be an integer between 1"),
-    (["--samples", "1e999"], "run: argument --samples: expected a finite integer, got '1e999'"),
-    (["--seed", "x"], "run: argument --seed: expected a finite integer, got 'x'"),
-    (["--summary-json", "/tmp"], "--summary-json: '/tmp' is a folder, not a file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--out", "x.txt"], "--out: expected a path ending in .parquet or .csv"),
+        (["--out", "/no/such/folder/x.csv"], "--out: folder '/no/such/folder' does not exist"),
+        (["--samples", "0"], "--samples: must be an integer between 1"),
+        (["--samples", "1e999"], "run: argument --samples: expected a finite integer, got '1e999'"),
+        (["--seed", "x"], "run: argument --seed: expected a finite integer, got 'x'"),
+        (["--summary-json", "/tmp"], "--summary-json: '/tmp' is a folder, not a file"),
+    ],
+)
 def test_bad_options_exit_2_with_one_line(args, message, capsys):
     assert main(["run", BASELINE, *args]) == 2
     err = capsys.readouterr().err
@@ -99,7 +132,7 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path):
     class Boom(Exception):
         pass
 
-    from scalesim.io import atomic_write
+    from scalesim.engine.io import atomic_write
 
     def failing(tmp):
         with open(tmp, "w") as fh:
@@ -114,13 +147,21 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path):
     assert target.read_text() == "new"
 
 
-def test_results_frames_and_html():
+def test_results_frames():
     r = scalesim.run(BASELINE, samples=500, seed=1)
     frame = r.summary_frame()
-    assert set(frame.columns) == {"variable", "unit", "year", "p5", "p25", "p50", "p75", "p95", "mean"}
+    assert set(frame.columns) == {
+        "variable",
+        "unit",
+        "year",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+        "mean",
+    }
     assert len(frame) == 8 * 27
     binding = r.binding_frame()
     assert set(binding["constraint"]) == {"compute", "data"}
-    html = r._repr_html_()
-    assert "<table" in html and "largest_run_flop" in html
     assert "Baseline" in scalesim.format_summary(r)

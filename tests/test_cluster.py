@@ -1,4 +1,4 @@
-"""Tests of scalesim.cluster (reliability of one training run) and ``scalesim cluster``."""
+"""Tests of scalesim.model.reliability.cluster (reliability of one training run) and ``scalesim cluster``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import scalesim.cli
-from scalesim import cluster
-from scalesim.cluster import (
+from scalesim.errors import InputError
+from scalesim.model.reliability import cluster
+from scalesim.model.reliability.cluster import (
     CHECKPOINT_COST_MINUTES,
     MTBF_PER_ACCELERATOR_HOURS,
     TrainingRun,
@@ -22,8 +23,7 @@ from scalesim.cluster import (
     simulate_run,
     young_daly_interval,
 )
-from scalesim.errors import InputError
-from scalesim.goodput import best_checkpoint_interval, goodput_table
+from scalesim.model.reliability.goodput import best_checkpoint_interval, goodput_table
 
 
 def test_llama3_failure_rate_derivation():
@@ -252,7 +252,9 @@ def test_cli_json(cli, tmp_path, capsys):
         9,
     )
     assert data["mtbf_hours"] == pytest.approx(MTBF_PER_ACCELERATOR_HOURS)
-    assert data["young_daly_minutes"] == pytest.approx(math.sqrt(2 * CHECKPOINT_COST_MINUTES * 50_677 * 60 / 16_384))
+    assert data["young_daly_minutes"] == pytest.approx(
+        math.sqrt(2 * CHECKPOINT_COST_MINUTES * 50_677 * 60 / 16_384)
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["cluster.json"]  # no temporary left
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import ROOT, SCENARIOS
 
-from scalesim.dims import VARIABLES
-from scalesim.docs import parameter_markdown
-from scalesim.parameters import PARAMETERS
+from scalesim.model.parameters import PARAMETERS
+from scalesim.model.variables import VARIABLES
+from scalesim.present.docs import parameter_markdown
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -22,8 +22,14 @@ def test_variables_scenarios_and_commands_documented():
         assert f"`{name}`" in README, name
     for f in SCENARIOS.glob("*.yaml"):
         assert f"`{f.name}`" in README, f.name
-    for command in ("make run", "make test", "scalesim run", "scalesim validate", "scalesim list",
-                    "scalesim cluster"):
+    for command in (
+        "make run",
+        "make test",
+        "scalesim run",
+        "scalesim validate",
+        "scalesim list",
+        "scalesim cluster",
+    ):
         assert command in README, command
 
 

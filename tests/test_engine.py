@@ -10,7 +10,7 @@ from conftest import SCENARIOS
 
 import scalesim
 from scalesim.errors import InputError
-from scalesim.priors import BLOCK
+from scalesim.scenario.priors import BLOCK
 
 BASELINE = SCENARIOS / "baseline.yaml"
 
@@ -28,8 +28,9 @@ def test_same_seed_same_summary_across_chunk_sizes_and_threads(baseline):
     n = 3 * BLOCK + 777
     ref = scalesim.run(baseline, samples=n, seed=11, chunk_size=BLOCK, workers=1, summarize="all")
     for chunk, workers in ((2 * BLOCK, 2), (1000, 2), (3 * BLOCK, 1), (10 * BLOCK, 2)):
-        other = scalesim.run(baseline, samples=n, seed=11, chunk_size=chunk, workers=workers,
-                             summarize="all")
+        other = scalesim.run(
+            baseline, samples=n, seed=11, chunk_size=chunk, workers=workers, summarize="all"
+        )
         assert summary_text(other) == summary_text(ref), (chunk, workers)
         for name, values in ref.variables.items():
             np.testing.assert_array_equal(other.variables[name], values)
@@ -46,7 +47,12 @@ def test_same_seed_same_numbers_across_runs_and_different_seed_differs(baseline)
 
 def test_histogram_quantiles_and_means_match_exact_statistics(baseline):
     r = scalesim.run(baseline, samples=20_000, seed=5, summarize="all")
-    for name in ("largest_run_flop", "human_effective_tokens", "spend_usd", "data_wall_equivalent_flop"):
+    for name in (
+        "largest_run_flop",
+        "human_effective_tokens",
+        "spend_usd",
+        "data_wall_equivalent_flop",
+    ):
         q = r.quantiles(name)
         x, n = r.variables[name], r.samples
         for p, key in ((0.05, "p5"), (0.5, "p50"), (0.95, "p95")):
@@ -70,8 +76,9 @@ def test_invariants_on_the_arrays(baseline):
     assert np.all(v["largest_run_flop"] <= v["data_limited_flop"] * (1 + 1e-12))
     assert np.all(v["data_wall_equivalent_flop"] <= v["training_flop"] * (1 + 1e-12))
     np.testing.assert_allclose(v["budget_flop"], v["spend_usd"] * v["flop_per_usd"], rtol=1e-12)
-    np.testing.assert_allclose(v["effective_compute_flop"],
-                               v["largest_run_flop"] * v["algorithmic_multiplier"], rtol=1e-12)
+    np.testing.assert_allclose(
+        v["effective_compute_flop"], v["largest_run_flop"] * v["algorithmic_multiplier"], rtol=1e-12
+    )
     assert np.all(v["spend_usd"] <= v["gdp_usd"])
 
 
@@ -97,11 +104,15 @@ def test_every_shipped_scenario_runs():
         r = scalesim.run(path, samples=2000, seed=1)
         s = r.summary()
         assert set(s["binding_constraint_share"]) >= {"compute", "data"}
-        np.testing.assert_allclose(np.sum(list(s["binding_constraint_share"].values()), axis=0), 1.0)
+        np.testing.assert_allclose(
+            np.sum(list(s["binding_constraint_share"].values()), axis=0), 1.0
+        )
 
 
 def test_keep_and_summarize_options(baseline):
-    r = scalesim.run(baseline, samples=100, seed=1, keep=["largest_run_flop"], summarize=["spend_usd"])
+    r = scalesim.run(
+        baseline, samples=100, seed=1, keep=["largest_run_flop"], summarize=["spend_usd"]
+    )
     assert list(r.variables) == ["largest_run_flop"]
     assert list(r.summary()["variables"]) == ["spend_usd"]
     none = scalesim.run(baseline, samples=100, seed=1, keep="none")
@@ -117,16 +128,22 @@ def test_keep_and_summarize_options(baseline):
 def test_sample_values_do_not_depend_on_the_total(baseline):
     small = scalesim.run(baseline, samples=1000, seed=9)
     large = scalesim.run(baseline, samples=9000, seed=9)
-    np.testing.assert_array_equal(large.variables["largest_run_flop"][:1000],
-                                  small.variables["largest_run_flop"])
+    np.testing.assert_array_equal(
+        large.variables["largest_run_flop"][:1000], small.variables["largest_run_flop"]
+    )
 
 
 def test_backends_agree_within_floating_point_tolerance(baseline):
     import json as _json
 
     ref = scalesim.run(SCENARIOS / "scaling-2030.yaml", samples=3000, seed=2, summarize="all")
-    strict = scalesim.run(SCENARIOS / "scaling-2030.yaml", samples=3000, seed=2,
-                          summarize="all", backend="array_api_strict")
+    strict = scalesim.run(
+        SCENARIOS / "scaling-2030.yaml",
+        samples=3000,
+        seed=2,
+        summarize="all",
+        backend="array_api_strict",
+    )
     for name, values in ref.variables.items():
         np.testing.assert_allclose(strict.variables[name], values, rtol=1e-12, err_msg=name)
     np.testing.assert_array_equal(strict.binding_constraint, ref.binding_constraint)

@@ -1,4 +1,4 @@
-"""Tests of the Altair chart builders (scalesim.plots): data in the specs, offline, no Streamlit."""
+"""Tests of the Altair chart builders (scalesim.present.plots): data in the specs, offline, no Streamlit."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import scalesim
-from scalesim import plots
+from scalesim.present import plots
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -203,7 +203,7 @@ def test_charts_render_offline_to_svg(runs):
 
 
 def test_plots_does_not_import_streamlit():
-    code = "import sys, scalesim.plots; print('streamlit' in sys.modules)"
+    code = "import sys, scalesim.present.plots; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

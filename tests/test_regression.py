@@ -24,7 +24,12 @@ def _compare(got, want, where):
         assert set(got) == set(want), where
         for k in want:
             _compare(got[k], want[k], f"{where}.{k}")
-    elif isinstance(want, list) and want and isinstance(want[0], (int, float)) or isinstance(want, float):
+    elif (
+        isinstance(want, list)
+        and want
+        and isinstance(want[0], (int, float))
+        or isinstance(want, float)
+    ):
         g = np.asarray(got, dtype=float)
         w = np.asarray(want, dtype=float)
         if "data_exhaustion_year" in where:  # years: a couple of 0.01-year bins

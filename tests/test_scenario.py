@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import scalesim
 from scalesim.cli import main
 from scalesim.errors import InputError
-from scalesim.priors import BLOCK, draw
+from scalesim.scenario.priors import BLOCK, draw
 
 #: bad file -> fragment of its one-line message (after "file: key: ").
 BAD_FILES = {
@@ -68,8 +68,12 @@ def test_bad_file_gives_one_line_error_with_file_and_key(stem, capsys):
 
 @pytest.mark.parametrize("stem", ["lo-above-hi", "yaml-syntax"])
 def test_cli_exit_code_2_in_a_real_process(stem):
-    proc = subprocess.run([sys.executable, "-m", "scalesim.cli", "run", str(BAD / f"{stem}.yaml")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scalesim.cli", "run", str(BAD / f"{stem}.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert proc.stdout == ""
@@ -95,10 +99,12 @@ def test_every_explicit_number_cites_a_source():
 
 def test_units_are_converted_to_canonical(tmp_path):
     f = tmp_path / "u.yaml"
-    f.write_text("name: u\nparameters:\n  algorithms: {halving_time: 6 month}\n"
-                 "  hardware: {flop_per_usd: 2e9 FLOP/nUSD}\n"
-                 "  data: {sources: {web: {stock: 2 trillion token}}}\n"
-                 "  economy: {gdp_growth: 3 %}\n")
+    f.write_text(
+        "name: u\nparameters:\n  algorithms: {halving_time: 6 month}\n"
+        "  hardware: {flop_per_usd: 2e9 FLOP/nUSD}\n"
+        "  data: {sources: {web: {stock: 2 trillion token}}}\n"
+        "  economy: {gdp_growth: 3 %}\n"
+    )
     s = scalesim.load_scenario(f)
     assert s.priors["algorithms.halving_time"].args == (0.5,)
     assert math.isclose(s.priors["hardware.flop_per_usd"].args[0], 2e18)
@@ -107,13 +113,27 @@ def test_units_are_converted_to_canonical(tmp_path):
 
 
 def test_extends_overrides_and_removes(tmp_path):
-    (tmp_path / "base.yaml").write_text(yaml.safe_dump({
-        "name": "base", "seed": 5,
-        "parameters": {"spending": {"growth": {"to": [2, 3]}, "largest_run": 1e8},
-                       "data": {"sources": {"a": {"stock": 1e14}, "b": {"stock": 1e13}}}}}))
-    (tmp_path / "child.yaml").write_text(yaml.safe_dump({
-        "name": "child", "extends": "base.yaml",
-        "parameters": {"spending": {"growth": 2.5}, "data": {"sources": {"b": None}}}}))
+    (tmp_path / "base.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "base",
+                "seed": 5,
+                "parameters": {
+                    "spending": {"growth": {"to": [2, 3]}, "largest_run": 1e8},
+                    "data": {"sources": {"a": {"stock": 1e14}, "b": {"stock": 1e13}}},
+                },
+            }
+        )
+    )
+    (tmp_path / "child.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "child",
+                "extends": "base.yaml",
+                "parameters": {"spending": {"growth": 2.5}, "data": {"sources": {"b": None}}},
+            }
+        )
+    )
     s = scalesim.load_scenario(tmp_path / "child.yaml")
     assert s.name == "child" and s.seed == 5
     assert s.priors["spending.growth"].args == (2.5,)
@@ -122,8 +142,9 @@ def test_extends_overrides_and_removes(tmp_path):
 
 
 def test_error_in_parent_names_the_parent_file(tmp_path):
-    (tmp_path / "base.yaml").write_text("name: base\nparameters:\n  spending: {growth: -1}\n"
-                                        "  data: {sources: {a: {stock: 1e14}}}\n")
+    (tmp_path / "base.yaml").write_text(
+        "name: base\nparameters:\n  spending: {growth: -1}\n  data: {sources: {a: {stock: 1e14}}}\n"
+    )
     (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\n")
     with pytest.raises(InputError) as exc:
         scalesim.load_scenario(tmp_path / "child.yaml")
@@ -162,7 +183,10 @@ parameters:
 def test_draws_do_not_depend_on_chunking_or_on_other_parameters():
     s = scalesim.load_scenario(SCENARIOS / "baseline.yaml")
     whole = draw(s.priors, 7, 0, 3 * BLOCK + 100)
-    parts = [draw(s.priors, 7, a, min(a + BLOCK, 3 * BLOCK + 100)) for a in range(0, 3 * BLOCK + 100, BLOCK)]
+    parts = [
+        draw(s.priors, 7, a, min(a + BLOCK, 3 * BLOCK + 100))
+        for a in range(0, 3 * BLOCK + 100, BLOCK)
+    ]
     for k, v in whole.items():
         if v.size > 1:
             np.testing.assert_array_equal(v, np.concatenate([p[k] for p in parts]))
@@ -171,26 +195,62 @@ def test_draws_do_not_depend_on_chunking_or_on_other_parameters():
 
 
 yaml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-              st.text(max_size=12)),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=True),
+        st.text(max_size=12),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
-keys = st.sampled_from(["name", "years", "samples", "seed", "parameters", "extends", "sources",
-                        "base_year", "description"])
+keys = st.sampled_from(
+    [
+        "name",
+        "years",
+        "samples",
+        "seed",
+        "parameters",
+        "extends",
+        "sources",
+        "base_year",
+        "description",
+    ]
+)
 groups = st.sampled_from(["economy", "spending", "hardware", "data", "synthetic", "training"])
-params = st.sampled_from(["growth", "largest_run", "sources", "epochs", "stock", "to",
-                          "doubling_time", "max_share_of_gdp", "world_gdp"])
+params = st.sampled_from(
+    [
+        "growth",
+        "largest_run",
+        "sources",
+        "epochs",
+        "stock",
+        "to",
+        "doubling_time",
+        "max_share_of_gdp",
+        "world_gdp",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(
-    st.dictionaries(keys, yaml_values, max_size=6),
-    st.fixed_dictionaries({"name": st.text(min_size=1, max_size=5), "parameters": st.dictionaries(
-        groups, st.dictionaries(params, yaml_values, max_size=3), max_size=3)}),
-    st.text(max_size=80),
-))
+@given(
+    st.one_of(
+        st.dictionaries(keys, yaml_values, max_size=6),
+        st.fixed_dictionaries(
+            {
+                "name": st.text(min_size=1, max_size=5),
+                "parameters": st.dictionaries(
+                    groups, st.dictionaries(params, yaml_values, max_size=3), max_size=3
+                ),
+            }
+        ),
+        st.text(max_size=80),
+    )
+)
 def test_loader_fuzz_never_raises_anything_but_input_error(doc):
     text = doc if isinstance(doc, str) else yaml.safe_dump(doc)
     try:

@@ -13,16 +13,16 @@ import numpy as np
 import pytest
 
 import scalesim
-from scalesim.cli import main
-from scalesim.priors import Prior, draw
-from scalesim.progress import progress_bar, progress_enabled, track
-from scalesim.sensitivity import (
+from scalesim.analysis.sensitivity import (
     evaluate,
     oat_swings,
     prior_ppf,
     sensitivity_analysis,
     sobol_analysis,
 )
+from scalesim.cli import main
+from scalesim.engine.progress import progress_bar, progress_enabled, track
+from scalesim.scenario.priors import Prior, draw
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -65,16 +65,19 @@ def test_base_samples_round_up_to_a_power_of_two():
     assert sobol_analysis(ishigami, priors, 1000, seed=0)["base_samples"] == 1024
 
 
-@pytest.mark.parametrize("prior", [
-    Prior("normal", (1.0, 2.0), "1"),
-    Prior("lognormal", (0.5, 0.3), "1"),
-    Prior("uniform", (2.0, 5.0), "1"),
-    Prior("loguniform", (1e-3, 2e-2), "1"),
-    Prior("triangular", (0.0, 1.0, 4.0), "1"),
-    Prior("choice", (1.0, 2.0, 5.0), "1", weights=(0.2, 0.5, 0.3)),
-    Prior("normal", (0.0, 1.0), "1", clip=(-0.5, 1.0)),
-    Prior("fixed", (3.0,), "1"),
-])
+@pytest.mark.parametrize(
+    "prior",
+    [
+        Prior("normal", (1.0, 2.0), "1"),
+        Prior("lognormal", (0.5, 0.3), "1"),
+        Prior("uniform", (2.0, 5.0), "1"),
+        Prior("loguniform", (1e-3, 2e-2), "1"),
+        Prior("triangular", (0.0, 1.0, 4.0), "1"),
+        Prior("choice", (1.0, 2.0, 5.0), "1", weights=(0.2, 0.5, 0.3)),
+        Prior("normal", (0.0, 1.0), "1", clip=(-0.5, 1.0)),
+        Prior("fixed", (3.0,), "1"),
+    ],
+)
 def test_prior_ppf_matches_scalar_ppf(prior):
     q = np.array([1e-6, 0.05, 0.2, 0.5, 0.7, 0.95, 1 - 1e-6])
     assert prior_ppf(prior, q) == pytest.approx([prior.ppf(x) for x in q], rel=1e-12)
@@ -121,8 +124,9 @@ def test_baseline_2030_drivers(sobol_2030):
 
 
 def test_oat_swings(baseline):
-    median, low, high = oat_swings(baseline, "largest_run_flop", 2030,
-                                   ["spending.growth", "algorithms.halving_time"])
+    median, low, high = oat_swings(
+        baseline, "largest_run_flop", 2030, ["spending.growth", "algorithms.halving_time"]
+    )
     at_medians = evaluate(baseline, {}, outputs=("largest_run_flop",))["largest_run_flop"]
     assert median == pytest.approx(at_medians[0, 2030 - 2024] / math.log(10), rel=1e-12)
     assert high[0] > median > low[0]  # faster spending growth: a larger run
@@ -136,8 +140,20 @@ def test_oat_swings(baseline):
 
 def test_cli_json_and_table(tmp_path, capsys):
     out = tmp_path / "s.json"
-    rc = main(["sensitivity", str(BASELINE), "--output", "largest_run_flop", "--year", "2030",
-               "--samples", "1024", "--json", str(out)])
+    rc = main(
+        [
+            "sensitivity",
+            str(BASELINE),
+            "--output",
+            "largest_run_flop",
+            "--year",
+            "2030",
+            "--samples",
+            "1024",
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     data = json.loads(out.read_text())
     assert JSON_KEYS <= set(data)
@@ -150,17 +166,21 @@ def test_cli_json_and_table(tmp_path, capsys):
 
 def test_cli_oat_json(tmp_path):
     out = tmp_path / "oat.json"
-    assert main(["sensitivity", str(BASELINE), "--method", "oat", "--json", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(["sensitivity", str(BASELINE), "--method", "oat", "--json", str(out), "--quiet"]) == 0
+    )
     data = json.loads(out.read_text())
     assert JSON_KEYS <= set(data) and data["S1"] is None and len(data["swing"]) == 10
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--year", "2061"], "--year: 2061 is outside the scenario's years 2024–2050"),
-    (["--output", "nonsense"], "--output: unknown variable 'nonsense'"),
-    (["--output", "synthetic_tokens"], "the output is not finite"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--year", "2061"], "--year: 2061 is outside the scenario's years 2024–2050"),
+        (["--output", "nonsense"], "--output: unknown variable 'nonsense'"),
+        (["--output", "synthetic_tokens"], "the output is not finite"),
+    ],
+)
 def test_cli_errors_are_one_line(args, message, capsys):
     assert main(["sensitivity", str(BASELINE), "--samples", "64", *args]) == 2
     err = capsys.readouterr().err

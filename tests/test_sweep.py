@@ -15,10 +15,7 @@ import numpy as np
 import pytest
 
 import scalesim
-from scalesim.cli import main
-from scalesim.errors import InputError
-from scalesim.summary import LogHistogram
-from scalesim.sweep import (
+from scalesim.analysis.sweep import (
     POOLED_LOG10_BIN,
     CoarseHistogram,
     PointResult,
@@ -26,6 +23,9 @@ from scalesim.sweep import (
     load_sweep,
     run_sweep,
 )
+from scalesim.cli import main
+from scalesim.engine.summary import LogHistogram
+from scalesim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -52,7 +52,9 @@ def one_by_one(sweep) -> SweepResult:
 
 def test_50_points_on_a_local_cluster_equal_one_by_one(tmp_path):
     growth = [round(2.0 + 0.1 * i, 1) for i in range(10)]
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
 name: fifty
 base: BASE
 method: grid
@@ -61,10 +63,13 @@ parameters:
   hardware.doubling_time: {{values: [1 year, 1.25 year, 1.5 year, 2 year, 2.5 year]}}
 samples: 20000
 seed: 3
-""")
+""",
+    )
     sweep = load_sweep(path)
     assert len(sweep.points) == 50 and sweep.points[8].values == {
-        "spending.growth": 2.1, "hardware.doubling_time": 2.0}
+        "spending.growth": 2.1,
+        "hardware.doubling_time": 2.0,
+    }
     dask = run_sweep(sweep, workers=2)
     ref = one_by_one(sweep)
     for a, b in zip(dask.points, ref.points, strict=True):
@@ -74,8 +79,17 @@ seed: 3
     frame = dask.frame()
     assert frame.equals(ref.frame())
     assert len(frame) == 50 * 8 * 27
-    assert {"point", "spending.growth", "hardware.doubling_time", "variable", "year", "p5",
-            "p50", "p95", "mean"} <= set(frame.columns)
+    assert {
+        "point",
+        "spending.growth",
+        "hardware.doubling_time",
+        "variable",
+        "year",
+        "p5",
+        "p50",
+        "p95",
+        "mean",
+    } <= set(frame.columns)
 
 
 def _free_port() -> int:
@@ -91,16 +105,44 @@ def test_cli_sweep_on_a_real_scheduler_with_two_workers(tmp_path):
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     common = dict(cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler",
-                               "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              **common)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ],
+            **common,
+        )
+    ]
     try:
         for i in range(2):
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
-                 "1", "--no-dashboard", "--name", f"w{i}", "--local-directory", str(tmp_path),
-                 "--no-nanny", "--preload", "scalesim.sweep"],  # workers import scalesim
-                **common))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "distributed.cli.dask_worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--name",
+                        f"w{i}",
+                        "--local-directory",
+                        str(tmp_path),
+                        "--no-nanny",
+                        "--preload",
+                        "scalesim.analysis.sweep",
+                    ],  # workers import scalesim
+                    **common,
+                )
+            )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -112,7 +154,9 @@ def test_cli_sweep_on_a_real_scheduler_with_two_workers(tmp_path):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
 base: BASE
 method: lhs
 points: 6
@@ -121,12 +165,29 @@ parameters:
   data.sources.public_text.stock: {range: [1e14 token, 1e15 token], log: true}
 samples: 4096
 seed: 11
-""")
+""",
+        )
         out, summary = tmp_path / "sweep.csv", tmp_path / "sweep.json"
         run = subprocess.run(
-            [sys.executable, "-m", "scalesim.cli", "sweep", str(path), "--scheduler", address,
-             "--out", str(out), "--summary-json", str(summary)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "scalesim.cli",
+                "sweep",
+                str(path),
+                "--scheduler",
+                address,
+                "--out",
+                str(out),
+                "--summary-json",
+                str(summary),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         assert f"Dask scheduler {address}" in run.stdout
         serial = run_sweep(load_sweep(path), serial=True)
@@ -143,7 +204,9 @@ seed: 11
 
 
 def test_lhs_design_is_stratified_and_reproducible(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 base: BASE
 method: lhs
 points: 8
@@ -151,7 +214,8 @@ parameters:
   spending.growth: {range: [2.0, 3.0]}
   data.sources.public_text.stock: {range: [1e14 token, 1e16 token], log: true}
 seed: 5
-""")
+""",
+    )
     a, b = load_sweep(path), load_sweep(path)
     growth = np.array([p.values["spending.growth"] for p in a.points])
     stock = np.array([p.values["data.sources.public_text.stock"] for p in a.points])
@@ -167,12 +231,15 @@ seed: 5
 
 
 def test_grid_values_may_be_priors_and_units(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 base: BASE
 parameters:
   algorithms.halving_time: {values: [8 month, {to: [5 month, 14 month]}]}
 samples: 4096
-""")
+""",
+    )
     sweep = load_sweep(path, seed=2)
     assert sweep.method == "grid" and [p.seed for p in sweep.points] == [2, 2]
     first, second = sweep.points
@@ -189,11 +256,14 @@ def test_example_sweeps_load():
 
 
 def test_scenario_list_sweep_serial(tmp_path, capsys):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
 scenarios: [{BASELINE}, {ROOT / "scenarios" / "overtrained-5x.yaml"}]
 samples: 4096
 seed: 1
-""")
+""",
+    )
     out = tmp_path / "t.parquet"
     assert main(["sweep", str(path), "--serial", "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -201,8 +271,10 @@ seed: 1
     import pandas as pd
 
     frame = pd.read_parquet(out)
-    years = [len(scalesim.load_scenario(f).year_list) for f in (BASELINE, ROOT / "scenarios" /
-                                                                 "overtrained-5x.yaml")]
+    years = [
+        len(scalesim.load_scenario(f).year_list)
+        for f in (BASELINE, ROOT / "scenarios" / "overtrained-5x.yaml")
+    ]
     assert set(frame["point"]) == {0, 1} and len(frame) == 8 * sum(years)
 
 
@@ -218,33 +290,55 @@ def test_coarse_histograms_merge_exactly_and_keep_resolution():
     assert np.array_equal(merged.quantiles([0.05, 0.5, 0.95]), coarse.quantiles([0.05, 0.5, 0.95]))
     assert coarse.counts.sum() == 8192 * 3
     exact = np.quantile(np.exp(logs), [0.05, 0.5, 0.95], axis=0)
-    assert np.all(np.abs(coarse.quantiles([0.05, 0.5, 0.95]) / exact - 1)
-                  < 10**POOLED_LOG10_BIN - 1)
+    assert np.all(
+        np.abs(coarse.quantiles([0.05, 0.5, 0.95]) / exact - 1) < 10**POOLED_LOG10_BIN - 1
+    )
 
 
-@pytest.mark.parametrize("text, where", [
-    ("base: BASE\nparameters: {spending.growht: {values: [2]}}",
-     "parameters.spending.growht: unknown parameter (did you mean 'spending.growth'?)"),
-    ("base: BASE\nparameters: {spending.growth: {values: [5 token]}}",
-     "parameters.spending.growth.values[0]:"),
-    ("base: BASE\nparameters: {data.epochs: {values: [3, 0.5]}}",
-     "parameters.data.epochs.values[1]: point 1 (data.epochs=0.5):"),
-    ("base: BASE\nmethod: lhs\npoints: 4\nparameters: {spending.growth: {range: [3, 2]}}",
-     "parameters.spending.growth.range: expected lo < hi"),
-    ("base: BASE\nmethod: lhs\nparameters: {spending.growth: {range: [2, 3]}}",
-     "points: expected an integer"),
-    ("base: BASE\nmethod: lhs\npoints: 3\nparameters: {spending.growth: {values: [2]}}",
-     "parameters.spending.growth: expected {range: [lo, hi], log: false}"),
-    ("base: BASE\nmethod: random\nparameters: {spending.growth: {values: [2]}}",
-     "method: expected one of grid, lhs"),
-    ("base: nowhere.yaml\nparameters: {spending.growth: {values: [2]}}",
-     "base: scenario file 'nowhere.yaml' not found"),
-    ("parameters: {spending.growth: {values: [2]}}", "base: required key is missing"),
-    ("base: BASE\nparameters: {spending.growth: {values: [2]}}\nsampels: 10",
-     "sampels: unknown key (did you mean 'samples'?)"),
-    ("scenarios: [BASE]\nbase: BASE", "base: give either scenarios, or base and parameters"),
-    ("base: BASE\nparameters: [1, 2", "cannot read the file: line"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (
+            "base: BASE\nparameters: {spending.growht: {values: [2]}}",
+            "parameters.spending.growht: unknown parameter (did you mean 'spending.growth'?)",
+        ),
+        (
+            "base: BASE\nparameters: {spending.growth: {values: [5 token]}}",
+            "parameters.spending.growth.values[0]:",
+        ),
+        (
+            "base: BASE\nparameters: {data.epochs: {values: [3, 0.5]}}",
+            "parameters.data.epochs.values[1]: point 1 (data.epochs=0.5):",
+        ),
+        (
+            "base: BASE\nmethod: lhs\npoints: 4\nparameters: {spending.growth: {range: [3, 2]}}",
+            "parameters.spending.growth.range: expected lo < hi",
+        ),
+        (
+            "base: BASE\nmethod: lhs\nparameters: {spending.growth: {range: [2, 3]}}",
+            "points: expected an integer",
+        ),
+        (
+            "base: BASE\nmethod: lhs\npoints: 3\nparameters: {spending.growth: {values: [2]}}",
+            "parameters.spending.growth: expected {range: [lo, hi], log: false}",
+        ),
+        (
+            "base: BASE\nmethod: random\nparameters: {spending.growth: {values: [2]}}",
+            "method: expected one of grid, lhs",
+        ),
+        (
+            "base: nowhere.yaml\nparameters: {spending.growth: {values: [2]}}",
+            "base: scenario file 'nowhere.yaml' not found",
+        ),
+        ("parameters: {spending.growth: {values: [2]}}", "base: required key is missing"),
+        (
+            "base: BASE\nparameters: {spending.growth: {values: [2]}}\nsampels: 10",
+            "sampels: unknown key (did you mean 'samples'?)",
+        ),
+        ("scenarios: [BASE]\nbase: BASE", "base: give either scenarios, or base and parameters"),
+        ("base: BASE\nparameters: [1, 2", "cannot read the file: line"),
+    ],
+)
 def test_bad_sweep_files_give_one_line_naming_file_and_key(tmp_path, text, where, capsys):
     path = write(tmp_path, text, "bad.yaml")
     with pytest.raises(InputError) as info:
@@ -257,7 +351,7 @@ def test_bad_sweep_files_give_one_line_naming_file_and_key(tmp_path, text, where
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("scalesim.sweep.CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr("scalesim.analysis.sweep.CONNECT_TIMEOUT_S", 1)
     path = write(tmp_path, "base: BASE\nparameters: {spending.growth: {values: [2]}}\n")
     port = _free_port()
     rc = main(["sweep", str(path), "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet"])

@@ -1,0 +1,1 @@
+"""Questions asked of many runs: sensitivity, sweeps, calibration (all through the engine)."""

@@ -1,0 +1,385 @@
+"""What the web app (app.py) needs besides widgets, kept free of Streamlit so it can be tested.
+
+- scenario choice: the shipped scenarios and uploads (size-checked, parsed safely, one-line
+  errors like the CLI's), and the samples and seed written into a scenario so that its YAML
+  run headless (``scalesim run``) reproduces the app's numbers;
+- a compact, picklable view of a run for caching (:class:`RunView`), the headline figures and
+  the download payloads.
+The assumption editors are in :mod:`scalesim.app_editors`, the method page's text in
+:mod:`scalesim.app_method`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from scalesim.engine.results import Results
+from scalesim.engine.run import run
+from scalesim.errors import InputError
+from scalesim.model.variables import CONSTRAINTS
+from scalesim.scenario.loader import (
+    Scenario,
+    load_scenario,
+    load_scenario_text,
+    scenario_from_mapping,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = ROOT / "scenarios"
+#: Largest scenario upload accepted [bytes].
+MAX_UPLOAD_BYTES = 256 * 1024
+#: Sample counts offered by the app's samples slider [samples].
+SAMPLE_OPTIONS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
+#: Largest run whose per-sample table the app offers as Parquet [samples] (~3.5 kB a sample).
+MAX_PARQUET_SAMPLES = 50_000
+#: Years of the headline figures [calendar year].
+HEADLINE_YEARS = (2030, 2040)
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+
+def shipped_scenarios(folder: str | Path = SCENARIO_DIR) -> dict[str, Path]:
+    """The scenario files of ``folder`` by file name, ``baseline.yaml`` first.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Folder of ``*.yaml`` scenario files.
+
+    Returns
+    -------
+    dict of str to Path
+    """
+    files = sorted(Path(folder).glob("*.yaml"), key=lambda p: (p.name != "baseline.yaml", p.name))
+    return {p.name: p for p in files}
+
+
+def relative(path: str | Path) -> Path:
+    """``path`` relative to the working folder when inside it (shorter paths in summaries)."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def load_file(path: str | Path) -> Scenario:
+    """Load a scenario file, its path relative to the working folder where possible."""
+    return load_scenario(relative(path))
+
+
+def file_name(scenario: Scenario) -> str:
+    """The file name a scenario was loaded from (``baseline.yaml``), or ``''``."""
+    return Path(scenario.path).name if scenario.path else ""
+
+
+def scenario_title(path: Path) -> str:
+    """``file.yaml — name`` for the scenario picker (the file name alone if it is invalid)."""
+    try:
+        return f"{path.name} — {load_scenario(path).name}"
+    except InputError:
+        return path.name
+
+
+def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> Scenario:
+    """Validate an uploaded scenario file.
+
+    Parameters
+    ----------
+    name : str
+        The file's name as uploaded (used in error messages, like the CLI uses the path).
+    data : bytes
+        Its content: at most :data:`MAX_UPLOAD_BYTES`, UTF-8 YAML (``yaml.safe_load``).
+    base_dir : str or Path
+        Folder that ``extends:`` in the upload is relative to (the shipped scenarios).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        One line naming the file and the key path, as ``scalesim validate`` prints it. Two
+        checks are the web app's own, since the file comes from another machine: YAML
+        aliases may not expand to more than :data:`MAX_UPLOAD_NODES` values, and
+        ``extends:`` may only name a scenario inside ``base_dir``.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"file is larger than {MAX_UPLOAD_BYTES // 1024} KB ({len(data) / 1024:.0f} KB)",
+            path=name,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("cannot read the file (UnicodeDecodeError)", path=name) from None
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        parsed = None  # load_scenario_text below reports it, as the CLI does
+    if isinstance(parsed, dict):
+        _check_upload(parsed, name, Path(base_dir))
+    return load_scenario_text(text, name=name, base_dir=base_dir)
+
+
+#: Most values an upload may hold once its YAML aliases are expanded.
+MAX_UPLOAD_NODES = 100_000
+
+
+def _check_upload(data: dict, name: str, base_dir: Path) -> None:
+    """Refuse alias bombs and ``extends:`` outside ``base_dir`` (see :func:`read_upload`)."""
+    seen, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_UPLOAD_NODES:
+            raise InputError(
+                f"more than {MAX_UPLOAD_NODES:,} values once YAML aliases are expanded",
+                path=name,
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    parent = data.get("extends")
+    if isinstance(parent, str) and parent.strip():
+        root = base_dir.resolve()
+        target = (base_dir / parent).resolve()
+        if not target.is_relative_to(root):
+            raise InputError(
+                f"an upload may only extend a scenario in {base_dir.name}/, got {parent!r}",
+                path=name,
+                key="extends",
+            )
+
+
+def scenario_from_yaml(text: str, path: str | None) -> Scenario:
+    """A resolved scenario (:meth:`Scenario.to_yaml` output) back from its YAML text."""
+    return scenario_from_mapping(yaml.safe_load(text), path=path)
+
+
+def with_run_settings(scenario: Scenario, samples: int, seed: int) -> Scenario:
+    """The scenario with ``samples`` and ``seed`` written into it, so its YAML reproduces a run."""
+    raw = dict(scenario.raw)
+    raw["samples"] = int(samples)
+    raw["seed"] = int(seed)
+    return scenario_from_mapping(raw, path=scenario.path)
+
+
+def default_samples(scenario: Scenario) -> int:
+    """The largest of :data:`SAMPLE_OPTIONS` not above the scenario's own sample count."""
+    fitting = [n for n in SAMPLE_OPTIONS if n <= scenario.samples]
+    return fitting[-1] if fitting else SAMPLE_OPTIONS[0]
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunView:
+    """What the app shows of a run, small enough to cache and pickle (no per-sample arrays).
+
+    Works with the builders of :mod:`scalesim.plots` like a :class:`Results`.
+    """
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    years: list[int]
+    summary_dict: dict
+    summary_csv: str
+    exhaustion_counts: dict[int, int]
+    exhaustion_never: int
+    data_exhaustion_year: None = None
+    constraints: tuple[str, ...] = field(default=("compute", "data"))
+
+    def summary(self) -> dict:
+        """The summary JSON contract of the run."""
+        return self.summary_dict
+
+    def quantiles(self, name: str) -> dict[str, list[float | None]]:
+        """p5..p95 and mean per year of a variable (None where infinite)."""
+        return self.summary_dict["variables"][name]
+
+    def binding_frame(self) -> pd.DataFrame:
+        """Tidy binding-constraint shares: year, constraint, share."""
+        shares = self.summary_dict["binding_constraint_share"]
+        return pd.DataFrame(
+            [
+                {"year": y, "constraint": c, "share": s[i]}
+                for c, s in shares.items()
+                for i, y in enumerate(self.years)
+            ],
+            columns=["year", "constraint", "share"],
+        )
+
+
+def simulate(yaml_text: str, path: str | None, samples: int, seed: int) -> RunView:
+    """Run a resolved scenario given as YAML text; every variable summarised, none kept.
+
+    Parameters
+    ----------
+    yaml_text : str
+        :meth:`Scenario.to_yaml` of the scenario to run.
+    path : str or None
+        Where the scenario came from (reported in the summary).
+    samples, seed : int
+        Run settings [samples].
+
+    Returns
+    -------
+    RunView
+    """
+    scenario = scenario_from_yaml(yaml_text, path)
+    results = run(scenario, samples=samples, seed=seed, keep="none", summarize="all")
+    return view_of(results)
+
+
+def view_of(results: Results) -> RunView:
+    """The :class:`RunView` of full results."""
+    return RunView(
+        scenario=results.scenario,
+        samples=results.samples,
+        seed=results.seed,
+        years=list(results.years),
+        summary_dict=results.summary(),
+        summary_csv=results.summary_frame().to_csv(index=False),
+        exhaustion_counts=dict(results.exhaustion_counts),
+        exhaustion_never=int(results.exhaustion_never),
+        constraints=tuple(results.constraints),
+    )
+
+
+def summary_json(view: RunView) -> str:
+    """The summary JSON contract as text (what ``scalesim run --summary-json`` writes)."""
+    return json.dumps(view.summary(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def per_sample_parquet(yaml_text: str, path: str | None, samples: int, seed: int) -> bytes:
+    """The per-sample table (``scalesim run --out x.parquet``) of a run, as Parquet bytes.
+
+    Runs the scenario again with every variable kept; same scenario, samples and seed give the
+    same numbers as the summarised run.
+    """
+    scenario = scenario_from_yaml(yaml_text, path)
+    results = run(scenario, samples=samples, seed=seed, keep="all", summarize=[])
+    buffer = io.BytesIO()
+    results.to_frame().to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def download_name(scenario: Scenario, suffix: str) -> str:
+    """File name for a download: the scenario file's stem (``-edited`` when edited) + suffix."""
+    stem = Path(scenario.path or "scenario").stem or "scenario"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem)
+    if scenario.name.endswith("(edited)"):
+        stem += "-edited"
+    return stem + suffix
+
+
+# --- headline figures ---------------------------------------------------------------------------
+
+
+def fmt_flop(x: float | None) -> str:
+    """``2.1e27 FLOP`` style (– for missing, ∞ for unbounded)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if math.isinf(x):
+        return "∞"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)} FLOP"
+
+
+def fmt_year(x: float | None, last: int) -> str:
+    """A fractional year to one decimal, ``after <last>`` when missing."""
+    return f"after {last}" if x is None else f"{x:.1f}"
+
+
+def headline(view: RunView | Results) -> dict[str, dict]:
+    """The headline figures of a run.
+
+    Returns
+    -------
+    dict
+        ``largest_<year>`` for each of :data:`HEADLINE_YEARS` (``p50``, ``p5``, ``p95`` [FLOP],
+        None when the year is not projected); ``exhaustion`` (``p5``, ``p50``, ``p95``
+        [calendar year, None when after the last year] and ``share_never``); ``binding``
+        (``year``, ``constraint``, ``share``: the constraint binding in most samples in the
+        first headline year, or the last projected year before it).
+    """
+    summary = view.summary()
+    years = summary["years"]
+    q = summary["variables"]["largest_run_flop"]
+    out: dict[str, dict] = {}
+    for year in HEADLINE_YEARS:
+        if year in years:
+            i = years.index(year)
+            out[f"largest_{year}"] = {k: q[k][i] for k in ("p5", "p50", "p95")} | {"year": year}
+        else:
+            out[f"largest_{year}"] = {"p5": None, "p50": None, "p95": None, "year": year}
+    ex = summary["data_exhaustion_year"]
+    out["exhaustion"] = {k: ex.get(k) for k in ("p5", "p50", "p95", "share_never")}
+    out["exhaustion"]["last"] = years[-1]
+    year = HEADLINE_YEARS[0] if HEADLINE_YEARS[0] in years else years[-1]
+    i = years.index(year)
+    shares = {c: s[i] for c, s in summary["binding_constraint_share"].items()}
+    name = max(shares, key=lambda c: (shares[c], -CONSTRAINTS.index(c)))
+    out["binding"] = {"year": year, "constraint": name, "share": shares[name]}
+    return out
+
+
+def headline_texts(view: RunView | Results) -> list[tuple[str, str, str]]:
+    """The four headline figures as ``(label, value, interval text)`` for display."""
+    h = headline(view)
+    texts = []
+    for year in HEADLINE_YEARS:
+        d = h[f"largest_{year}"]
+        if d["p50"] is None:
+            texts.append((f"Largest run in {year}", "–", f"{year} is not projected"))
+        else:
+            texts.append(
+                (
+                    f"Largest run in {year}",
+                    fmt_flop(d["p50"]),
+                    f"90% interval {fmt_flop(d['p5'])} – {fmt_flop(d['p95'])}",
+                )
+            )
+    ex = h["exhaustion"]
+    last = ex["last"]
+    texts.append(
+        (
+            "Human text stock used up",
+            fmt_year(ex["p50"], last),
+            f"90% interval {fmt_year(ex['p5'], last)} – {fmt_year(ex['p95'], last)}; "
+            f"never by {last}: {ex['share_never']:.1%}",
+        )
+    )
+    b = h["binding"]
+    texts.append(
+        (f"Binding constraint in {b['year']}", b["constraint"], f"in {b['share']:.0%} of samples")
+    )
+    return texts
+
+
+def compare_frame(views: dict[str, RunView | Results]) -> pd.DataFrame:
+    """Headline figures of several runs side by side: one row per figure, a column per run."""
+    columns = {}
+    for label, view in views.items():
+        columns[label] = {
+            name: f"{value} ({detail})" for name, value, detail in headline_texts(view)
+        }
+    return pd.DataFrame(columns)
+
+
+# --- method page --------------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""Text tables and shared command-line options of ``scalesim calibrate`` and ``backtest``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scalesim.analysis.calibrate.trends import FRONTIER_CHOICES, TOP_K, Trend
+from scalesim.cli._common import count_int
+
+TREND_LABELS = {
+    "frontier_compute_growth": "frontier compute growth",
+    "cost_growth": "cost growth (final run)",
+    "flop_per_usd_doubling_years": "FLOP/$ doubling time",
+    "dataset_growth": "dataset-size growth",
+    "training_flop_per_usd_doubling_years": "FLOP/$ of runs, doubling",
+}
+
+
+def add_history_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by calibrate and backtest."""
+    p.add_argument(
+        "--history",
+        default=None,
+        metavar="PATH",
+        help="training runs: scalesim's frontier_models.csv format or an Epoch AI "
+        "export (default: the shipped table)",
+    )
+    p.add_argument(
+        "--frontier",
+        default="auto",
+        choices=FRONTIER_CHOICES,
+        help="frontier runs: the file's flag, the top-k by compute at release, or "
+        "auto (the flag when the file has one; default)",
+    )
+    p.add_argument(
+        "--top-k",
+        type=count_int,
+        default=TOP_K,
+        metavar="K",
+        help=f"k of --frontier top-k (default {TOP_K})",
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument(
+        "--backend",
+        default="numpy",
+        choices=("numpy", "cupy"),
+        help="array backend of the fitting kernels",
+    )
+    p.add_argument("--json", default=None, metavar="PATH", help="write the results as JSON")
+
+
+def history_label(history) -> str:
+    path = history.attrs.get("path", "")
+    return Path(path).name if path else "history"
+
+
+def _fmt(x: float | None, unit: str) -> str:
+    if x is None:
+        return "inf" if unit == "years" else "n/a"
+    return f"{x:.2f}"
+
+
+def format_trends(trends: dict[str, Trend], header: str) -> str:
+    """The growth table of ``scalesim calibrate``."""
+    lines = [
+        header,
+        "",
+        f"{'trend':<27} {'p50':>7}  {'90% interval':<15} {'n':>4}  {'period':<10} unit",
+    ]
+    for key, label in TREND_LABELS.items():
+        t = trends[key]
+        unit = "yr" if t.unit == "years" else "×/yr"
+        if t.p50 is None:
+            lines.append(
+                f"{label:<27} {'n/a':>7}  {'':<15} {t.n:>4}  "
+                f"{t.since}-{t.until}  too few points to fit"
+            )
+            continue
+        interval = f"{_fmt(t.p5, t.unit)}–{_fmt(t.p95, t.unit)}"
+        period = f"{int(t.first)}–{int(t.last)}"
+        lines.append(f"{label:<27} {t.p50:>7.2f}  {interval:<15} {t.n:>4}  {period:<10} {unit}")
+    lines.append("")
+    lines.append("fitted on:")
+    for key, label in TREND_LABELS.items():
+        lines.append(f"  {label}: {trends[key].basis}")
+    return "\n".join(lines)
+
+
+def format_importance(result, scenario_label: str, labels) -> str:
+    """The prior/posterior table of the importance-sampling calibration."""
+    obs = result.observations
+    share = result.ess / result.draws
+    lines = [
+        f"importance sampling: {result.draws:,} draws of the priors of {scenario_label}, "
+        "hindcast with the engine's economics",
+        f"  likelihood: annual maxima of frontier runs, {obs.n_flop} years of compute "
+        f"(scatter {obs.sigma_flop:.2f} dex), {obs.n_cost} years of cost "
+        f"(scatter {obs.sigma_cost:.2f} dex), log-normal",
+        f"  effective sample size: {result.ess:,.0f} ({share:.1%} of the draws)",
+    ]
+    if result.ess < 100:
+        lines.append(
+            "  warning: fewer than 100 effective samples; use more --draws or wider priors"
+        )
+    lines += ["", f"{'quantity':<36} {'prior p50 [90%]':<30} posterior p50 [90%]"]
+    for key in result.prior:
+        pr, po = result.prior[key], result.posterior[key]
+        lines.append(f"{labels(key):<36} {_trio(pr):<30} {_trio(po)}")
+    return "\n".join(lines)
+
+
+def _trio(q) -> str:
+    return f"{q[1]:.3g} [{q[0]:.3g}–{q[2]:.3g}]"
+
+
+def format_backtest(result: dict, label: str) -> str:
+    """The per-run table and the scores of ``scalesim backtest``."""
+    g = result["growth"]
+    lines = [
+        f"backtest: trend fitted on {result['n_fit']} frontier runs {result['since']}–"
+        f"{result['cutoff']} ({label}; frontier: {result['frontier']}), "
+        f"{g['p50']:.2f}×/yr [{g['p5']:.2f}–{g['p95']:.2f}]",
+        f"scored on {result['n_scored']} frontier runs {result['cutoff'] + 1}–{result['through']}",
+        "",
+        f"{'model':<28} {'date':<10} {'observed':>9} {'p5':>9} {'p50':>9} {'p95':>9}  50%  90%",
+    ]
+    for pt in result["points"]:
+        lines.append(
+            f"{pt['model'][:28]:<28} {pt['date']:<10} {pt['observed_flop']:>9.2e} "
+            f"{pt['p5']:>9.2e} {pt['p50']:>9.2e} {pt['p95']:>9.2e}  "
+            f"{'yes' if pt['in_50'] else 'no':<4} {'yes' if pt['in_90'] else 'no'}"
+        )
+    n = result["n_scored"]
+    in50 = sum(p["in_50"] for p in result["points"])
+    in90 = sum(p["in_90"] for p in result["points"])
+    lines += [
+        "",
+        f"{'coverage of the 50% interval':<32}{result['coverage_50']:.2f} "
+        f"({in50}/{n}; nominal 0.50)",
+        f"{'coverage of the 90% interval':<32}{result['coverage_90']:.2f} "
+        f"({in90}/{n}; nominal 0.90)",
+        f"{'median |log10 error|':<32}{result['median_abs_log10_error']:.2f} "
+        f"(a factor {10 ** result['median_abs_log10_error']:.1f})",
+        f"{'median log10 error (obs - p50)':<32}{result['median_log10_error']:+.2f} "
+        f"({result['share_below_median']:.0%} of the runs below the predictive median)",
+        f"{'CRPS, log10 FLOP':<32}{result['crps']:.3f}",
+        "",
+        "projection: a frontier run released mid-year [FLOP]",
+        f"{'year':<6} {'p5':>9} {'p50':>9} {'p95':>9}",
+    ]
+    pj = result["projection"]
+    for i, year in enumerate(pj["years"]):
+        lines.append(f"{year:<6} {pj['p5'][i]:>9.2e} {pj['p50'][i]:>9.2e} {pj['p95'][i]:>9.2e}")
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+"""``scalesim sweep``: full Monte Carlo runs over a grid, a Latin hypercube or scenarios, on Dask."""
+
+from __future__ import annotations
+
+import sys
+
+from scalesim.analysis.sweep import SweepResult, load_sweep, run_sweep
+from scalesim.cli._common import check_outputs, int_arg
+from scalesim.engine.io import write_json, write_table
+from scalesim.engine.progress import progress_bar
+from scalesim.errors import InputError
+
+#: Years of the printed table (when in the sweep's years).
+TABLE_YEARS = (2030, 2040)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="run a sweep of scenarios on Dask and merge the results",
+        description="Run every point of a sweep file (a grid, a Latin hypercube or a list of "
+        "scenarios; each point a full Monte Carlo run) as Dask tasks, on a local "
+        "cluster or an existing dask.distributed scheduler, and merge the results "
+        "into one tidy table and summary.",
+    )
+    p.add_argument("sweep", help="sweep YAML file (see scenarios/sweeps/)")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="address of a running dask.distributed scheduler (default: start a local cluster)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="worker processes of the local cluster (default 2)"
+    )
+    p.add_argument(
+        "--serial",
+        action="store_true",
+        help="run the points one by one in this process, without Dask",
+    )
+    p.add_argument(
+        "--samples", type=int_arg, default=None, help="samples per point (default: the file's)"
+    )
+    p.add_argument(
+        "--seed", type=int_arg, default=None, help="seed of every point (default: the file's)"
+    )
+    p.add_argument("--out", default=None, help="tidy table to write (.parquet or .csv)")
+    p.add_argument("--summary-json", default=None, help="sweep summary JSON to write")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    check_outputs(args.out, args.summary_json)
+    if args.scheduler and args.serial:
+        raise InputError("--scheduler and --serial exclude each other")
+    sweep = load_sweep(args.sweep, samples=args.samples, seed=args.seed)
+    with progress_bar(
+        f"sweep: {len(sweep.points)} points", len(sweep.points), quiet=args.quiet
+    ) as bar:
+        result = run_sweep(
+            sweep,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            serial=args.serial,
+            on_progress=bar.advance,
+        )
+    if args.out:
+        write_table(args.out, result.frame())
+    if args.summary_json:
+        write_json(args.summary_json, result.summary())
+    if not args.quiet:
+        print(format_sweep(result))
+        for label, path in (("tidy table", args.out), ("summary JSON", args.summary_json)):
+            if path:
+                print(f"\nwrote {label}: {path}", file=sys.stdout)
+    return 0
+
+
+def _e(x) -> str:
+    return "–" if x is None else f"{x:.2e}"
+
+
+def format_sweep(result: SweepResult) -> str:
+    """The table printed by ``scalesim sweep``: per point its parameter values (or scenario),
+    the median largest run in the table years and the median year the human text stock is
+    used up; then the same for all points pooled."""
+    s = result.sweep
+    years = [y for y in TABLE_YEARS if y in result.points[0].summary["years"]]
+    lines = [
+        f"sweep: {s.name}",
+        f"file: {s.path}   method: {s.method}   points: "
+        f"{len(s.points)}   ran on: {result.executor}",
+        "",
+        "Median largest_run_flop [FLOP] and median year the human text stock is used up",
+    ]
+    if s.parameters:
+        heads = [k.split(".")[-1][:14] for k in s.parameters]
+        widths = [max(10, len(h) + 1) for h in heads]
+    else:
+        heads, widths = ["scenario"], [max(10, *(len(p.label) + 2 for p in s.points))]
+    lines.append(
+        f"  {'#':>4}"
+        + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
+        + "".join(f"{y:>10}" for y in years)
+        + f"{'exhausted':>11}"
+    )
+
+    def row(i, cells, summary):
+        q = summary["variables"]["largest_run_flop"]["p50"]
+        ex = summary["data_exhaustion_year"]["p50"]
+        text = "".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+        text += "".join(f"{_e(q[summary['years'].index(y)]):>10}" for y in years)
+        return f"  {i:>4}{text}{'after' if ex is None else f'{ex:.1f}':>11}"
+
+    for spec, part in zip(s.points, result.points, strict=True):
+        cells = (
+            [f"{v:.4g}" if isinstance(v, float) else str(v)[:12] for v in spec.values.values()]
+            if s.parameters
+            else [spec.label]
+        )
+        lines.append(row(spec.id, cells, part.summary))
+    pooled = result.pooled()
+    if pooled is not None:
+        lines.append(row("all", [""] * len(widths), pooled))
+        lines.append(f"  (all: the {pooled['samples']:,} samples of every point pooled)")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""How one run happens: :func:`scalesim.engine.run.run`, backends, summaries, results."""

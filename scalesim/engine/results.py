@@ -1,0 +1,204 @@
+"""Results of a run: labelled arrays, the summary JSON contract, tidy frames, writers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scalesim._version import __version__
+from scalesim.engine.io import write_json, write_table
+from scalesim.engine.summary import LOG10_BIN, BlockSums, LogHistogram, year_quantiles
+from scalesim.errors import InputError
+from scalesim.model.variables import CONSTRAINTS, VARIABLES
+from scalesim.scenario.loader import Scenario
+
+QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
+EXHAUSTION_QUANTILES = {
+    "p5": 0.05,
+    "p10": 0.1,
+    "p25": 0.25,
+    "p50": 0.5,
+    "p75": 0.75,
+    "p90": 0.9,
+    "p95": 0.95,
+}
+QUANTILE_METHOD = (
+    f"log10 histogram, bin width {LOG10_BIN:g} (quantiles within 0.23%); "
+    "exhaustion year in bins of 0.01 year"
+)
+
+
+@dataclass
+class Results:
+    """The outcome of :func:`scalesim.run`.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    samples : int
+    seed : int
+    years : list of int
+    backend : str
+    variables : dict of str to numpy.ndarray
+        Per-sample arrays (sample, year) in canonical units, for the variables kept.
+    binding_constraint : numpy.ndarray of int8 or None
+        Codes into :data:`scalesim.dims.CONSTRAINTS`, (sample, year), when kept.
+    data_exhaustion_year : numpy.ndarray or None
+        Fractional year per sample (+inf: not by the last year), when kept.
+    histograms, means : dict
+        Mergeable summaries by variable (see scalesim.summary).
+    binding_counts : numpy.ndarray of int64, shape (year, constraint)
+    exhaustion_counts : dict of int to int, exhaustion_never : int
+        Exhaustion-year histogram (bins of 0.01 year) and count of samples that never exhaust.
+    constraints : tuple of str
+        Constraint names present in the scenario.
+    goodput_table : pandas.DataFrame or None
+        The simulated goodput by cluster size applied to the run (scalesim.goodput), when
+        the scenario has a ``reliability:`` group.
+    """
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    years: list[int]
+    backend: str
+    variables: dict[str, np.ndarray] = field(default_factory=dict)
+    binding_constraint: np.ndarray | None = None
+    data_exhaustion_year: np.ndarray | None = None
+    histograms: dict[str, LogHistogram] = field(default_factory=dict)
+    means: dict[str, BlockSums] = field(default_factory=dict)
+    binding_counts: np.ndarray | None = None
+    exhaustion_counts: dict[int, int] = field(default_factory=dict)
+    exhaustion_never: int = 0
+    constraints: tuple[str, ...] = ("compute", "data")
+    goodput_table: pd.DataFrame | None = None
+
+    # --- summaries ---------------------------------------------------------------------
+
+    @property
+    def summarized(self) -> list[str]:
+        return [v for v in VARIABLES if v in self.histograms]
+
+    def quantiles(self, name: str) -> dict[str, list[float]]:
+        """p5..p95 and mean per year of a summarised variable [canonical unit]."""
+        if name not in self.histograms:
+            raise KeyError(f"{name} was not summarised; run with summarize='all'")
+        q = self.histograms[name].quantiles(list(QUANTILES.values()))
+        out = {key: [float(v) for v in q[i]] for i, key in enumerate(QUANTILES)}
+        total = self.means[name].total()
+        out["mean"] = [float(v) for v in total / self.samples]
+        return out
+
+    def exhaustion_summary(self) -> dict[str, float | None]:
+        """Quantiles of the data-exhaustion year (None where they fall after the last year)
+        and the share of samples that never exhaust by then."""
+        values = year_quantiles(
+            self.exhaustion_counts, self.exhaustion_never, list(EXHAUSTION_QUANTILES.values())
+        )
+        out: dict[str, float | None] = dict(zip(EXHAUSTION_QUANTILES, values, strict=True))
+        out["share_never"] = self.exhaustion_never / self.samples
+        return out
+
+    def binding_shares(self) -> dict[str, list[float]]:
+        """Share of samples per binding constraint and year (constraints present only)."""
+        shares = self.binding_counts / self.samples
+        return {
+            name: [float(v) for v in shares[:, CONSTRAINTS.index(name)]]
+            for name in self.constraints
+        }
+
+    def summary(self) -> dict:
+        """The summary JSON of the output contract (ARCHITECTURE.md)."""
+        variables = {}
+        for name in self.summarized:
+            variables[name] = {"unit": VARIABLES[name][0], **_finite(self.quantiles(name))}
+        return {
+            "scalesim_version": __version__,
+            "scenario": {
+                "name": self.scenario.name,
+                "path": self.scenario.path,
+                "sha256": self.scenario.sha256,
+            },
+            "samples": self.samples,
+            "seed": self.seed,
+            "years": list(self.years),
+            "quantile_method": QUANTILE_METHOD,
+            "variables": variables,
+            "data_exhaustion_year": self.exhaustion_summary(),
+            "binding_constraint_share": self.binding_shares(),
+        }
+
+    def write_summary_json(self, path: str | Path) -> Path:
+        """Write :meth:`summary` as JSON, atomically."""
+        return write_json(path, self.summary())
+
+    # --- frames ------------------------------------------------------------------------
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Tidy quantiles: one row per (variable, year), columns unit, p5..p95, mean."""
+        rows = []
+        for name in self.summarized:
+            q = self.quantiles(name)
+            for i, year in enumerate(self.years):
+                rows.append(
+                    {
+                        "variable": name,
+                        "unit": VARIABLES[name][0],
+                        "year": year,
+                        **{k: v[i] for k, v in q.items()},
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def binding_frame(self) -> pd.DataFrame:
+        """Tidy binding-constraint shares: year, constraint, share."""
+        shares = self.binding_shares()
+        return pd.DataFrame(
+            [
+                {"year": y, "constraint": c, "share": s[i]}
+                for c, s in shares.items()
+                for i, y in enumerate(self.years)
+            ]
+        )
+
+    def to_frame(self, variables: list[str] | None = None) -> pd.DataFrame:
+        """Per-sample table: one row per (sample, year), one column per kept variable, plus
+        binding_constraint (category) and data_exhaustion_year."""
+        names = variables or [v for v in VARIABLES if v in self.variables]
+        missing = [v for v in names if v not in self.variables]
+        if missing or not names:
+            raise InputError(
+                "per-sample arrays were not kept for this run "
+                f"({', '.join(missing) or 'none kept'}); run with fewer samples or keep=[...]"
+            )
+        n, y = self.variables[names[0]].shape
+        frame = pd.DataFrame(
+            {
+                "sample": np.repeat(np.arange(n, dtype=np.int64), y),
+                "year": np.tile(np.asarray(self.years, dtype=np.int64), n),
+            }
+        )
+        for name in names:
+            frame[name] = self.variables[name].reshape(-1)
+        if self.binding_constraint is not None:
+            frame["binding_constraint"] = pd.Categorical.from_codes(
+                self.binding_constraint.reshape(-1).astype(np.int64), categories=list(CONSTRAINTS)
+            )
+        if self.data_exhaustion_year is not None:
+            frame["data_exhaustion_year"] = np.repeat(self.data_exhaustion_year, y)
+        return frame
+
+    def write(self, path: str | Path) -> Path:
+        """Write the per-sample table to ``.parquet`` or ``.csv``, atomically."""
+        if Path(path).suffix.lower() not in (".parquet", ".csv"):
+            raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
+        return write_table(path, self.to_frame())
+
+
+def _finite(q: dict[str, list[float]]) -> dict[str, list[float | None]]:
+    """JSON has no inf/NaN: write them as null."""
+    return {k: [v if math.isfinite(v) else None for v in vals] for k, vals in q.items()}

@@ -1,0 +1,371 @@
+"""The one orchestration function: :func:`run`.
+
+Priors are drawn on the host in fixed blocks (scalesim.priors), moved to the backend, pushed
+through the kernels chunk by chunk, and summarised while the run goes (mergeable histograms
+and block sums, scalesim.summary). Per-sample arrays are kept only for the variables asked
+for, within a memory budget.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scalesim.engine import backend as backends
+from scalesim.engine.results import Results
+from scalesim.engine.summary import BlockSums, LogHistogram, year_histogram
+from scalesim.errors import InputError
+from scalesim.model.kernels.projection import project
+from scalesim.model.parameters import SPECS
+from scalesim.model.variables import (
+    CONSTRAINT_VARIABLES,
+    CONSTRAINTS,
+    HEADLINE,
+    RELIABILITY_VARIABLES,
+    VARIABLES,
+)
+from scalesim.scenario.loader import MAX_SAMPLES, Scenario, load_scenario
+from scalesim.scenario.priors import BLOCK, Prior, draw
+
+#: Default samples per chunk: one random-number block, ~3.5 MB per (sample, year) array of
+#: 27 years: the working set stays in the shared cache, and the fixed cost of a chunk (making
+#: generators, merging summaries) stays small beside its arithmetic (measured on 2 cores:
+#: 4,096-sample chunks cost ~30% more CPU).
+DEFAULT_CHUNK = BLOCK
+#: Memory allowed for kept per-sample arrays before keep="auto" keeps none [bytes].
+MEMORY_BUDGET = 2 * 1024**3
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    backend: str = "numpy",
+    chunk_size: int | None = None,
+    keep: str | list[str] | tuple[str, ...] = "auto",
+    summarize: str | list[str] | tuple[str, ...] = "headline",
+    workers: int | None = None,
+    on_chunk=None,
+) -> Results:
+    """Run a scenario's Monte Carlo projection.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A loaded scenario or a YAML file.
+    samples : int, optional
+        Number of samples [samples]; the scenario's ``samples`` by default.
+    seed : int, optional
+        Seed; the scenario's ``seed`` by default.
+    backend : {"numpy", "cupy"}
+        Array backend of the kernels.
+    chunk_size : int, optional
+        Samples per chunk, rounded up to a whole number of blocks of 16,384; results do not
+        depend on it.
+    keep : "auto", "all", "none" or list of str
+        Variables whose per-sample arrays are kept. "auto": all of them if they fit
+        :data:`MEMORY_BUDGET`, else none.
+    summarize : "headline", "all" or list of str
+        Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
+    workers : int, optional
+        Threads working on chunks (default: up to 2, the cores of the reference machine).
+    on_chunk : callable, optional
+        Called with the number of samples of each finished chunk (e.g. a progress bar's
+        ``advance``); may be called from worker threads.
+
+    Returns
+    -------
+    Results
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    samples = scenario.samples if samples is None else samples
+    seed = scenario.seed if seed is None else seed
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, (int, np.integer))
+        or not (1 <= samples <= MAX_SAMPLES)
+    ):
+        raise InputError(
+            f"--samples: must be an integer between 1 and {MAX_SAMPLES:,}, got {samples!r}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"--seed: must be an integer >= 0, got {seed!r}")
+    samples, seed = int(samples), int(seed)
+    xp = backends.namespace(backend)
+    constraints = scenario.constraints
+    present = [
+        v
+        for v in VARIABLES
+        if (v not in CONSTRAINT_VARIABLES or v.split("_")[0] in constraints)
+        and (v not in RELIABILITY_VARIABLES or scenario.reliability)
+    ]
+    years = scenario.year_list
+    keep_names = _keep_names(keep, present, samples, len(years))
+    summary_names = _summary_names(summarize, present)
+    inputs = kernel_inputs(scenario, xp)
+    priors, goodput, table = inputs.priors, inputs.goodput, inputs.goodput_table
+
+    chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
+    if chunk < 1:
+        raise InputError(f"chunk_size: must be >= 1, got {chunk_size!r}")
+    chunk = -(-chunk // BLOCK) * BLOCK
+    bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
+
+    results = Results(
+        scenario=scenario,
+        samples=samples,
+        seed=seed,
+        years=years,
+        backend=backend,
+        constraints=constraints,
+        goodput_table=table,
+        variables={n: np.empty((samples, len(years))) for n in keep_names},
+        binding_constraint=np.empty((samples, len(years)), dtype=np.int8) if keep_names else None,
+        data_exhaustion_year=np.empty(samples) if keep_names else None,
+        histograms={n: LogHistogram(len(years)) for n in summary_names},
+        means={n: BlockSums() for n in summary_names},
+        binding_counts=np.zeros((len(years), len(CONSTRAINTS)), dtype=np.int64),
+    )
+    grid = {"years": inputs.years, "dt": inputs.dt}
+    sources, synthetic = inputs.sources, inputs.synthetic
+    wanted = set(keep_names) | set(summary_names)
+
+    def work(bounds_ab):
+        a, b = bounds_ab
+        host = draw(priors, seed, a, b)
+        params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            logs, binding, exhaustion = project(
+                params,
+                grid["dt"],
+                grid["years"],
+                sources,
+                xp=xp,
+                outputs=wanted,
+                synthetic=synthetic,
+                goodput=goodput,
+            )
+            part = _summarise_chunk(
+                a, b, logs, binding, exhaustion, keep_names, summary_names, len(years)
+            )
+        if on_chunk is not None:
+            on_chunk(b - a)
+        return part
+
+    n_workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(bounds)))
+    if n_workers == 1:
+        for ab in bounds:
+            _merge(results, work(ab))
+        return _compact(results)
+
+    def work_many(share):
+        # Each thread folds its own chunks into its own partial result; partial results are
+        # merged at the end. Merging is exact, so the split does not change any number.
+        part = _empty_like(results)
+        for ab in share:
+            _merge(part, work(ab))
+        return part
+
+    shares = [bounds[i::n_workers] for i in range(n_workers)]
+    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+        for part in pool.map(work_many, shares):
+            _merge_results(results, part)
+    return _compact(results)
+
+
+@dataclass(frozen=True)
+class KernelInputs:
+    """What :func:`run` hands the kernels besides the drawn parameters.
+
+    Attributes
+    ----------
+    priors : dict of str to Prior
+        The scenario's priors plus those the kernels need that it leaves out (the
+        accelerator's FLOP/s, which sizes the implied cluster under ``reliability:``).
+    years, dt : array, shape (1, year)
+        Calendar years and years since the base year, on the backend [year].
+    sources : list of str
+        Data-source names.
+    synthetic : bool
+        False when no sample spends compute on synthetic data.
+    goodput : tuple of two arrays or None
+        ``(ln sizes, ln capacity)`` of the goodput table on the backend, under
+        ``reliability:``.
+    goodput_table : pandas.DataFrame or None
+        That table (scalesim.goodput.reliability_table).
+    """
+
+    priors: dict
+    years: object
+    dt: object
+    sources: list
+    synthetic: bool
+    goodput: tuple | None
+    goodput_table: object
+
+
+def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
+    """Everything but the parameter draws that :func:`run` passes to
+    :func:`scalesim.kernels.projection.project`, for code that calls the kernels itself
+    (scalesim.sensitivity) and must stay in step with the engine."""
+    priors = dict(scenario.priors)
+    goodput = table = None
+    if scenario.reliability:
+        from scalesim.model.reliability.goodput import log_table, reliability_table
+
+        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
+            if key not in priors:  # the accelerator's FLOP/s sizes the implied cluster
+                priors[key] = Prior("fixed", (SPECS[key].default,), SPECS[key].unit)
+        table = reliability_table(
+            *(
+                priors[f"reliability.{k}"].ppf(0.5)
+                for k in ("mtbf", "checkpoint_cost", "restart_time")
+            )
+        )
+        goodput = tuple(backends.to_device(a, xp) for a in log_table(table))
+    year_arr = np.asarray(scenario.year_list, dtype=np.float64).reshape(1, -1)
+    share = scenario.priors["synthetic.share_of_compute"]
+    return KernelInputs(
+        priors=priors,
+        years=backends.to_device(year_arr, xp),
+        dt=backends.to_device(year_arr - scenario.base_year, xp),
+        sources=scenario.data_sources,
+        synthetic=not (share.is_fixed and share.args[0] == 0.0),
+        goodput=goodput,
+        goodput_table=table,
+    )
+
+
+def _compact(results: Results) -> Results:
+    for hist in results.histograms.values():
+        hist.compact()
+    return results
+
+
+def _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names, n_years):
+    n = b - a
+    out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
+    for name in set(keep_names) | set(summary_names):
+        lg = backends.to_numpy(logs[name])
+        if lg.shape != (n, n_years):
+            lg = np.broadcast_to(lg, (n, n_years))
+        values = np.exp(lg)
+        if name in summary_names:
+            out["hist"][name] = LogHistogram.from_logs(lg)
+            sums = BlockSums()
+            sums.add_blocks(a // BLOCK, values, BLOCK)
+            out["sums"][name] = sums
+        if name in keep_names:
+            out["kept"][name] = values
+    codes = backends.to_numpy(binding).astype(np.int64)
+    if codes.shape != (n, n_years):
+        codes = np.broadcast_to(codes, (n, n_years))
+    flat = codes * n_years + np.arange(n_years)[None, :]
+    out["binding_counts"] = (
+        np.bincount(flat.ravel(), minlength=len(CONSTRAINTS) * n_years)
+        .reshape(len(CONSTRAINTS), n_years)
+        .T
+    )
+    exhaustion = backends.to_numpy(exhaustion)
+    if exhaustion.shape != (n,):
+        exhaustion = np.broadcast_to(exhaustion, (n,))
+    out["exhaustion"] = year_histogram(exhaustion)
+    if keep_names:
+        out["binding"] = codes.astype(np.int8)
+        out["exhaustion_years"] = exhaustion
+    return out
+
+
+def _merge(results: Results, part: dict) -> None:
+    a, b = part["a"], part["b"]
+    for name, hist in part["hist"].items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part["sums"][name])
+    for name, values in part["kept"].items():
+        results.variables[name][a:b] = values
+    results.binding_counts += part["binding_counts"]
+    counts, never = part["exhaustion"]
+    for k, c in counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += never
+    if "binding" in part:
+        results.binding_constraint[a:b] = part["binding"]
+        results.data_exhaustion_year[a:b] = part["exhaustion_years"]
+
+
+def _empty_like(results: Results) -> Results:
+    """A partial result sharing the kept arrays (threads write disjoint rows) but with
+    empty summaries."""
+    n_years = len(results.years)
+    return Results(
+        scenario=results.scenario,
+        samples=results.samples,
+        seed=results.seed,
+        years=results.years,
+        backend=results.backend,
+        constraints=results.constraints,
+        goodput_table=results.goodput_table,
+        variables=results.variables,
+        binding_constraint=results.binding_constraint,
+        data_exhaustion_year=results.data_exhaustion_year,
+        histograms={n: LogHistogram(n_years) for n in results.histograms},
+        means={n: BlockSums() for n in results.means},
+        binding_counts=np.zeros_like(results.binding_counts),
+    )
+
+
+def _merge_results(results: Results, part: Results) -> None:
+    for name, hist in part.histograms.items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part.means[name])
+    results.binding_counts += part.binding_counts
+    for k, c in part.exhaustion_counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += part.exhaustion_never
+
+
+def _keep_names(keep, present, samples, n_years) -> list[str]:
+    if keep == "none" or keep is None:
+        return []
+    if keep in ("auto", "all"):
+        names = list(present)
+        need = samples * n_years * 8 * (len(names) + 1)
+        if need <= MEMORY_BUDGET:
+            return names
+        if keep == "auto":
+            return []
+        raise InputError(
+            f"keeping all {len(names)} variables for {samples:,} samples needs "
+            f"{need / 1024**3:.1f} GiB (budget {MEMORY_BUDGET / 1024**3:.0f} GiB); "
+            "keep fewer variables or use fewer samples"
+        )
+    names = list(keep)
+    unknown = [n for n in names if n not in present]
+    if unknown:
+        raise InputError(f"keep: unknown or absent variable {unknown[0]!r}")
+    need = samples * n_years * 8 * (len(names) + 1)
+    if need > MEMORY_BUDGET:
+        raise InputError(
+            f"keep: {len(names)} variables for {samples:,} samples need {need / 1024**3:.1f} GiB "
+            f"(budget {MEMORY_BUDGET / 1024**3:.0f} GiB)"
+        )
+    return names
+
+
+def _summary_names(summarize, present) -> list[str]:
+    if summarize == "headline":
+        extra = [v for v in (*CONSTRAINT_VARIABLES, "goodput") if v in present]
+        return [v for v in VARIABLES if v in HEADLINE or v in extra]
+    if summarize == "all":
+        return list(present)
+    names = list(summarize)
+    unknown = [n for n in names if n not in present]
+    if unknown:
+        raise InputError(f"summarize: unknown or absent variable {unknown[0]!r}")
+    return names

@@ -1,0 +1,639 @@
+"""The scenario parameters of model v1: key path, unit, default, domain and source.
+
+This table is the single description of the ``parameters:`` block of a scenario file. The
+loader validates against it, the README's format reference and the reports' assumptions
+table are generated from it, and the app builds its editors from it. ``*`` in a path stands
+for a data-source name (``data.sources.public_text.stock``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One scenario parameter.
+
+    Attributes
+    ----------
+    path : str
+        Dotted key path under ``parameters:``; ``*`` matches a data-source name.
+    unit : str
+        Canonical unit; bare numbers in a scenario are read in it.
+    default : float or None
+        Value used when a scenario omits the key (None: required where its group is used).
+    lower, upper : float
+        Domain; values outside it are rejected in the file and clipped when sampled.
+    lower_open : bool
+        True when ``lower`` itself is excluded (``> 0`` rather than ``>= 0``).
+    symbol : str
+        Symbol in the model's equations (README, method page).
+    description : str
+        What the parameter means.
+    source : str
+        Where the default comes from.
+    """
+
+    path: str
+    unit: str
+    default: float | None
+    lower: float
+    upper: float
+    lower_open: bool
+    symbol: str
+    description: str
+    source: str
+
+    def domain_text(self) -> str:
+        lo = f"> {self.lower:g}" if self.lower_open else f">= {self.lower:g}"
+        if self.upper == INF:
+            return f"must be {lo}"
+        return f"must be {lo} and <= {self.upper:g}"
+
+    def contains(self, value: float) -> bool:
+        if self.lower_open and not value > self.lower:
+            return False
+        if not self.lower_open and not value >= self.lower:
+            return False
+        return value <= self.upper
+
+
+def _p(path, unit, default, lower, upper, lower_open, symbol, description, source):
+    return ParamSpec(path, unit, default, lower, upper, lower_open, symbol, description, source)
+
+
+_DL = "dimensionless"
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    # Economics
+    _p(
+        "economy.world_gdp",
+        "USD",
+        1.1e14,
+        0,
+        INF,
+        True,
+        "GDP0",
+        "World GDP in the base year.",
+        "World Bank WDI / IMF WEO 2024: ~1.1e14 USD (2024)",
+    ),
+    _p(
+        "economy.gdp_growth",
+        _DL,
+        0.03,
+        -1,
+        INF,
+        True,
+        "g_gdp",
+        "Real growth rate of world GDP per year (0.03 = 3%).",
+        "IMF WEO 2024: ~3%/yr",
+    ),
+    _p(
+        "spending.largest_run",
+        "USD",
+        1.0e8,
+        0,
+        INF,
+        True,
+        "S0",
+        "Cost of the largest training run in the base year (amortised hardware + energy).",
+        "Cottier et al. 2024: GPT-4 ~4.1e7 USD (2023), Llama 3.1 405B ~5.1e7 USD (2024)",
+    ),
+    _p(
+        "spending.growth",
+        _DL,
+        2.4,
+        0,
+        INF,
+        True,
+        "g_s",
+        "Multiplier per year of the cost of the largest run.",
+        "Cottier et al. 2024: 2.4x/yr (90% CI 2.0-2.9) since 2016",
+    ),
+    _p(
+        "spending.max_share_of_gdp",
+        _DL,
+        0.01,
+        0,
+        1,
+        True,
+        "share_max",
+        "Ceiling on the cost of one run as a share of world GDP.",
+        "Cotra 2020 (bio anchors): willingness to spend capped at 1% of GDP",
+    ),
+    _p(
+        "hardware.flop_per_usd",
+        "FLOP/USD",
+        7.0e17,
+        0,
+        INF,
+        True,
+        "P0",
+        "Training FLOP bought per USD of run cost in the base year.",
+        "Llama 3.1 405B: 3.8e25 FLOP / ~5.1e7 USD = 7.5e17 (Meta 2024; Cottier et al. 2024)",
+    ),
+    _p(
+        "hardware.doubling_time",
+        "year",
+        2.1,
+        0,
+        INF,
+        True,
+        "T_hw",
+        "Doubling time of training FLOP per USD.",
+        "Hobbhahn & Besiroglu 2022: ~2.1 yr for ML GPUs (2.5 yr all GPUs)",
+    ),
+    _p(
+        "hardware.max_flop_per_usd",
+        "FLOP/USD",
+        INF,
+        0,
+        INF,
+        True,
+        "P_max",
+        "Ceiling on training FLOP per USD (inf: none).",
+        "none by default",
+    ),
+    # Algorithms
+    _p(
+        "algorithms.halving_time",
+        "year",
+        8 / 12,
+        0,
+        INF,
+        True,
+        "T_alg",
+        "Time for the compute needed for a fixed performance to halve.",
+        "Ho et al. 2024: ~8 months (95% CI 5-14) for language models",
+    ),
+    _p(
+        "algorithms.max_multiplier",
+        _DL,
+        INF,
+        1,
+        INF,
+        False,
+        "A_max",
+        "Ceiling on the algorithmic efficiency multiplier (inf: none).",
+        "none by default",
+    ),
+    # Data
+    _p(
+        "data.sources.*.stock",
+        "token",
+        None,
+        0,
+        INF,
+        True,
+        "stock_i",
+        "Unique tokens of the source in the base year (or give documents x tokens_per_document).",
+        "Villalobos et al. 2024: indexed web ~5e14 raw tokens",
+    ),
+    _p(
+        "data.sources.*.documents",
+        _DL,
+        None,
+        0,
+        INF,
+        True,
+        "docs_i",
+        "Number of documents (e.g. indexed web pages) in the base year.",
+        "Villalobos et al. 2024: 7.5e10-1e12 indexed pages",
+    ),
+    _p(
+        "data.sources.*.tokens_per_document",
+        "token",
+        None,
+        0,
+        INF,
+        True,
+        "tpd_i",
+        "Mean tokens per document in the base year.",
+        "Villalobos et al. 2024: 6,100-8,200 bytes per page / ~4 bytes per token",
+    ),
+    _p(
+        "data.sources.*.growth",
+        _DL,
+        1.0,
+        0,
+        INF,
+        True,
+        "g_i",
+        "Multiplier per year of the stock (of the document count when documents are given).",
+        "Villalobos et al. 2024: page count x1.00-1.10/yr",
+    ),
+    _p(
+        "data.sources.*.tokens_per_document_growth",
+        _DL,
+        1.0,
+        0,
+        INF,
+        True,
+        "g_tpd,i",
+        "Multiplier per year of the tokens per document.",
+        "Villalobos et al. 2024: page size x1.02-1.04/yr",
+    ),
+    _p(
+        "data.sources.*.quality",
+        _DL,
+        1.0,
+        0,
+        1,
+        True,
+        "q_i",
+        "Share of the stock kept after quality filtering.",
+        "Villalobos et al. 2024: 0.1-0.4 of the web is high quality",
+    ),
+    _p(
+        "data.sources.*.weight",
+        _DL,
+        1.0,
+        0,
+        INF,
+        False,
+        "w_i",
+        "Text-equivalent weight of one token of the source (text = 1).",
+        "1 for text; Sevilla et al. 2024 for multimodal data",
+    ),
+    _p(
+        "data.epochs",
+        _DL,
+        1.0,
+        1,
+        INF,
+        False,
+        "E",
+        "Epochs (passes) over the unique human data allowed.",
+        "Muennighoff et al. 2023: ~4 epochs nearly as good as fresh data",
+    ),
+    _p(
+        "data.reuse_decay",
+        _DL,
+        15.4,
+        0,
+        INF,
+        True,
+        "R*",
+        "Decay constant of the value of repeated epochs.",
+        "Muennighoff et al. 2023: R*_D ~ 15.4",
+    ),
+    # Synthetic data
+    _p(
+        "synthetic.share_of_compute",
+        _DL,
+        0.0,
+        0,
+        1,
+        False,
+        "f_syn",
+        "Share of the compute budget spent generating synthetic data.",
+        "0 (none) by default",
+    ),
+    _p(
+        "synthetic.flop_per_token",
+        "FLOP/token",
+        1.0e12,
+        0,
+        INF,
+        True,
+        "c_gen",
+        "FLOP spent per generated token (2 x generator parameters for a forward pass).",
+        "Kaplan et al. 2020: 2N FLOP per token; a ~5e11-parameter generator",
+    ),
+    _p(
+        "synthetic.quality",
+        _DL,
+        0.5,
+        0,
+        1,
+        False,
+        "q",
+        "Value of one synthetic token in human-token equivalents.",
+        "assumption; 0.5 by default",
+    ),
+    _p(
+        "synthetic.max_ratio",
+        _DL,
+        1.0,
+        0,
+        INF,
+        False,
+        "r_max",
+        "Cap on synthetic tokens as a multiple of the human tokens with reuse.",
+        "assumption; 1 by default (model collapse risk, Shumailov et al. 2024)",
+    ),
+    # Training
+    _p(
+        "training.tokens_per_parameter",
+        _DL,
+        20.0,
+        0,
+        INF,
+        True,
+        "k",
+        "Training tokens per model parameter (20 = Chinchilla-optimal).",
+        "Hoffmann et al. 2022",
+    ),
+    _p(
+        "training.post_training_gain",
+        _DL,
+        1.0,
+        1,
+        INF,
+        False,
+        "G_post",
+        "Compute-equivalent gain of post-training enhancements.",
+        "Davidson et al. 2023: mostly > 5x, some > 20x; 1 (none) by default",
+    ),
+    _p(
+        "training.duration",
+        "s",
+        1.56e7,
+        0,
+        INF,
+        True,
+        "d",
+        "Wall-clock duration of the largest run (power, chips, latency, reliability).",
+        "Sevilla et al. 2024: runs last 2-9 months, median 1.56e7 s (~6 months)",
+    ),
+    _p(
+        "training.utilisation",
+        _DL,
+        0.375,
+        0,
+        1,
+        True,
+        "u",
+        "Model FLOP utilisation: achieved over peak FLOP/s (power, chips, reliability).",
+        "Sevilla et al. 2024: 37.5% (20-60%)",
+    ),
+    # Power (optional group: present only when the scenario has `power:`)
+    _p(
+        "power.available",
+        "W",
+        1.5e8,
+        0,
+        INF,
+        True,
+        "P_pow0",
+        "Power one training run can draw in the base year (one campus).",
+        "xAI Colossus, 2024: ~100,000 H100 on ~150 MW",
+    ),
+    _p(
+        "power.growth",
+        _DL,
+        1.6,
+        0,
+        INF,
+        True,
+        "g_pow",
+        "Multiplier per year of the power available to one run.",
+        "Sevilla et al. 2024: largest campus ~2.5 GW (0.96-5) by 2030, from ~0.15 GW in 2024",
+    ),
+    _p(
+        "power.flop_per_joule",
+        "FLOP/J",
+        1.18e12,
+        0,
+        INF,
+        True,
+        "e0",
+        "Peak FLOP per joule of the facility (all-in power per accelerator) in the base year.",
+        "Sevilla et al. 2024: H100 2e15 FLOP/s FP8 at 1,700 W all-in",
+    ),
+    _p(
+        "power.efficiency_growth",
+        _DL,
+        1.28,
+        0,
+        INF,
+        True,
+        "g_e",
+        "Multiplier per year of FLOP per joule.",
+        "Sevilla et al. 2024: x1.28/yr (1.16-1.42)",
+    ),
+    # Chips (optional group)
+    _p(
+        "chips.stock",
+        "H100e",
+        2.2e6,
+        0,
+        INF,
+        False,
+        "K0",
+        "Accelerators in the world at the start of the base year (H100-equivalents).",
+        "Sevilla et al. 2024: end-2023 stock 2.2M H100e (1.4-3.5M)",
+    ),
+    _p(
+        "chips.production",
+        "H100e/year",
+        1.85e6,
+        0,
+        INF,
+        False,
+        "p0",
+        "Accelerators produced per year in the base year.",
+        "Sevilla et al. 2024: 1.85M/yr (1.0-4.6M)",
+    ),
+    _p(
+        "chips.production_growth",
+        _DL,
+        1.6,
+        0,
+        INF,
+        True,
+        "g_p",
+        "Multiplier per year of accelerator production.",
+        "Sevilla et al. 2024: x1.3-2.0/yr",
+    ),
+    _p(
+        "chips.share_for_one_run",
+        _DL,
+        0.26,
+        0,
+        1,
+        True,
+        "s_run",
+        "Share of all accelerators the largest run can use.",
+        "Sevilla et al. 2024: 26% (16-40%)",
+    ),
+    _p(
+        "chips.flop_per_second",
+        "FLOP/s",
+        2e15,
+        0,
+        INF,
+        True,
+        "f0",
+        "Peak FLOP/s of an accelerator made in the base year (per H100e).",
+        "Sevilla et al. 2024: H100 ~2e15 FLOP/s FP8 (1e15-4e15)",
+    ),
+    _p(
+        "chips.flop_per_second_growth",
+        _DL,
+        1.0,
+        0,
+        INF,
+        True,
+        "g_f",
+        "Multiplier per year of the FLOP/s of newly made accelerators (1 when counts are "
+        "already in H100-equivalents).",
+        "Sevilla et al. 2024: x1.44/yr per chip (1.31-1.59)",
+    ),
+    # Latency wall (optional group)
+    _p(
+        "latency.min_step_time",
+        "s",
+        0.1,
+        0,
+        INF,
+        True,
+        "t_min",
+        "Shortest possible time per optimizer step (data movement and latency).",
+        "Erdil & Schneider-Joseph 2024: ~2e31 FLOP wall for a ~6-month run at 6e7 tokens/batch",
+    ),
+    _p(
+        "latency.critical_batch",
+        "token",
+        6e7,
+        0,
+        INF,
+        True,
+        "B_crit",
+        "Largest useful batch (critical batch size).",
+        "Sevilla et al. 2024: 6e7 tokens (1.6e7-3.6e8)",
+    ),
+    _p(
+        "latency.ceiling",
+        "FLOP",
+        None,
+        0,
+        INF,
+        True,
+        "C_lat",
+        "Latency wall given directly (overrides step time and batch).",
+        "Erdil & Schneider-Joseph 2024: ~2e31 FLOP",
+    ),
+    # Reliability (optional group): SimPy goodput table applied to the implied cluster size
+    _p(
+        "reliability.mtbf",
+        "hour",
+        16_384 * 54 * 24 / 419,
+        0,
+        INF,
+        True,
+        "M_acc",
+        "Mean time between failures of one accelerator.",
+        "Meta 2024 (Llama 3): 419 interruptions in 54 days on 16,384 GPUs -> ~50,700 h",
+    ),
+    _p(
+        "reliability.checkpoint_cost",
+        "minute",
+        0.5,
+        0,
+        INF,
+        False,
+        "delta",
+        "Time to write one checkpoint.",
+        "with restart_time, gives the > 90% effective training time Meta reports for Llama 3",
+    ),
+    _p(
+        "reliability.restart_time",
+        "minute",
+        5.0,
+        0,
+        INF,
+        False,
+        "R",
+        "Time from a failure until training resumes.",
+        "with checkpoint_cost, gives the > 90% effective training time Meta reports for Llama 3",
+    ),
+    # Scaling law L(N, D) = E + A/N^alpha + B/D^beta
+    _p(
+        "scaling_law.irreducible_loss",
+        _DL,
+        1.82,
+        0,
+        INF,
+        False,
+        "E",
+        "Irreducible loss of the scaling law.",
+        "Besiroglu et al. 2024 (Chinchilla replication)",
+    ),
+    _p(
+        "scaling_law.a",
+        _DL,
+        482.01,
+        0,
+        INF,
+        True,
+        "A",
+        "Parameter-term coefficient.",
+        "Besiroglu et al. 2024",
+    ),
+    _p(
+        "scaling_law.b",
+        _DL,
+        2085.43,
+        0,
+        INF,
+        True,
+        "B",
+        "Data-term coefficient.",
+        "Besiroglu et al. 2024",
+    ),
+    _p(
+        "scaling_law.alpha",
+        _DL,
+        0.3478,
+        0,
+        INF,
+        True,
+        "alpha",
+        "Parameter-term exponent.",
+        "Besiroglu et al. 2024",
+    ),
+    _p(
+        "scaling_law.beta",
+        _DL,
+        0.3658,
+        0,
+        INF,
+        True,
+        "beta",
+        "Data-term exponent.",
+        "Besiroglu et al. 2024",
+    ),
+)
+
+SPECS: dict[str, ParamSpec] = {p.path: p for p in PARAMETERS}
+#: Groups that switch a constraint on: their defaults apply only when a scenario has them.
+OPTIONAL_GROUPS = ("power", "chips", "latency", "reliability")
+SOURCE_FIELDS = tuple(
+    p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*.")
+)
+
+
+def spec_for(path: str) -> ParamSpec | None:
+    """The spec of a concrete key path (``data.sources.web.stock`` -> ``data.sources.*.stock``)."""
+    if path in SPECS:
+        return SPECS[path]
+    parts = path.split(".")
+    if len(parts) == 4 and parts[:2] == ["data", "sources"]:
+        return SPECS.get(f"data.sources.*.{parts[3]}")
+    return None
+
+
+def groups() -> dict[str, list[str]]:
+    """Group name -> keys directly under it (``data`` holds ``sources`` too)."""
+    out: dict[str, list[str]] = {}
+    for p in PARAMETERS:
+        group, rest = p.path.split(".", 1)
+        key = rest.split(".", 1)[0]
+        if key not in out.setdefault(group, []):
+            out[group].append(key)
+    return out

@@ -1,0 +1,1 @@
+"""The reliability of one training run: SimPy cluster model and goodput tables."""

@@ -1,0 +1,1 @@
+"""How results look: text (every number formatted for people), charts, reports."""

@@ -1,0 +1,57 @@
+"""Generated documentation: the scenario parameter reference (README, method page, reports)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from scalesim.model.parameters import PARAMETERS
+
+
+def _default(value) -> str:
+    if value is None:
+        return "required"
+    if value == math.inf:
+        return "inf (none)"
+    return f"{value:.4g}"
+
+
+def parameter_frame() -> pd.DataFrame:
+    """Every parameter: key, symbol, unit, default, meaning, source."""
+    return pd.DataFrame(
+        [
+            {
+                "key": f"parameters.{p.path}",
+                "symbol": p.symbol,
+                "unit": "1" if p.unit == "dimensionless" else p.unit,
+                "default": _default(p.default),
+                "domain": p.domain_text().removeprefix("must be "),
+                "meaning": p.description,
+                "source": p.source,
+            }
+            for p in PARAMETERS
+        ]
+    )
+
+
+def parameter_markdown() -> str:
+    """The parameter reference as a Markdown table."""
+    frame = parameter_frame()
+    lines = [
+        "| key | symbol | unit | default | domain | meaning | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in frame.itertuples(index=False):
+        lines.append(
+            "| "
+            + " | ".join(
+                f"`{row.key}`" if i == 0 else str(v).replace("|", "/") for i, v in enumerate(row)
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(parameter_markdown())

@@ -1,0 +1,422 @@
+"""Scenario files: YAML loading, ``extends:``, validation with key paths.
+
+This is the only module that knows the shape of a scenario file. A loaded
+:class:`Scenario` is immutable and holds every parameter as a :class:`~scalesim.priors.Prior`
+in canonical units, defaults filled in.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scalesim.errors import InputError, did_you_mean
+from scalesim.model.parameters import OPTIONAL_GROUPS, SOURCE_FIELDS, SPECS, groups, spec_for
+from scalesim.scenario.priors import KINDS, Prior, parse_prior
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "extends",
+    "years",
+    "base_year",
+    "samples",
+    "seed",
+    "parameters",
+    "sources",
+)
+MAX_SAMPLES = 100_000_000
+
+
+class Years(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    start: int = Field(ge=1900, le=2300)
+    end: int = Field(ge=1900, le=2300)
+
+
+class _Header(BaseModel):
+    """The scalar part of a scenario file, validated by pydantic."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    name: str = Field(min_length=1)
+    description: str = ""
+    years: Years = Years(start=2024, end=2050)
+    base_year: int = Field(default=2024, ge=1900, le=2300)
+    samples: int = Field(default=20_000, ge=1, le=MAX_SAMPLES)
+    seed: int = Field(default=20241125, ge=0, le=2**63 - 1)
+    sources: dict[str, str] = {}
+
+
+class Scenario(BaseModel):
+    """A validated scenario.
+
+    Attributes
+    ----------
+    name, description : str
+    path : str or None
+        The file it was loaded from.
+    sha256 : str
+        Hash of the resolved content (after ``extends:``), canonical JSON.
+    years : Years
+        First and last projected year [calendar year].
+    base_year : int
+        Year of the base-year values (Δ = t - base_year) [calendar year].
+    samples : int
+        Default number of Monte Carlo samples.
+    seed : int
+        Default seed.
+    priors : dict of str to Prior
+        Every parameter by key path, defaults filled in.
+    explicit : frozenset of str
+        Key paths the file (or a file it extends) sets.
+    sources : dict of str to str
+        Free-text source of each number, by key path.
+    raw : dict
+        The resolved YAML mapping (``extends:`` applied), for export.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    name: str
+    description: str
+    path: str | None
+    sha256: str
+    years: Years
+    base_year: int
+    samples: int
+    seed: int
+    priors: dict[str, Prior]
+    explicit: frozenset[str]
+    sources: dict[str, str]
+    raw: dict[str, Any]
+
+    @property
+    def year_list(self) -> list[int]:
+        return list(range(self.years.start, self.years.end + 1))
+
+    @property
+    def constraints(self) -> tuple[str, ...]:
+        """Constraints of the scenario in code order: compute, data, then power, chips and
+        latency when it has those groups."""
+        extra = [
+            g
+            for g in ("power", "chips", "latency")
+            if any(k.startswith(g + ".") for k in self.priors)
+        ]
+        return ("compute", "data", *extra)
+
+    @property
+    def reliability(self) -> bool:
+        """True when the scenario applies the simulated goodput (a ``reliability:`` group)."""
+        return any(k.startswith("reliability.") for k in self.priors)
+
+    @property
+    def data_sources(self) -> list[str]:
+        return sorted({k.split(".")[2] for k in self.priors if k.startswith("data.sources.")})
+
+    def to_yaml(self) -> str:
+        """The resolved scenario as YAML that :func:`load_scenario` accepts."""
+        return yaml.safe_dump(self.raw, sort_keys=False, allow_unicode=True)
+
+    def with_overrides(self, overrides: dict[str, object], name: str | None = None) -> Scenario:
+        """A copy with parameters replaced, e.g. ``{"spending.growth": {"to": [2, 3]}}``."""
+        raw = copy.deepcopy(self.raw)
+        params = raw.setdefault("parameters", {})
+        for key, value in overrides.items():
+            node = params
+            parts = key.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        if name is not None:
+            raw["name"] = name
+        return scenario_from_mapping(raw, path=self.path)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        YAML file; ``extends:`` in it is resolved relative to its folder.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming the file and the key path of the first problem.
+    """
+    raw, origins = _resolve(Path(path), ())
+    return scenario_from_mapping(raw, path=str(path), origins=origins)
+
+
+def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
+    """Validate a scenario given as YAML text (an upload); ``extends:`` is relative to
+    ``base_dir``."""
+    data = _parse_yaml(text, name)
+    raw, origins = _resolve_mapping(data, name, Path(base_dir), (name,))
+    return scenario_from_mapping(raw, path=name, origins=origins)
+
+
+def scenario_from_mapping(
+    raw: dict, path: str | None = None, origins: dict[str, str] | None = None
+) -> Scenario:
+    """Validate an already-resolved mapping (no ``extends:`` left)."""
+    where = path or "<scenario>"
+    origins = origins or {}
+    try:
+        return _validate(raw, where)
+    except InputError as exc:
+        key = exc.key or ""
+        origin = where
+        for prefix, file in origins.items():
+            if key == prefix or key.startswith(prefix + "."):
+                origin = file
+        raise InputError(exc.message, path=origin, key=exc.key) from None
+
+
+# --- reading and extends ----------------------------------------------------------------
+
+
+def _parse_yaml(text: str, where: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"invalid YAML: {at}{problem}", path=where) from None
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else type(data).__name__
+        raise InputError(f"expected a mapping of scenario keys, got {got}", path=where)
+    return data
+
+
+def _read(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the file ({exc.__class__.__name__})", path=str(path)
+        ) from None
+    return _parse_yaml(text, str(path))
+
+
+def _resolve(path: Path, chain: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
+    key = str(path.resolve())
+    if key in chain:
+        loop = " -> ".join([*(Path(c).name for c in chain[chain.index(key) :]), path.name])
+        raise InputError(f"loop: {loop}", path=str(path), key="extends")
+    return _resolve_mapping(_read(path), str(path), path.parent, (*chain, key))
+
+
+def _resolve_mapping(data: dict, where: str, base: Path, chain) -> tuple[dict, dict[str, str]]:
+    parent_ref = data.get("extends")
+    data = {k: v for k, v in data.items() if k != "extends"}
+    if parent_ref is None:
+        return data, {}
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise InputError(f"expected a file path, got {parent_ref!r}", path=where, key="extends")
+    parent_path = base / parent_ref
+    if not parent_path.exists():
+        raise InputError(f"extended file {parent_ref!r} not found", path=where, key="extends")
+    parent, origins = _resolve(parent_path, chain)
+    origins.update(_leaf_paths(parent, str(parent_path), origins))
+    merged = _merge(parent, data)
+    for leaf in _leaf_paths(data, where, {}):
+        origins.pop(leaf, None)
+    return merged, origins
+
+
+def _leaf_paths(data: dict, file: str, existing: dict, prefix: str = "") -> dict[str, str]:
+    out = {}
+    for k, v in data.items():
+        path = f"{prefix}{k}"
+        if isinstance(v, dict) and not _is_prior(v) and k != "sources":
+            out.update(_leaf_paths(v, file, existing, path + "."))
+        elif path not in existing:
+            out[path] = file
+    return out
+
+
+def _is_prior(value: dict) -> bool:
+    return any(k in KINDS for k in value)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Deep-merge ``over`` into ``base``: mappings merge, a prior or scalar replaces, and
+    ``null`` removes the key."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if v is None and k in out:
+            del out[k]
+        elif isinstance(v, dict) and isinstance(out.get(k), dict) and not _is_prior(v):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _validate(raw: dict, where: str) -> Scenario:
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key))
+    header_fields = {k: v for k, v in raw.items() if k not in ("parameters",)}
+    if "name" not in header_fields:
+        header_fields["name"] = Path(where).stem
+    try:
+        header = _Header.model_validate(header_fields)
+    except ValidationError as exc:
+        raise _from_pydantic(exc) from None
+    if header.years.end < header.years.start:
+        raise InputError(
+            f"end year {header.years.end} is before start year {header.years.start}",
+            key="years.end",
+        )
+    params = raw.get("parameters", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise InputError(
+            f"expected a mapping of parameter groups, got {params!r}", key="parameters"
+        )
+    priors, explicit = _parse_parameters(params)
+    canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
+    return Scenario(
+        name=header.name,
+        description=header.description,
+        path=where,
+        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        years=header.years,
+        base_year=header.base_year,
+        samples=header.samples,
+        seed=header.seed,
+        priors=priors,
+        explicit=frozenset(explicit),
+        sources=dict(header.sources),
+        raw=copy.deepcopy(raw),
+    )
+
+
+def _from_pydantic(exc: ValidationError) -> InputError:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"])
+    kind, msg, got = err["type"], err["msg"], err.get("input")
+    if kind == "extra_forbidden":
+        parent = err["loc"][:-1]
+        choices = Years.model_fields if parent == ("years",) else TOP_KEYS
+        return InputError(f"unknown key{did_you_mean(err['loc'][-1], choices)}", key=key)
+    if got is None and kind in ("string_type", "int_type", "dict_type", "float_type"):
+        return InputError("is empty; give it a value", key=key)
+    if kind in ("int_type", "int_parsing", "string_type", "dict_type", "float_type"):
+        want = {
+            "int_type": "an integer",
+            "int_parsing": "an integer",
+            "string_type": "text",
+            "dict_type": "a mapping",
+            "float_type": "a number",
+        }[kind]
+        return InputError(f"expected {want}, got {got!r}", key=key)
+    if kind == "missing":
+        return InputError("required key is missing", key=key)
+    if key == "samples" and kind in ("greater_than_equal", "less_than_equal"):
+        return InputError(f"must be between 1 and {MAX_SAMPLES:,}, got {got!r}", key=key)
+    return InputError(f"{msg[0].lower() + msg[1:]}, got {got!r}", key=key)
+
+
+def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str]]:
+    layout = groups()
+    priors: dict[str, Prior] = {}
+    explicit: set[str] = set()
+    for group, body in params.items():
+        if group not in layout:
+            raise InputError(
+                f"unknown parameter group{did_you_mean(group, layout)}", key=f"parameters.{group}"
+            )
+        if not isinstance(body, dict):
+            raise InputError(f"expected a mapping, got {body!r}", key=f"parameters.{group}")
+        for key, value in body.items():
+            path = f"{group}.{key}"
+            if key not in layout[group]:
+                raise InputError(
+                    f"unknown key{did_you_mean(key, layout[group])}", key=f"parameters.{path}"
+                )
+            if path == "data.sources":
+                _parse_sources(value, priors, explicit)
+                continue
+            priors[path] = _prior(value, path)
+            explicit.add(path)
+    for spec in SPECS.values():
+        group = spec.path.split(".")[0]
+        if group in OPTIONAL_GROUPS and group not in params:
+            continue
+        if "*" not in spec.path and spec.path not in priors and spec.default is not None:
+            priors[spec.path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
+    if not any(k.startswith("data.sources.") for k in priors):
+        raise InputError(
+            "at least one data source is required (e.g. public_text with a stock)",
+            key="parameters.data.sources",
+        )
+    return dict(sorted(priors.items())), explicit
+
+
+def _parse_sources(sources, priors: dict, explicit: set) -> None:
+    where = "parameters.data.sources"
+    if not isinstance(sources, dict) or not sources:
+        raise InputError(f"expected a mapping of source names, got {sources!r}", key=where)
+    for name, fields in sources.items():
+        if not isinstance(fields, dict):
+            raise InputError(
+                f"expected a mapping with a stock, got {fields!r}", key=f"{where}.{name}"
+            )
+        for field in fields:
+            if field not in SOURCE_FIELDS:
+                raise InputError(
+                    f"unknown key{did_you_mean(field, SOURCE_FIELDS)}",
+                    key=f"{where}.{name}.{field}",
+                )
+        has_stock = "stock" in fields
+        has_docs = "documents" in fields or "tokens_per_document" in fields
+        if has_stock == has_docs or (
+            has_docs and not {"documents", "tokens_per_document"} <= set(fields)
+        ):
+            raise InputError(
+                "give either stock, or documents and tokens_per_document", key=f"{where}.{name}"
+            )
+        for field in SOURCE_FIELDS:
+            path = f"data.sources.{name}.{field}"
+            if field in fields:
+                priors[path] = _prior(fields[field], path)
+                explicit.add(path)
+            elif field not in (
+                "stock",
+                "documents",
+                "tokens_per_document",
+                "tokens_per_document_growth",
+            ) or (field == "tokens_per_document_growth" and has_docs):
+                spec = spec_for(path)
+                priors[path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
+
+
+def _prior(value, path: str) -> Prior:
+    spec = spec_for(path)
+    try:
+        prior = parse_prior(value, spec)
+    except InputError as exc:
+        sub = f".{exc.key}" if exc.key else ""
+        raise InputError(exc.message, key=f"parameters.{path}{sub}") from None
+    return prior
