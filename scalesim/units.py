@@ -61,16 +61,20 @@ def parse_quantity(value: object, unit: str) -> float:
     Raises
     ------
     InputError
-        When the value is not a number or quantity, or has the wrong dimension.
+        When the value is not a number or quantity, has the wrong dimension, or is a bare
+        number where ``unit`` has a dimension (``8`` for a time: write ``8 month``). A bare
+        infinity is accepted anywhere: it means "no ceiling".
     """
     if isinstance(value, bool):
         raise InputError(f"expected a number in {unit}, got {value!r}")
     if isinstance(value, (int, float)):
         number = float(value)
+        _require_unit(number, unit)
     elif isinstance(value, str):
         text = value.strip()
         if _NUMBER.match(text):
             number = float(text)
+            _require_unit(number, unit)
         else:
             try:
                 quantity = ureg.Quantity(text)
@@ -90,6 +94,22 @@ def parse_quantity(value: object, unit: str) -> float:
     if math.isnan(number):
         raise InputError(f"expected a number in {unit}, got NaN")
     return number
+
+
+def is_dimensionless(unit: str) -> bool:
+    """True for a unit without a dimension (``dimensionless``, ``1``)."""
+    return unit in ("", "1", "dimensionless") or not dict(ureg.Quantity(1, unit).dimensionality)
+
+
+def _require_unit(number: float, unit: str) -> None:
+    if math.isinf(number) or is_dimensionless(unit):
+        return
+    shown = f"{number:g}"
+    if dict(ureg.Quantity(1, unit).dimensionality) == {"[time]": 1}:
+        hint = f"'{shown} month' or '{shown} year'"
+    else:
+        hint = f"'{shown} {unit}'"
+    raise InputError(f"a bare number has no unit; write it with one, e.g. {hint}")
 
 
 def _describe(unit: str) -> str:

@@ -18,6 +18,7 @@ from scalesim.app.display import _SOURCE_LABELS, DISPLAY, LABELS, Display
 from scalesim.app.support import default_samples, with_run_settings
 from scalesim.model.parameters import PARAMETERS, spec_for
 from scalesim.scenario.loader import Scenario, scenario_from_mapping
+from scalesim.units import is_dimensionless
 
 #: Parameters offered for editing even when a scenario leaves them at their default.
 KEY_PARAMETERS = (
@@ -138,9 +139,15 @@ class Editor:
         if _same(values, self.value):
             return None
         f = self.display.factor
+        unit = spec_for(self.path).unit
+
+        def written(x: float) -> object:
+            # Dimensional quantities carry their unit (model v2 refuses bare numbers).
+            return x if is_dimensionless(unit) else f"{x!r} {unit}"
+
         if self.interval:
-            return {"to": [float(values[0] * f), float(values[1] * f)]}
-        return float(values[0] * f)
+            return {"to": [written(float(values[0] * f)), written(float(values[1] * f))]}
+        return written(float(values[0] * f))
 
     def median_text(self, values: tuple[float, ...]) -> str:
         """``median 2.41 × per year``: the caption under an interval editor."""

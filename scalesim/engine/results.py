@@ -13,9 +13,10 @@ from scalesim._version import __version__
 from scalesim.engine.io import write_json, write_table
 from scalesim.engine.summary import LOG10_BIN, BlockSums, LogHistogram, year_quantiles
 from scalesim.errors import InputError
-from scalesim.model.variables import CONSTRAINTS, VARIABLES
 from scalesim.scenario.loader import Scenario
 
+#: Version of the model equations (ARCHITECTURE.md, "The model (v2)").
+MODEL_VERSION = 2
 QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 EXHAUSTION_QUANTILES = {
     "p5": 0.05,
@@ -46,7 +47,8 @@ class Results:
     variables : dict of str to numpy.ndarray
         Per-sample arrays (sample, year) in canonical units, for the variables kept.
     binding_constraint : numpy.ndarray of int8 or None
-        Codes into :data:`scalesim.dims.CONSTRAINTS`, (sample, year), when kept.
+        Codes into :attr:`constraints` (the run's ceilings in registry order),
+        (sample, year), when kept; every output writes them by name.
     data_exhaustion_year : numpy.ndarray or None
         Fractional year per sample (+inf: not by the last year), when kept.
     histograms, means : dict
@@ -55,10 +57,9 @@ class Results:
     exhaustion_counts : dict of int to int, exhaustion_never : int
         Exhaustion-year histogram (bins of 0.01 year) and count of samples that never exhaust.
     constraints : tuple of str
-        Constraint names present in the scenario.
-    goodput_table : pandas.DataFrame or None
-        The simulated goodput by cluster size applied to the run (scalesim.goodput), when
-        the scenario has a ``reliability:`` group.
+        Names of the run's ceilings, in registry order (scalesim.model.constraints).
+    units : dict of str to str
+        Canonical unit of each variable the run has, in table order.
     """
 
     scenario: Scenario
@@ -75,13 +76,13 @@ class Results:
     exhaustion_counts: dict[int, int] = field(default_factory=dict)
     exhaustion_never: int = 0
     constraints: tuple[str, ...] = ("compute", "data")
-    goodput_table: pd.DataFrame | None = None
+    units: dict[str, str] = field(default_factory=dict)
 
     # --- summaries ---------------------------------------------------------------------
 
     @property
     def summarized(self) -> list[str]:
-        return [v for v in VARIABLES if v in self.histograms]
+        return [v for v in self.units if v in self.histograms]
 
     def quantiles(self, name: str) -> dict[str, list[float]]:
         """p5..p95 and mean per year of a summarised variable [canonical unit]."""
@@ -107,17 +108,17 @@ class Results:
         """Share of samples per binding constraint and year (constraints present only)."""
         shares = self.binding_counts / self.samples
         return {
-            name: [float(v) for v in shares[:, CONSTRAINTS.index(name)]]
-            for name in self.constraints
+            name: [float(v) for v in shares[:, code]] for code, name in enumerate(self.constraints)
         }
 
     def summary(self) -> dict:
         """The summary JSON of the output contract (ARCHITECTURE.md)."""
         variables = {}
         for name in self.summarized:
-            variables[name] = {"unit": VARIABLES[name][0], **_finite(self.quantiles(name))}
+            variables[name] = {"unit": self.units[name], **_finite(self.quantiles(name))}
         return {
             "scalesim_version": __version__,
+            "model_version": MODEL_VERSION,
             "scenario": {
                 "name": self.scenario.name,
                 "path": self.scenario.path,
@@ -147,7 +148,7 @@ class Results:
                 rows.append(
                     {
                         "variable": name,
-                        "unit": VARIABLES[name][0],
+                        "unit": self.units[name],
                         "year": year,
                         **{k: v[i] for k, v in q.items()},
                     }
@@ -168,7 +169,7 @@ class Results:
     def to_frame(self, variables: list[str] | None = None) -> pd.DataFrame:
         """Per-sample table: one row per (sample, year), one column per kept variable, plus
         binding_constraint (category) and data_exhaustion_year."""
-        names = variables or [v for v in VARIABLES if v in self.variables]
+        names = variables or [v for v in self.units if v in self.variables]
         missing = [v for v in names if v not in self.variables]
         if missing or not names:
             raise InputError(
@@ -186,7 +187,8 @@ class Results:
             frame[name] = self.variables[name].reshape(-1)
         if self.binding_constraint is not None:
             frame["binding_constraint"] = pd.Categorical.from_codes(
-                self.binding_constraint.reshape(-1).astype(np.int64), categories=list(CONSTRAINTS)
+                self.binding_constraint.reshape(-1).astype(np.int64),
+                categories=list(self.constraints),
             )
         if self.data_exhaustion_year is not None:
             frame["data_exhaustion_year"] = np.repeat(self.data_exhaustion_year, y)

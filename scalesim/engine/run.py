@@ -19,17 +19,12 @@ from scalesim.engine import backend as backends
 from scalesim.engine.results import Results
 from scalesim.engine.summary import BlockSums, LogHistogram, year_histogram
 from scalesim.errors import InputError
+from scalesim.model import bundles
+from scalesim.model.bundles import Grid
 from scalesim.model.kernels.projection import project
-from scalesim.model.parameters import SPECS
-from scalesim.model.variables import (
-    CONSTRAINT_VARIABLES,
-    CONSTRAINTS,
-    HEADLINE,
-    RELIABILITY_VARIABLES,
-    VARIABLES,
-)
+from scalesim.model.variables import HEADLINE, variables_of
 from scalesim.scenario.loader import MAX_SAMPLES, Scenario, load_scenario
-from scalesim.scenario.priors import BLOCK, Prior, draw
+from scalesim.scenario.priors import BLOCK, draw
 
 #: Default samples per chunk: one random-number block, ~3.5 MB per (sample, year) array of
 #: 27 years: the working set stays in the shared cache, and the fixed cost of a chunk (making
@@ -98,24 +93,18 @@ def run(
         raise InputError(f"--seed: must be an integer >= 0, got {seed!r}")
     samples, seed = int(samples), int(seed)
     xp = backends.namespace(backend)
-    constraints = scenario.constraints
-    present = [
-        v
-        for v in VARIABLES
-        if (v not in CONSTRAINT_VARIABLES or v.split("_")[0] in constraints)
-        and (v not in RELIABILITY_VARIABLES or scenario.reliability)
-    ]
+    inputs = kernel_inputs(scenario, xp)
+    present = list(inputs.variables)
     years = scenario.year_list
     keep_names = _keep_names(keep, present, samples, len(years))
-    summary_names = _summary_names(summarize, present)
-    inputs = kernel_inputs(scenario, xp)
-    priors, goodput, table = inputs.priors, inputs.goodput, inputs.goodput_table
+    summary_names = _summary_names(summarize, present, inputs.ceilings)
 
     chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
     if chunk < 1:
         raise InputError(f"chunk_size: must be >= 1, got {chunk_size!r}")
     chunk = -(-chunk // BLOCK) * BLOCK
     bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
+    n_ceilings = len(inputs.ceilings)
 
     results = Results(
         scenario=scenario,
@@ -123,42 +112,29 @@ def run(
         seed=seed,
         years=years,
         backend=backend,
-        constraints=constraints,
-        goodput_table=table,
+        constraints=scenario.constraints,
+        units={n: u for n, (u, _) in inputs.variables.items()},
         variables={n: np.empty((samples, len(years))) for n in keep_names},
         binding_constraint=np.empty((samples, len(years)), dtype=np.int8) if keep_names else None,
         data_exhaustion_year=np.empty(samples) if keep_names else None,
         histograms={n: LogHistogram(len(years)) for n in summary_names},
         means={n: BlockSums() for n in summary_names},
-        binding_counts=np.zeros((len(years), len(CONSTRAINTS)), dtype=np.int64),
+        binding_counts=np.zeros((len(years), n_ceilings), dtype=np.int64),
     )
-    grid = {"years": inputs.years, "dt": inputs.dt}
-    sources, synthetic = inputs.sources, inputs.synthetic
     wanted = set(keep_names) | set(summary_names)
 
     def work(bounds_ab):
         a, b = bounds_ab
-        host = draw(priors, seed, a, b)
-        params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            logs, binding, exhaustion = project(
-                params,
-                grid["dt"],
-                grid["years"],
-                sources,
-                xp=xp,
-                outputs=wanted,
-                synthetic=synthetic,
-                goodput=goodput,
-            )
-            part = _summarise_chunk(
-                a, b, logs, binding, exhaustion, keep_names, summary_names, len(years)
-            )
+        host = draw(inputs.priors, seed, a, b)
+        logs, binding, exhaustion = project_chunk(inputs, host, xp, wanted, first_sample=a)
+        part = _summarise_chunk(
+            a, b, logs, binding, exhaustion, keep_names, summary_names, len(years), n_ceilings
+        )
         if on_chunk is not None:
             on_chunk(b - a)
         return part
 
-    n_workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(bounds)))
+    n_workers = max(1, min(workers or default_workers(), len(bounds)))
     if n_workers == 1:
         for ab in bounds:
             _merge(results, work(ab))
@@ -179,67 +155,172 @@ def run(
     return _compact(results)
 
 
+def default_workers() -> int:
+    """Threads for a run: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class KernelInputs:
-    """What :func:`run` hands the kernels besides the drawn parameters.
+    """What the kernels need besides the drawn parameters (see :func:`kernel_inputs`).
 
     Attributes
     ----------
     priors : dict of str to Prior
-        The scenario's priors plus those the kernels need that it leaves out (the
-        accelerator's FLOP/s, which sizes the implied cluster under ``reliability:``).
-    years, dt : array, shape (1, year)
+        The scenario's priors.
+    grid : Grid
         Calendar years and years since the base year, on the backend [year].
+    ceilings : tuple of Ceiling
+        The scenario's ceilings in registry order (binding codes index it).
+    variables : dict of str to (unit, description)
+        The variables the run has, in table order.
     sources : list of str
         Data-source names.
+    effective : frozenset of str
+        Sources given as effective stocks.
     synthetic : bool
         False when no sample spends compute on synthetic data.
-    goodput : tuple of two arrays or None
-        ``(ln sizes, ln capacity)`` of the goodput table on the backend, under
-        ``reliability:``.
-    goodput_table : pandas.DataFrame or None
-        That table (scalesim.goodput.reliability_table).
     """
 
     priors: dict
-    years: object
-    dt: object
+    grid: Grid
+    ceilings: tuple
+    variables: dict
     sources: list
+    effective: frozenset
     synthetic: bool
-    goodput: tuple | None
-    goodput_table: object
 
 
 def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
-    """Everything but the parameter draws that :func:`run` passes to
-    :func:`scalesim.kernels.projection.project`, for code that calls the kernels itself
-    (scalesim.sensitivity) and must stay in step with the engine."""
-    priors = dict(scenario.priors)
-    goodput = table = None
-    if scenario.reliability:
-        from scalesim.model.reliability.goodput import log_table, reliability_table
-
-        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
-            if key not in priors:  # the accelerator's FLOP/s sizes the implied cluster
-                priors[key] = Prior("fixed", (SPECS[key].default,), SPECS[key].unit)
-        table = reliability_table(
-            *(
-                priors[f"reliability.{k}"].ppf(0.5)
-                for k in ("mtbf", "checkpoint_cost", "restart_time")
-            )
-        )
-        goodput = tuple(backends.to_device(a, xp) for a in log_table(table))
+    """Everything but the parameter draws that :func:`project_chunk` needs."""
     year_arr = np.asarray(scenario.year_list, dtype=np.float64).reshape(1, -1)
+    dt = year_arr - scenario.base_year
     share = scenario.priors["synthetic.share_of_compute"]
+    ceilings = scenario.ceilings
     return KernelInputs(
-        priors=priors,
-        years=backends.to_device(year_arr, xp),
-        dt=backends.to_device(year_arr - scenario.base_year, xp),
+        priors=dict(scenario.priors),
+        grid=Grid(
+            years=backends.to_device(year_arr, xp),
+            dt=backends.to_device(dt, xp),
+            steps=tuple(float(x) for x in dt.ravel()),
+        ),
+        ceilings=ceilings,
+        variables=variables_of(ceilings, reliability=scenario.reliability),
         sources=scenario.data_sources,
+        effective=scenario.effective_sources,
         synthetic=not (share.is_fixed and share.args[0] == 0.0),
-        goodput=goodput,
-        goodput_table=table,
     )
+
+
+def project_chunk(inputs: KernelInputs, host: dict, xp, wanted=None, first_sample: int = 0):
+    """Push one chunk of drawn parameter values through the model: the function that
+    :func:`run` and every analysis (sensitivity, calibration, sweeps) are built on.
+
+    Parameters
+    ----------
+    inputs : KernelInputs
+        From :func:`kernel_inputs`.
+    host : dict of str to numpy.ndarray
+        Key path -> values of shape (n,) or (1,), canonical units, for every prior.
+    xp : namespace
+        Array backend.
+    wanted : collection of str, optional
+        Variables asked for besides the core ones (default: all).
+    first_sample : int
+        Index of the chunk's first sample, for error messages [samples].
+
+    Returns
+    -------
+    logs, binding, exhaustion
+        As :func:`scalesim.model.kernels.projection.project`.
+
+    Raises
+    ------
+    InputError
+        When a variable is NaN: naming it, the year, and the first such sample's values.
+    """
+    values = {
+        k: backends.to_device(np.asarray(v, dtype=np.float64).reshape(-1, 1), xp)
+        for k, v in host.items()
+    }
+    params = bundles.build(
+        values, inputs.grid, inputs.sources, inputs.effective, xp=xp, synthetic=inputs.synthetic
+    )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        logs, binding, exhaustion = project(params, inputs.ceilings, xp=xp, outputs=wanted)
+    _refuse_nan(logs, host, inputs, first_sample)
+    return logs, binding, exhaustion
+
+
+def evaluate(
+    scenario: Scenario, values: dict, *, outputs=("largest_run_flop",), backend: str = "numpy"
+) -> dict[str, np.ndarray]:
+    """The model at given parameter values, without drawing: for analyses that choose the
+    points themselves (Sobol and OAT designs, importance sampling, sweeps).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Gives the years, ceilings and any parameter ``values`` leaves out (at its median).
+    values : dict of str to array
+        Key path -> values of shape (n,) (or (1,)), canonical units.
+    outputs : sequence of str
+        Variables to return.
+    backend : str
+        Array backend.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Each output, shape (n, year), canonical units; plus ``binding_constraint`` (codes
+        into ``scenario.constraints``, (n, year)) and ``data_exhaustion_year`` ((n,) [year]).
+    """
+    xp = backends.namespace(backend)
+    inputs = kernel_inputs(scenario, xp)
+    unknown = [k for k in values if k not in inputs.priors]
+    if unknown:
+        raise InputError(f"evaluate: {unknown[0]!r} is not a parameter of {scenario.name!r}")
+    missing = [o for o in outputs if o not in inputs.variables]
+    if missing:
+        raise InputError(f"evaluate: unknown or absent variable {missing[0]!r}")
+    host = {k: np.asarray([p.ppf(0.5)]) for k, p in inputs.priors.items()}
+    host.update({k: np.asarray(v, dtype=np.float64).reshape(-1) for k, v in values.items()})
+    n = max(v.shape[0] for v in host.values())
+    logs, binding, exhaustion = project_chunk(inputs, host, xp, set(outputs))
+    n_years = len(scenario.year_list)
+    out = {}
+    for name in outputs:
+        out[name] = np.broadcast_to(np.exp(backends.to_numpy(logs[name])), (n, n_years)).copy()
+    out["binding_constraint"] = np.broadcast_to(backends.to_numpy(binding), (n, n_years)).copy()
+    out["data_exhaustion_year"] = np.broadcast_to(backends.to_numpy(exhaustion), (n,)).copy()
+    return out
+
+
+def _refuse_nan(logs: dict, host: dict, inputs: KernelInputs, first_sample: int) -> None:
+    """A NaN is never a result: name the variable, the year and the sample's values."""
+    for name, lg in logs.items():
+        arr = backends.to_numpy(lg)
+        if not np.isnan(np.min(arr)):  # min propagates NaN: one fast pass
+            continue
+        rows, cols = np.nonzero(np.isnan(arr))
+        order = np.lexsort((cols, rows))
+        i, j = int(rows[order[0]]), int(cols[order[0]])
+        year = int(inputs.grid.steps[j] + 0) if arr.shape[1] == len(inputs.grid.steps) else j
+        calendar = backends.to_numpy(inputs.grid.years).ravel()
+        year = int(calendar[j]) if arr.shape[1] == calendar.size else int(calendar[0])
+        shown = ", ".join(
+            f"{k}={float(v[i if v.shape[0] > 1 else 0]):.6g}"
+            for k, v in sorted(host.items())
+            if not inputs.priors[k].is_fixed
+        )
+        raise InputError(
+            f"the model gave NaN for {name} in {year} at sample {first_sample + i}"
+            + (f" ({shown})" if shown else "")
+            + "; check the parameters' ranges"
+        )
 
 
 def _compact(results: Results) -> Results:
@@ -248,7 +329,9 @@ def _compact(results: Results) -> Results:
     return results
 
 
-def _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names, n_years):
+def _summarise_chunk(
+    a, b, logs, binding, exhaustion, keep_names, summary_names, n_years, n_ceilings
+):
     n = b - a
     out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
     for name in set(keep_names) | set(summary_names):
@@ -268,9 +351,7 @@ def _summarise_chunk(a, b, logs, binding, exhaustion, keep_names, summary_names,
         codes = np.broadcast_to(codes, (n, n_years))
     flat = codes * n_years + np.arange(n_years)[None, :]
     out["binding_counts"] = (
-        np.bincount(flat.ravel(), minlength=len(CONSTRAINTS) * n_years)
-        .reshape(len(CONSTRAINTS), n_years)
-        .T
+        np.bincount(flat.ravel(), minlength=n_ceilings * n_years).reshape(n_ceilings, n_years).T
     )
     exhaustion = backends.to_numpy(exhaustion)
     if exhaustion.shape != (n,):
@@ -310,7 +391,7 @@ def _empty_like(results: Results) -> Results:
         years=results.years,
         backend=results.backend,
         constraints=results.constraints,
-        goodput_table=results.goodput_table,
+        units=results.units,
         variables=results.variables,
         binding_constraint=results.binding_constraint,
         data_exhaustion_year=results.data_exhaustion_year,
@@ -358,10 +439,10 @@ def _keep_names(keep, present, samples, n_years) -> list[str]:
     return names
 
 
-def _summary_names(summarize, present) -> list[str]:
+def _summary_names(summarize, present, ceilings=()) -> list[str]:
     if summarize == "headline":
-        extra = [v for v in (*CONSTRAINT_VARIABLES, "goodput") if v in present]
-        return [v for v in VARIABLES if v in HEADLINE or v in extra]
+        extra = {c.variable for c in ceilings} | {"goodput"}
+        return [v for v in present if v in HEADLINE or v in extra]
     if summarize == "all":
         return list(present)
     names = list(summarize)

@@ -1,4 +1,4 @@
-"""The scenario parameters of model v1: key path, unit, default, domain and source.
+"""The scenario parameters of model v2: key path, unit, default, domain and source.
 
 This table is the single description of the ``parameters:`` block of a scenario file. The
 loader validates against it, the README's format reference and the reports' assumptions
@@ -36,6 +36,13 @@ class ParamSpec:
         What the parameter means.
     source : str
         Where the default comes from.
+    rate : {"growth", "doubling", "halving"} or None
+        Set for rates: a multiplier per year, a doubling time or a halving time. A rate may
+        be a schedule ``{initial, final, half_life}`` (ARCHITECTURE.md, Growth and
+        schedules).
+    default_prior : object
+        A default that is a prior (a YAML value such as ``{"to": [...], "credibility": 90}``),
+        for the physical ceilings, which are uncertain by nature; ``default`` is its median.
     """
 
     path: str
@@ -47,6 +54,8 @@ class ParamSpec:
     symbol: str
     description: str
     source: str
+    rate: str | None = None
+    default_prior: object = None
 
     def domain_text(self) -> str:
         lo = f"> {self.lower:g}" if self.lower_open else f">= {self.lower:g}"
@@ -62,560 +71,265 @@ class ParamSpec:
         return value <= self.upper
 
 
-def _p(path, unit, default, lower, upper, lower_open, symbol, description, source):
-    return ParamSpec(path, unit, default, lower, upper, lower_open, symbol, description, source)
+def _p(
+    path,
+    unit,
+    default,
+    lower,
+    upper,
+    lower_open,
+    symbol,
+    description,
+    source,
+    rate=None,
+    default_prior=None,
+):
+    return ParamSpec(
+        path,
+        unit,
+        default,
+        lower,
+        upper,
+        lower_open,
+        symbol,
+        description,
+        source,
+        rate,
+        default_prior,
+    )
+
+
+def _g(path, default, symbol, description, source):
+    """A growth: a multiplier per year, at least MIN_GROWTH."""
+    return _p(path, _DL, default, MIN_GROWTH, INF, False, symbol, description, source, "growth")
 
 
 _DL = "dimensionless"
+#: Lowest multiplier per year a growth may take: a value below it reads as a rate (0.03 for
+#: +3%/yr), which model v2 refuses with a hint (one growth convention, ARCHITECTURE.md).
+MIN_GROWTH = 0.5
 
+# --- Physical ceilings, on by default (ARCHITECTURE.md, Economics) -------------------------
+#: P_max: the CMOS limit of ~4.7e15 FLOP/J at 4 bit (Ho, Erdil & Besiroglu 2023) at 0.05-0.10
+#: USD/kWh buys 1.7e23-3.4e23 FLOP of energy per USD; training achieves ~40% of peak, and
+#: energy, 2-6% of today's cost (Cottier et al. 2024), is taken as 10-50% of it at the limit.
+P_MAX_PRIOR = {"to": ["1e22 FLOP/USD", "6e22 FLOP/USD"], "credibility": 90}
+P_MAX_MEDIAN = math.sqrt(1e22 * 6e22)
+P_MAX_SOURCE = (
+    "Ho, Erdil & Besiroglu 2023 (CMOS limit ~4.7e15 FLOP/J) x electricity at 0.05-0.10 "
+    "USD/kWh x ~40% utilisation x energy 10-50% of cost at the limit (today 2-6%, Cottier "
+    "et al. 2024); 90% CI 1e22-6e22"
+)
+#: A_max: finite software ceilings of the serious models: Cotra 2020 caps algorithmic
+#: progress at 1-5 OOM by anchor; the takeoff model (Davidson 2023) and GATE (Epoch 2025)
+#: also bound software progress. A wide lognormal over 2-5 OOM beyond base-year algorithms.
+A_MAX_PRIOR = {"to": [1e2, 1e5], "credibility": 90}
+A_MAX_MEDIAN = math.sqrt(1e2 * 1e5)
+A_MAX_SOURCE = (
+    "Cotra 2020: algorithmic progress capped at 1-5 OOM by anchor; takeoff model (Davidson "
+    "2023) and GATE (Epoch 2025) software ceilings; assumption: 90% CI 1e2-1e5"
+)
+#: s_max: one run may not draw more than a share of world electricity. Sevilla et al. 2024's
+#: widest case, 45 GW distributed over US data centres in 2030, is ~1.3% of world power.
+S_POWER_PRIOR = {"to": [0.003, 0.03], "credibility": 90}
+S_POWER_MEDIAN = math.sqrt(0.003 * 0.03)
+S_POWER_SOURCE = (
+    "assumption anchored on Sevilla et al. 2024 (up to 45 GW distributed in 2030, ~1.3% of "
+    "world electricity): 90% CI 0.3%-3% of world electric power"
+)
+#: Chip lifetime: servers are depreciated over 5-6 years by the largest cloud providers.
+CHIP_LIFETIME = 5.0
+CHIP_LIFETIME_SOURCE = (
+    "assumption: 5 years in service (Microsoft and Alphabet depreciate servers over 6 years "
+    "since 2022, Meta over 5.5; frontier runs favour newer chips)"
+)
+
+# fmt: off
 PARAMETERS: tuple[ParamSpec, ...] = (
     # Economics
-    _p(
-        "economy.world_gdp",
-        "USD",
-        1.1e14,
-        0,
-        INF,
-        True,
-        "GDP0",
-        "World GDP in the base year.",
-        "World Bank WDI / IMF WEO 2024: ~1.1e14 USD (2024)",
-    ),
-    _p(
-        "economy.gdp_growth",
-        _DL,
-        0.03,
-        -1,
-        INF,
-        True,
-        "g_gdp",
-        "Real growth rate of world GDP per year (0.03 = 3%).",
-        "IMF WEO 2024: ~3%/yr",
-    ),
-    _p(
-        "spending.largest_run",
-        "USD",
-        1.0e8,
-        0,
-        INF,
-        True,
-        "S0",
-        "Cost of the largest training run in the base year (amortised hardware + energy).",
-        "Cottier et al. 2024: GPT-4 ~4.1e7 USD (2023), Llama 3.1 405B ~5.1e7 USD (2024)",
-    ),
-    _p(
-        "spending.growth",
-        _DL,
-        2.4,
-        0,
-        INF,
-        True,
-        "g_s",
-        "Multiplier per year of the cost of the largest run.",
-        "Cottier et al. 2024: 2.4x/yr (90% CI 2.0-2.9) since 2016",
-    ),
-    _p(
-        "spending.max_share_of_gdp",
-        _DL,
-        0.01,
-        0,
-        1,
-        True,
-        "share_max",
-        "Ceiling on the cost of one run as a share of world GDP.",
-        "Cotra 2020 (bio anchors): willingness to spend capped at 1% of GDP",
-    ),
-    _p(
-        "hardware.flop_per_usd",
-        "FLOP/USD",
-        7.0e17,
-        0,
-        INF,
-        True,
-        "P0",
-        "Training FLOP bought per USD of run cost in the base year.",
-        "Llama 3.1 405B: 3.8e25 FLOP / ~5.1e7 USD = 7.5e17 (Meta 2024; Cottier et al. 2024)",
-    ),
-    _p(
-        "hardware.doubling_time",
-        "year",
-        2.1,
-        0,
-        INF,
-        True,
-        "T_hw",
-        "Doubling time of training FLOP per USD.",
-        "Hobbhahn & Besiroglu 2022: ~2.1 yr for ML GPUs (2.5 yr all GPUs)",
-    ),
-    _p(
-        "hardware.max_flop_per_usd",
-        "FLOP/USD",
-        INF,
-        0,
-        INF,
-        True,
-        "P_max",
-        "Ceiling on training FLOP per USD (inf: none).",
-        "none by default",
-    ),
+    _p("economy.world_gdp", "USD", 1.1e14, 0, INF, True, "GDP0",
+       "World GDP in the base year.", "World Bank WDI / IMF WEO 2024: ~1.1e14 USD (2024)"),
+    _g("economy.gdp_growth", 1.03, "g_gdp",
+       "Multiplier per year of real world GDP (1.03 = +3%/yr).", "IMF WEO 2024: ~3%/yr"),
+    _p("spending.largest_run", "USD", 1.0e8, 0, INF, True, "S0",
+       "Cost of the largest training run in the base year (amortised hardware + energy).",
+       "Cottier et al. 2024: GPT-4 ~4.1e7 USD (2023), Llama 3.1 405B ~5.1e7 USD (2024)"),
+    _g("spending.growth", 2.4, "g_s",
+       "Multiplier per year of the cost of the largest run.",
+       "Cottier et al. 2024: 2.4x/yr (90% CI 2.0-2.9) since 2016"),
+    _p("spending.max_share_of_gdp", _DL, 0.01, 0, 1, True, "share_max",
+       "Ceiling on the cost of one run as a share of world GDP.",
+       "Cotra 2020 (bio anchors): willingness to spend capped at 1% of GDP"),
+    _p("hardware.flop_per_usd", "FLOP/USD", 7.0e17, 0, INF, True, "P0",
+       "Training FLOP bought per USD of run cost in the base year.",
+       "Llama 3.1 405B: 3.8e25 FLOP / ~5.1e7 USD = 7.5e17 (Meta 2024; Cottier et al. 2024)"),
+    _p("hardware.doubling_time", "year", 2.1, 0, INF, True, "T_hw",
+       "Doubling time of training FLOP per USD.",
+       "Hobbhahn & Besiroglu 2022: ~2.1 yr for ML GPUs (2.5 yr all GPUs)", "doubling"),
+    _p("hardware.max_flop_per_usd", "FLOP/USD", P_MAX_MEDIAN, 0, INF, True, "P_max",
+       "Physical ceiling on training FLOP per USD (inf: none).", P_MAX_SOURCE,
+       default_prior=P_MAX_PRIOR),
     # Algorithms
-    _p(
-        "algorithms.halving_time",
-        "year",
-        8 / 12,
-        0,
-        INF,
-        True,
-        "T_alg",
-        "Time for the compute needed for a fixed performance to halve.",
-        "Ho et al. 2024: ~8 months (95% CI 5-14) for language models",
-    ),
-    _p(
-        "algorithms.max_multiplier",
-        _DL,
-        INF,
-        1,
-        INF,
-        False,
-        "A_max",
-        "Ceiling on the algorithmic efficiency multiplier (inf: none).",
-        "none by default",
-    ),
+    _p("algorithms.halving_time", "year", 8 / 12, 0, INF, True, "T_alg",
+       "Time for the compute needed for a fixed performance to halve.",
+       "Ho et al. 2024: ~8 months (95% CI 5-14) for language models", "halving"),
+    _p("algorithms.max_multiplier", _DL, A_MAX_MEDIAN, 1, INF, False, "A_max",
+       "Ceiling on the algorithmic efficiency multiplier over base-year algorithms "
+       "(inf: none).", A_MAX_SOURCE, default_prior=A_MAX_PRIOR),
     # Data
-    _p(
-        "data.sources.*.stock",
-        "token",
-        None,
-        0,
-        INF,
-        True,
-        "stock_i",
-        "Unique tokens of the source in the base year (or give documents x tokens_per_document).",
-        "Villalobos et al. 2024: indexed web ~5e14 raw tokens",
-    ),
-    _p(
-        "data.sources.*.documents",
-        _DL,
-        None,
-        0,
-        INF,
-        True,
-        "docs_i",
-        "Number of documents (e.g. indexed web pages) in the base year.",
-        "Villalobos et al. 2024: 7.5e10-1e12 indexed pages",
-    ),
-    _p(
-        "data.sources.*.tokens_per_document",
-        "token",
-        None,
-        0,
-        INF,
-        True,
-        "tpd_i",
-        "Mean tokens per document in the base year.",
-        "Villalobos et al. 2024: 6,100-8,200 bytes per page / ~4 bytes per token",
-    ),
-    _p(
-        "data.sources.*.growth",
-        _DL,
-        1.0,
-        0,
-        INF,
-        True,
-        "g_i",
-        "Multiplier per year of the stock (of the document count when documents are given).",
-        "Villalobos et al. 2024: page count x1.00-1.10/yr",
-    ),
-    _p(
-        "data.sources.*.tokens_per_document_growth",
-        _DL,
-        1.0,
-        0,
-        INF,
-        True,
-        "g_tpd,i",
-        "Multiplier per year of the tokens per document.",
-        "Villalobos et al. 2024: page size x1.02-1.04/yr",
-    ),
-    _p(
-        "data.sources.*.quality",
-        _DL,
-        1.0,
-        0,
-        1,
-        True,
-        "q_i",
-        "Share of the stock kept after quality filtering.",
-        "Villalobos et al. 2024: 0.1-0.4 of the web is high quality",
-    ),
-    _p(
-        "data.sources.*.weight",
-        _DL,
-        1.0,
-        0,
-        INF,
-        False,
-        "w_i",
-        "Text-equivalent weight of one token of the source (text = 1).",
-        "1 for text; Sevilla et al. 2024 for multimodal data",
-    ),
-    _p(
-        "data.epochs",
-        _DL,
-        1.0,
-        1,
-        INF,
-        False,
-        "E",
-        "Epochs (passes) over the unique human data allowed.",
-        "Muennighoff et al. 2023: ~4 epochs nearly as good as fresh data",
-    ),
-    _p(
-        "data.reuse_decay",
-        _DL,
-        15.4,
-        0,
-        INF,
-        True,
-        "R*",
-        "Decay constant of the value of repeated epochs.",
-        "Muennighoff et al. 2023: R*_D ~ 15.4",
-    ),
+    _p("data.sources.*.stock", "token", None, 0, INF, True, "stock_i",
+       "Tokens of the source in the base year (or give documents x tokens_per_document).",
+       "Villalobos et al. 2024: indexed web ~5e14 raw tokens"),
+    _p("data.sources.*.documents", _DL, None, 0, INF, True, "docs_i",
+       "Number of documents (e.g. indexed web pages) in the base year.",
+       "Villalobos et al. 2024: 7.5e10-1e12 indexed pages"),
+    _p("data.sources.*.tokens_per_document", "token", None, 0, INF, True, "tpd_i",
+       "Mean tokens per document in the base year.",
+       "Villalobos et al. 2024: 6,100-8,200 bytes per page / 2-5 bytes per token"),
+    _g("data.sources.*.growth", 1.0, "g_i",
+       "Multiplier per year of the stock (of the document count when documents are given).",
+       "Villalobos et al. 2024: page count x1.00-1.10/yr"),
+    _g("data.sources.*.tokens_per_document_growth", 1.0, "g_tpd,i",
+       "Multiplier per year of the tokens per document.",
+       "Villalobos et al. 2024: page size x1.02-1.04/yr"),
+    _p("data.sources.*.quality", _DL, 1.0, 0, 1, True, "q_i",
+       "Share of the stock kept after quality filtering.",
+       "Villalobos et al. 2024: 0.1-0.4 of the web is high quality"),
+    _p("data.sources.*.weight", _DL, 1.0, 0, INF, False, "w_i",
+       "Text-equivalent weight of one token of the source (text = 1).",
+       "1 for text; Sevilla et al. 2024 for multimodal data"),
+    _p("data.epochs", _DL, 1.0, 1, INF, False, "E",
+       "Epochs (passes) over the unique human data allowed (sources given as effective "
+       "stocks are not reused).",
+       "Muennighoff et al. 2023: ~4 epochs nearly as good as fresh data"),
+    _p("data.reuse_decay", _DL, 15.4, 0, INF, True, "R*_D",
+       "Decay constant of the value of repeated epochs of data.",
+       "Muennighoff et al. 2023: R*_D ~ 15.4"),
+    # Data demand from the dataset-size trend (optional group)
+    _p("demand.dataset_size", "token", None, 0, INF, True, "D0",
+       "Largest training dataset in the base year (dataset-size arm of demand).",
+       "Villalobos et al. 2024: 3e12-1.3e13 tokens in 2024 (90% CI)"),
+    _g("demand.dataset_growth", 10**0.38, "g_D",
+       "Multiplier per year of the largest training dataset.",
+       "Villalobos et al. 2024: 0.38 OOM/yr (95% CI 0.27-0.48)"),
+    _p("demand.use_trend", _DL, 1.0, 0, 1, False, "arm",
+       "Which demand a sample follows: >= 0.5 the dataset-size trend, below it the "
+       "compute-based demand (a choice of 0 and 1 mixes the two arms per sample).",
+       "Villalobos et al. 2024 pool the two arms 50/50"),
     # Synthetic data
-    _p(
-        "synthetic.share_of_compute",
-        _DL,
-        0.0,
-        0,
-        1,
-        False,
-        "f_syn",
-        "Share of the compute budget spent generating synthetic data.",
-        "0 (none) by default",
-    ),
-    _p(
-        "synthetic.flop_per_token",
-        "FLOP/token",
-        1.0e12,
-        0,
-        INF,
-        True,
-        "c_gen",
-        "FLOP spent per generated token (2 x generator parameters for a forward pass).",
-        "Kaplan et al. 2020: 2N FLOP per token; a ~5e11-parameter generator",
-    ),
-    _p(
-        "synthetic.quality",
-        _DL,
-        0.5,
-        0,
-        1,
-        False,
-        "q",
-        "Value of one synthetic token in human-token equivalents.",
-        "assumption; 0.5 by default",
-    ),
-    _p(
-        "synthetic.max_ratio",
-        _DL,
-        1.0,
-        0,
-        INF,
-        False,
-        "r_max",
-        "Cap on synthetic tokens as a multiple of the human tokens with reuse.",
-        "assumption; 1 by default (model collapse risk, Shumailov et al. 2024)",
-    ),
+    _p("synthetic.share_of_compute", _DL, 0.0, 0, 1, False, "f_syn",
+       "Share of the compute budget spent generating synthetic data.",
+       "0 (none) by default"),
+    _p("synthetic.flop_per_token", "FLOP/token", 1.0e12, 0, INF, True, "c_gen",
+       "FLOP spent per generated token (2 x generator parameters for a forward pass).",
+       "Kaplan et al. 2020: 2N FLOP per token; a ~5e11-parameter generator"),
+    _p("synthetic.quality", _DL, 0.5, 0, 1, False, "q",
+       "Value of one synthetic token in human-token equivalents.", "assumption; 0.5 by default"),
+    _p("synthetic.max_ratio", _DL, 1.0, 0, INF, False, "r_max",
+       "Cap on synthetic tokens as a multiple of the human tokens with reuse.",
+       "assumption; 1 by default (model collapse risk, Shumailov et al. 2024)"),
     # Training
-    _p(
-        "training.tokens_per_parameter",
-        _DL,
-        20.0,
-        0,
-        INF,
-        True,
-        "k",
-        "Training tokens per model parameter (20 = Chinchilla-optimal).",
-        "Hoffmann et al. 2022",
-    ),
-    _p(
-        "training.post_training_gain",
-        _DL,
-        1.0,
-        1,
-        INF,
-        False,
-        "G_post",
-        "Compute-equivalent gain of post-training enhancements.",
-        "Davidson et al. 2023: mostly > 5x, some > 20x; 1 (none) by default",
-    ),
-    _p(
-        "training.duration",
-        "s",
-        1.56e7,
-        0,
-        INF,
-        True,
-        "d",
-        "Wall-clock duration of the largest run (power, chips, latency, reliability).",
-        "Sevilla et al. 2024: runs last 2-9 months, median 1.56e7 s (~6 months)",
-    ),
-    _p(
-        "training.utilisation",
-        _DL,
-        0.375,
-        0,
-        1,
-        True,
-        "u",
-        "Model FLOP utilisation: achieved over peak FLOP/s (power, chips, reliability).",
-        "Sevilla et al. 2024: 37.5% (20-60%)",
-    ),
+    _p("training.tokens_per_parameter", _DL, 20.0, 0, INF, True, "k",
+       "Training tokens per model parameter (20 = Chinchilla-optimal).",
+       "Hoffmann et al. 2022"),
+    _p("training.post_training_gain", _DL, 1.0, 1, INF, False, "G_post",
+       "Compute-equivalent gain of post-training enhancements.",
+       "Davidson et al. 2023: mostly > 5x, some > 20x; 1 (none) by default"),
+    _p("training.duration", "s", 1.56e7, 0, INF, True, "d",
+       "Wall-clock duration of the largest run (power, chips, latency, reliability).",
+       "Sevilla et al. 2024: runs last 2-9 months, median 1.56e7 s (~6 months)"),
+    _p("training.utilisation", _DL, 0.375, 0, 1, True, "u",
+       "Model FLOP utilisation: achieved over peak FLOP/s (power, chips, reliability).",
+       "Sevilla et al. 2024: 37.5% (20-60%)"),
     # Power (optional group: present only when the scenario has `power:`)
-    _p(
-        "power.available",
-        "W",
-        1.5e8,
-        0,
-        INF,
-        True,
-        "P_pow0",
-        "Power one training run can draw in the base year (one campus).",
-        "xAI Colossus, 2024: ~100,000 H100 on ~150 MW",
-    ),
-    _p(
-        "power.growth",
-        _DL,
-        1.6,
-        0,
-        INF,
-        True,
-        "g_pow",
-        "Multiplier per year of the power available to one run.",
-        "Sevilla et al. 2024: largest campus ~2.5 GW (0.96-5) by 2030, from ~0.15 GW in 2024",
-    ),
-    _p(
-        "power.flop_per_joule",
-        "FLOP/J",
-        1.18e12,
-        0,
-        INF,
-        True,
-        "e0",
-        "Peak FLOP per joule of the facility (all-in power per accelerator) in the base year.",
-        "Sevilla et al. 2024: H100 2e15 FLOP/s FP8 at 1,700 W all-in",
-    ),
-    _p(
-        "power.efficiency_growth",
-        _DL,
-        1.28,
-        0,
-        INF,
-        True,
-        "g_e",
-        "Multiplier per year of FLOP per joule.",
-        "Sevilla et al. 2024: x1.28/yr (1.16-1.42)",
-    ),
+    _p("power.available", "W", 1.5e8, 0, INF, True, "P_pow0",
+       "Power one training run can draw in the base year.",
+       "xAI Colossus, 2024: ~100,000 H100 on ~150 MW"),
+    _g("power.growth", 1.6, "g_pow",
+       "Multiplier per year of the power available to one run.",
+       "Sevilla et al. 2024: largest campus ~2.5 GW (0.96-5) by 2030, from ~0.15 GW in 2024"),
+    _p("power.flop_per_joule", "FLOP/J", 1.18e12, 0, INF, True, "e0",
+       "Peak FLOP per joule of the facility (all-in power per accelerator) in the base year.",
+       "Sevilla et al. 2024: H100 2e15 FLOP/s FP8 at 1,700 W all-in"),
+    _g("power.efficiency_growth", 1.28, "g_e",
+       "Multiplier per year of FLOP per joule.", "Sevilla et al. 2024: x1.28/yr (1.16-1.42)"),
+    _p("power.world_electricity", "W", 3.4e12, 0, INF, True, "W0",
+       "World average electric power in the base year (generation / hours in a year).",
+       "Ember / IEA 2024: ~30,000 TWh/yr = 3.4 TW"),
+    _g("power.world_electricity_growth", 1.03, "g_W",
+       "Multiplier per year of world electricity generation.",
+       "IEA Electricity 2024: world demand +2.2% (2023), ~3.4%/yr forecast 2024-26"),
+    _p("power.max_share_of_world", _DL, S_POWER_MEDIAN, 0, 1, True, "s_max",
+       "Ceiling on the power one run draws as a share of world electricity.",
+       S_POWER_SOURCE, default_prior=S_POWER_PRIOR),
     # Chips (optional group)
-    _p(
-        "chips.stock",
-        "H100e",
-        2.2e6,
-        0,
-        INF,
-        False,
-        "K0",
-        "Accelerators in the world at the start of the base year (H100-equivalents).",
-        "Sevilla et al. 2024: end-2023 stock 2.2M H100e (1.4-3.5M)",
-    ),
-    _p(
-        "chips.production",
-        "H100e/year",
-        1.85e6,
-        0,
-        INF,
-        False,
-        "p0",
-        "Accelerators produced per year in the base year.",
-        "Sevilla et al. 2024: 1.85M/yr (1.0-4.6M)",
-    ),
-    _p(
-        "chips.production_growth",
-        _DL,
-        1.6,
-        0,
-        INF,
-        True,
-        "g_p",
-        "Multiplier per year of accelerator production.",
-        "Sevilla et al. 2024: x1.3-2.0/yr",
-    ),
-    _p(
-        "chips.share_for_one_run",
-        _DL,
-        0.26,
-        0,
-        1,
-        True,
-        "s_run",
-        "Share of all accelerators the largest run can use.",
-        "Sevilla et al. 2024: 26% (16-40%)",
-    ),
-    _p(
-        "chips.flop_per_second",
-        "FLOP/s",
-        2e15,
-        0,
-        INF,
-        True,
-        "f0",
-        "Peak FLOP/s of an accelerator made in the base year (per H100e).",
-        "Sevilla et al. 2024: H100 ~2e15 FLOP/s FP8 (1e15-4e15)",
-    ),
-    _p(
-        "chips.flop_per_second_growth",
-        _DL,
-        1.0,
-        0,
-        INF,
-        True,
-        "g_f",
-        "Multiplier per year of the FLOP/s of newly made accelerators (1 when counts are "
-        "already in H100-equivalents).",
-        "Sevilla et al. 2024: x1.44/yr per chip (1.31-1.59)",
-    ),
+    _p("chips.stock", "chip", 2.2e6, 0, INF, False, "K0",
+       "Accelerators in service at the start of the base year.",
+       "Sevilla et al. 2024: end-2023 stock 2.2M H100e (1.4-3.5M)"),
+    _p("chips.production", "chip/year", 1.85e6, 0, INF, False, "p0",
+       "Accelerators produced per year in the base year.",
+       "Sevilla et al. 2024: 1.85M/yr (1.0-4.6M)"),
+    _g("chips.production_growth", 1.6, "g_p",
+       "Multiplier per year of accelerator production.", "Sevilla et al. 2024: x1.3-2.0/yr"),
+    _p("chips.share_for_one_run", _DL, 0.26, 0, 1, True, "s_run",
+       "Share of the accelerators in service the largest run can use.",
+       "Sevilla et al. 2024: 26% (16-40%)"),
+    _p("chips.flop_per_second", "FLOP/s", 2e15, 0, INF, True, "f0",
+       "Peak FLOP/s of an accelerator made in the base year.",
+       "Sevilla et al. 2024: H100 ~2e15 FLOP/s FP8 (1e15-4e15)"),
+    _g("chips.flop_per_second_growth", 1.44, "g_f",
+       "Multiplier per year of the FLOP/s of newly made accelerators (1 when counts are "
+       "already in H100-equivalents).", "Sevilla et al. 2024: x1.44/yr per chip (1.31-1.59)"),
+    _p("chips.lifetime", "year", CHIP_LIFETIME, 0, INF, True, "L",
+       "Years an accelerator stays in service after the year it is made.",
+       CHIP_LIFETIME_SOURCE),
     # Latency wall (optional group)
-    _p(
-        "latency.min_step_time",
-        "s",
-        0.1,
-        0,
-        INF,
-        True,
-        "t_min",
-        "Shortest possible time per optimizer step (data movement and latency).",
-        "Erdil & Schneider-Joseph 2024: ~2e31 FLOP wall for a ~6-month run at 6e7 tokens/batch",
-    ),
-    _p(
-        "latency.critical_batch",
-        "token",
-        6e7,
-        0,
-        INF,
-        True,
-        "B_crit",
-        "Largest useful batch (critical batch size).",
-        "Sevilla et al. 2024: 6e7 tokens (1.6e7-3.6e8)",
-    ),
-    _p(
-        "latency.ceiling",
-        "FLOP",
-        None,
-        0,
-        INF,
-        True,
-        "C_lat",
-        "Latency wall given directly (overrides step time and batch).",
-        "Erdil & Schneider-Joseph 2024: ~2e31 FLOP",
-    ),
-    # Reliability (optional group): SimPy goodput table applied to the implied cluster size
-    _p(
-        "reliability.mtbf",
-        "hour",
-        16_384 * 54 * 24 / 419,
-        0,
-        INF,
-        True,
-        "M_acc",
-        "Mean time between failures of one accelerator.",
-        "Meta 2024 (Llama 3): 419 interruptions in 54 days on 16,384 GPUs -> ~50,700 h",
-    ),
-    _p(
-        "reliability.checkpoint_cost",
-        "minute",
-        0.5,
-        0,
-        INF,
-        False,
-        "delta",
-        "Time to write one checkpoint.",
-        "with restart_time, gives the > 90% effective training time Meta reports for Llama 3",
-    ),
-    _p(
-        "reliability.restart_time",
-        "minute",
-        5.0,
-        0,
-        INF,
-        False,
-        "R",
-        "Time from a failure until training resumes.",
-        "with checkpoint_cost, gives the > 90% effective training time Meta reports for Llama 3",
-    ),
-    # Scaling law L(N, D) = E + A/N^alpha + B/D^beta
-    _p(
-        "scaling_law.irreducible_loss",
-        _DL,
-        1.82,
-        0,
-        INF,
-        False,
-        "E",
-        "Irreducible loss of the scaling law.",
-        "Besiroglu et al. 2024 (Chinchilla replication)",
-    ),
-    _p(
-        "scaling_law.a",
-        _DL,
-        482.01,
-        0,
-        INF,
-        True,
-        "A",
-        "Parameter-term coefficient.",
-        "Besiroglu et al. 2024",
-    ),
-    _p(
-        "scaling_law.b",
-        _DL,
-        2085.43,
-        0,
-        INF,
-        True,
-        "B",
-        "Data-term coefficient.",
-        "Besiroglu et al. 2024",
-    ),
-    _p(
-        "scaling_law.alpha",
-        _DL,
-        0.3478,
-        0,
-        INF,
-        True,
-        "alpha",
-        "Parameter-term exponent.",
-        "Besiroglu et al. 2024",
-    ),
-    _p(
-        "scaling_law.beta",
-        _DL,
-        0.3658,
-        0,
-        INF,
-        True,
-        "beta",
-        "Data-term exponent.",
-        "Besiroglu et al. 2024",
-    ),
+    _p("latency.min_step_time", "s", 0.1, 0, INF, True, "t_min",
+       "Shortest possible time per optimizer step (data movement and latency).",
+       "Erdil & Schneider-Joseph 2024: ~2e31 FLOP wall for a ~6-month run at 6e7 tokens/batch"),
+    _p("latency.critical_batch", "token", 6e7, 0, INF, True, "B_crit",
+       "Largest useful batch (critical batch size).",
+       "Sevilla et al. 2024: 6e7 tokens (1.6e7-3.6e8)"),
+    _p("latency.ceiling", "FLOP", None, 0, INF, True, "C_lat",
+       "Latency wall given directly (overrides step time and batch).",
+       "Erdil & Schneider-Joseph 2024: ~2e31 FLOP"),
+    # Reliability (optional group): goodput of the implied cluster, per sample
+    _p("reliability.mtbf", "hour", 16_384 * 54 * 24 / 419, 0, INF, True, "M_acc",
+       "Mean time between failures of one accelerator.",
+       "Meta 2024 (Llama 3): 419 interruptions in 54 days on 16,384 GPUs -> ~50,700 h"),
+    _p("reliability.checkpoint_cost", "minute", 0.5, 0, INF, False, "delta",
+       "Time to write one checkpoint.",
+       "with restart_time, gives the > 90% effective training time Meta reports for Llama 3"),
+    _p("reliability.restart_time", "minute", 5.0, 0, INF, False, "R",
+       "Time from a failure until training resumes.",
+       "with checkpoint_cost, gives the > 90% effective training time Meta reports for Llama 3"),
+    # Scaling law L(N, D) = E + A/N^alpha + B/D^beta, data-constrained (Muennighoff et al.)
+    _p("scaling_law.irreducible_loss", _DL, 1.82, 0, INF, False, "E",
+       "Irreducible loss of the scaling law.", "Besiroglu et al. 2024 (Chinchilla replication)"),
+    _p("scaling_law.a", _DL, 482.01, 0, INF, True, "A",
+       "Parameter-term coefficient.", "Besiroglu et al. 2024"),
+    _p("scaling_law.b", _DL, 2085.43, 0, INF, True, "B",
+       "Data-term coefficient.", "Besiroglu et al. 2024"),
+    _p("scaling_law.alpha", _DL, 0.3478, 0, INF, True, "alpha",
+       "Parameter-term exponent.", "Besiroglu et al. 2024"),
+    _p("scaling_law.beta", _DL, 0.3658, 0, INF, True, "beta",
+       "Data-term exponent.", "Besiroglu et al. 2024"),
+    _p("scaling_law.parameter_reuse_decay", _DL, 5.3, 0, INF, True, "R*_N",
+       "Decay constant of the value of parameters beyond the data's compute-optimal size.",
+       "Muennighoff et al. 2023: R*_N ~ 5.3"),
 )
+# fmt: on
 
 SPECS: dict[str, ParamSpec] = {p.path: p for p in PARAMETERS}
 #: Groups that switch a constraint on: their defaults apply only when a scenario has them.
-OPTIONAL_GROUPS = ("power", "chips", "latency", "reliability")
+OPTIONAL_GROUPS = ("power", "chips", "latency", "reliability", "demand")
 SOURCE_FIELDS = tuple(
     p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*.")
 )
+#: Keys of a data source that are flags, not priors.
+SOURCE_FLAGS = ("effective",)
+#: Sub-keys of a rate given as a schedule.
+SCHEDULE_KEYS = ("initial", "final", "half_life")
 
 
 def spec_for(path: str) -> ParamSpec | None:

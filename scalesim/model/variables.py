@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+from scalesim.model import constraints as registry
+
 SAMPLE_AXIS = 0
 YEAR_AXIS = 1
 
-#: name -> (canonical unit, description). Order is the order of tables and files.
-VARIABLES: dict[str, tuple[str, str]] = {
+#: name -> (canonical unit, description) of the variables every run has, in the order of
+#: tables and files. The ceilings' own variables (power_flop, ...) come from the registry:
+#: see :func:`variables_of`.
+BASE_VARIABLES: dict[str, tuple[str, str]] = {
     "gdp_usd": ("USD", "World GDP"),
     "spend_usd": ("USD", "Cost of the largest training run"),
     "flop_per_usd": ("FLOP/USD", "Training FLOP per USD of run cost"),
     "budget_flop": ("FLOP", "Compute the spending buys"),
-    "training_flop": (
-        "FLOP",
-        "Compute left for training after synthetic-data generation (C_train)",
-    ),
+    "training_flop": ("FLOP", "Compute for pretraining (C_pre)"),
     "algorithmic_multiplier": ("dimensionless", "Algorithmic efficiency multiplier"),
-    "human_tokens": ("token", "Unique quality-filtered human tokens (U)"),
+    "human_tokens": ("token", "Quality-filtered human tokens (U)"),
     "human_effective_tokens": ("token", "Human tokens with epoch reuse (D_h)"),
     "synthetic_tokens": ("token", "Synthetic tokens in human-token equivalents (q D_s)"),
     "available_tokens": ("token", "Training tokens available (D)"),
-    "data_demand_tokens": ("token", "Tokens a run on C_train needs (D_req)"),
+    "data_demand_tokens": ("token", "Tokens the hardware-feasible run needs (D_req)"),
     "data_limited_flop": ("FLOP", "Largest run the available data supports (C_data)"),
-    "power_flop": ("FLOP", "Largest run the power available to one run supports"),
-    "chips_flop": ("FLOP", "Largest run the chips one run can use support"),
-    "latency_flop": ("FLOP", "Largest run the latency wall allows"),
-    "accelerators": ("H100e", "Accelerators the hardware ceilings imply (with reliability)"),
+}
+#: Variables after the ceilings' own.
+AFTER_CEILINGS: dict[str, tuple[str, str]] = {
+    "accelerators": ("chip", "Accelerators the hardware ceilings imply (with reliability)"),
     "goodput": ("dimensionless", "Useful share of the hardware's compute (with reliability)"),
     "largest_run_flop": ("FLOP", "Largest feasible training run"),
     "effective_compute_flop": ("FLOP", "Largest run times the algorithmic multiplier"),
@@ -35,14 +36,33 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "capability_equivalent_flop": ("FLOP", "Effective compute times the post-training gain"),
 }
-
-#: Variables that only exist when a scenario has the matching constraint.
-CONSTRAINT_VARIABLES = ("power_flop", "chips_flop", "latency_flop")
 #: Variables that only exist when a scenario has a ``reliability:`` group.
 RELIABILITY_VARIABLES = ("accelerators", "goodput")
 
-#: Codes of binding_constraint, in code order.
-CONSTRAINTS = ("compute", "data", "power", "chips", "latency")
+
+def variables_of(ceilings=None, reliability: bool = True) -> dict[str, tuple[str, str]]:
+    """Name -> (unit, description) of a run's variables, in table order.
+
+    Parameters
+    ----------
+    ceilings : sequence of Ceiling, optional
+        The run's ceilings (default: every registered one).
+    reliability : bool
+        Whether the run has the reliability variables.
+    """
+    ceilings = registry.ceilings() if ceilings is None else ceilings
+    out = dict(BASE_VARIABLES)
+    for c in ceilings:
+        if c.variable not in out:
+            out[c.variable] = ("FLOP", c.description)
+    for name, value in AFTER_CEILINGS.items():
+        if reliability or name not in RELIABILITY_VARIABLES:
+            out[name] = value
+    return out
+
+
+#: Every variable of a run with every registered ceiling and reliability (the vocabulary).
+VARIABLES = variables_of()
 
 #: Variables summarised by default (ARCHITECTURE.md, "Memory, summaries and speed").
 HEADLINE = (
@@ -58,3 +78,7 @@ HEADLINE = (
 
 #: Years shown in the CLI summary table.
 TABLE_YEARS = (2025, 2030, 2035, 2040, 2050)
+
+#: Names of the registered ceilings at import time. Kept only until every caller reads the
+#: registry (scalesim.model.constraints) or a run's ``Results.constraints``.
+CONSTRAINTS = tuple(c.name for c in registry.ceilings())

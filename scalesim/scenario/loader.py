@@ -17,7 +17,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scalesim.errors import InputError, did_you_mean
-from scalesim.model.parameters import OPTIONAL_GROUPS, SOURCE_FIELDS, SPECS, groups, spec_for
+from scalesim.model import constraints as registry
+from scalesim.model.parameters import (
+    OPTIONAL_GROUPS,
+    SCHEDULE_KEYS,
+    SOURCE_FIELDS,
+    SOURCE_FLAGS,
+    SPECS,
+    ParamSpec,
+    groups,
+    spec_for,
+)
 from scalesim.scenario.priors import KINDS, Prior, parse_prior
 
 TOP_KEYS = (
@@ -77,6 +87,9 @@ class Scenario(BaseModel):
         Key paths the file (or a file it extends) sets.
     sources : dict of str to str
         Free-text source of each number, by key path.
+    effective_sources : frozenset of str
+        Data sources whose stock already includes repetition (``effective: true``): no
+        epoch reuse is applied to them.
     raw : dict
         The resolved YAML mapping (``extends:`` applied), for export.
     """
@@ -93,6 +106,7 @@ class Scenario(BaseModel):
     priors: dict[str, Prior]
     explicit: frozenset[str]
     sources: dict[str, str]
+    effective_sources: frozenset[str] = frozenset()
     raw: dict[str, Any]
 
     @property
@@ -100,15 +114,20 @@ class Scenario(BaseModel):
         return list(range(self.years.start, self.years.end + 1))
 
     @property
+    def groups(self) -> frozenset[str]:
+        """Parameter groups the scenario has (defaults of optional groups included only
+        where the file names the group)."""
+        return frozenset(k.split(".")[0] for k in self.priors)
+
+    @property
+    def ceilings(self) -> tuple[registry.Ceiling, ...]:
+        """The ceilings of the scenario, in registry order (scalesim.model.constraints)."""
+        return registry.active(self.groups)
+
+    @property
     def constraints(self) -> tuple[str, ...]:
-        """Constraints of the scenario in code order: compute, data, then power, chips and
-        latency when it has those groups."""
-        extra = [
-            g
-            for g in ("power", "chips", "latency")
-            if any(k.startswith(g + ".") for k in self.priors)
-        ]
-        return ("compute", "data", *extra)
+        """Names of the scenario's ceilings, in registry order."""
+        return tuple(c.name for c in self.ceilings)
 
     @property
     def reliability(self) -> bool:
@@ -251,7 +270,12 @@ def _leaf_paths(data: dict, file: str, existing: dict, prefix: str = "") -> dict
 
 
 def _is_prior(value: dict) -> bool:
-    return any(k in KINDS for k in value)
+    """A prior or a schedule: replaced as a whole by ``extends:``, never merged."""
+    return any(k in KINDS for k in value) or _is_schedule(value)
+
+
+def _is_schedule(value) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= set(SCHEDULE_KEYS)
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -294,7 +318,7 @@ def _validate(raw: dict, where: str) -> Scenario:
         raise InputError(
             f"expected a mapping of parameter groups, got {params!r}", key="parameters"
         )
-    priors, explicit = _parse_parameters(params)
+    priors, explicit, effective = _parse_parameters(params)
     canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
     return Scenario(
         name=header.name,
@@ -307,6 +331,7 @@ def _validate(raw: dict, where: str) -> Scenario:
         seed=header.seed,
         priors=priors,
         explicit=frozenset(explicit),
+        effective_sources=effective,
         sources=dict(header.sources),
         raw=copy.deepcopy(raw),
     )
@@ -338,10 +363,11 @@ def _from_pydantic(exc: ValidationError) -> InputError:
     return InputError(f"{msg[0].lower() + msg[1:]}, got {got!r}", key=key)
 
 
-def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str]]:
+def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str], frozenset[str]]:
     layout = groups()
     priors: dict[str, Prior] = {}
     explicit: set[str] = set()
+    effective: set[str] = set()
     for group, body in params.items():
         if group not in layout:
             raise InputError(
@@ -356,26 +382,83 @@ def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str]]:
                     f"unknown key{did_you_mean(key, layout[group])}", key=f"parameters.{path}"
                 )
             if path == "data.sources":
-                _parse_sources(value, priors, explicit)
+                effective |= _parse_sources(value, priors, explicit)
                 continue
-            priors[path] = _prior(value, path)
+            _set_prior(priors, value, path)
             explicit.add(path)
     for spec in SPECS.values():
         group = spec.path.split(".")[0]
         if group in OPTIONAL_GROUPS and group not in params:
             continue
-        if "*" not in spec.path and spec.path not in priors and spec.default is not None:
-            priors[spec.path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
+        if "*" not in spec.path and not _has(priors, spec.path) and spec.default is not None:
+            priors[spec.path] = _default(spec)
+    if "reliability" in params and "chips" not in params:
+        # The accelerator's FLOP/s sizes the cluster whose goodput the run gets.
+        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
+            priors[key] = _default(SPECS[key])
+    for key in ("latency.min_step_time", "latency.critical_batch"):
+        if "latency.ceiling" in priors:
+            priors.pop(key, None)
     if not any(k.startswith("data.sources.") for k in priors):
         raise InputError(
             "at least one data source is required (e.g. public_text with a stock)",
             key="parameters.data.sources",
         )
-    return dict(sorted(priors.items())), explicit
+    return dict(sorted(priors.items())), explicit, frozenset(effective)
 
 
-def _parse_sources(sources, priors: dict, explicit: set) -> None:
+def _has(priors: dict, path: str) -> bool:
+    return path in priors or f"{path}.initial" in priors
+
+
+def _default(spec: ParamSpec) -> Prior:
+    """The prior a parameter takes when a scenario leaves it out."""
+    if spec.default_prior is not None:
+        return parse_prior(spec.default_prior, spec)
+    return Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
+
+
+#: A half-life of a schedule [year]: positive and finite.
+_HALF_LIFE = ParamSpec(
+    "half_life",
+    "year",
+    None,
+    0,
+    float("inf"),
+    True,
+    "h",
+    "Years for a rate's gap to its long-run value to halve.",
+    "",
+)
+
+
+def _set_prior(priors: dict, value, path: str) -> None:
+    """Parse one parameter's value into ``priors``: a prior, or a schedule of three."""
+    spec = spec_for(path)
+    if _is_schedule(value):
+        if spec.rate is None:
+            raise InputError(
+                "only growths, doubling times and halving times may be schedules",
+                key=f"parameters.{path}",
+            )
+        missing = [k for k in SCHEDULE_KEYS if k not in value]
+        if missing:
+            raise InputError(
+                f"a schedule needs {', '.join(SCHEDULE_KEYS)}; {missing[0]} is missing",
+                key=f"parameters.{path}",
+            )
+        priors[f"{path}.initial"] = _prior(value["initial"], path, sub="initial")
+        priors[f"{path}.final"] = _prior(value["final"], path, sub="final")
+        priors[f"{path}.half_life"] = _prior(
+            value["half_life"], path, sub="half_life", spec=_HALF_LIFE
+        )
+        return
+    priors[path] = _prior(value, path)
+
+
+def _parse_sources(sources, priors: dict, explicit: set) -> set[str]:
     where = "parameters.data.sources"
+    effective: set[str] = set()
     if not isinstance(sources, dict) or not sources:
         raise InputError(f"expected a mapping of source names, got {sources!r}", key=where)
     for name, fields in sources.items():
@@ -384,11 +467,18 @@ def _parse_sources(sources, priors: dict, explicit: set) -> None:
                 f"expected a mapping with a stock, got {fields!r}", key=f"{where}.{name}"
             )
         for field in fields:
-            if field not in SOURCE_FIELDS:
+            if field not in SOURCE_FIELDS and field not in SOURCE_FLAGS:
                 raise InputError(
-                    f"unknown key{did_you_mean(field, SOURCE_FIELDS)}",
+                    f"unknown key{did_you_mean(field, SOURCE_FIELDS + SOURCE_FLAGS)}",
                     key=f"{where}.{name}.{field}",
                 )
+        flag = fields.get("effective", False)
+        if not isinstance(flag, bool):
+            raise InputError(
+                f"expected true or false, got {flag!r}", key=f"{where}.{name}.effective"
+            )
+        if flag:
+            effective.add(name)
         has_stock = "stock" in fields
         has_docs = "documents" in fields or "tokens_per_document" in fields
         if has_stock == has_docs or (
@@ -400,7 +490,7 @@ def _parse_sources(sources, priors: dict, explicit: set) -> None:
         for field in SOURCE_FIELDS:
             path = f"data.sources.{name}.{field}"
             if field in fields:
-                priors[path] = _prior(fields[field], path)
+                _set_prior(priors, fields[field], path)
                 explicit.add(path)
             elif field not in (
                 "stock",
@@ -410,13 +500,15 @@ def _parse_sources(sources, priors: dict, explicit: set) -> None:
             ) or (field == "tokens_per_document_growth" and has_docs):
                 spec = spec_for(path)
                 priors[path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
+    return effective
 
 
-def _prior(value, path: str) -> Prior:
-    spec = spec_for(path)
+def _prior(value, path: str, *, sub: str | None = None, spec: ParamSpec | None = None) -> Prior:
+    spec = spec or spec_for(path)
+    where = f"parameters.{path}" + (f".{sub}" if sub else "")
     try:
         prior = parse_prior(value, spec)
     except InputError as exc:
-        sub = f".{exc.key}" if exc.key else ""
-        raise InputError(exc.message, key=f"parameters.{path}{sub}") from None
+        inner = f".{exc.key}" if exc.key else ""
+        raise InputError(exc.message, key=f"{where}{inner}") from None
     return prior

@@ -316,6 +316,12 @@ def _check_domain(x: float, spec: ParamSpec, key, *, allow_inf: bool = False) ->
     if not math.isfinite(x) and not (allow_inf and x == math.inf and spec.default == math.inf):
         raise InputError(f"expected a finite number, got {x}", key=key)
     if not spec.contains(x):
+        if spec.rate == "growth" and 0 <= x < spec.lower:
+            raise InputError(
+                f"reads as a rate: a growth is a multiplier per year, e.g. 1.03 for +3%/yr "
+                f"(got {x:g})",
+                key=key,
+            )
         raise InputError(f"{spec.domain_text()}, got {x:g}", key=key)
 
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import math
 
-LN2 = math.log(2.0)
-
-
-def log_algorithmic_multiplier(halving_years, max_multiplier, dt, *, xp):
-    """Algorithmic efficiency multiplier, A(t) = min(2^(Δ / T_alg), A_max).
+def log_algorithmic_multiplier(algorithms, grid, *, xp):
+    """Algorithmic efficiency multiplier, A(t) = min(2^(Σ 1/T_alg), A_max).
 
     Parameters
     ----------
-    halving_years : array, shape (sample, 1)
-        Time for the compute needed for fixed performance to halve, T_alg [year].
-    max_multiplier : array, shape (sample, 1)
-        Ceiling A_max [1]; inf for none.
-    dt : array, shape (1, year)
-        Years since the base year [year].
+    algorithms : Algorithms
+        ``growth`` (Rate ln 2 / T_alg [1/year], T_alg the time for the compute needed for
+        a fixed performance to halve) and ``max_multiplier`` A_max [1], the ceiling.
+    grid : Grid
+        Years of the run.
+    xp : namespace
+        Array API namespace.
 
     Returns
     -------
@@ -28,4 +25,5 @@ def log_algorithmic_multiplier(halving_years, max_multiplier, dt, *, xp):
     ----------
     Ho et al. 2024, "Algorithmic progress in language models": halving ~8 months (5–14).
     """
-    return xp.minimum(dt * (LN2 / halving_years), xp.log(max_multiplier))
+    log_a = algorithms.growth.cumulative(grid.dt, xp=xp)
+    return xp.minimum(log_a, xp.log(algorithms.max_multiplier))

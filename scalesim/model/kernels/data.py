@@ -10,24 +10,21 @@ import math
 LN6 = math.log(6.0)
 
 
-def log_source_tokens(log_stock0, growth, tokens_per_document_growth, quality, weight, dt, *, xp):
-    """Text-equivalent tokens of one source, stock_i · q_i · w_i · (g_i · g_tpd,i)^Δ.
+def log_source_tokens(source, grid, *, xp):
+    """Text-equivalent tokens of one source, stock_i(t) · q_i · w_i.
+
+    stock_i(t) = stock_i · Π g_i (· Π g_tpd,i when the stock is documents × tokens per
+    document).
 
     Parameters
     ----------
-    log_stock0 : array, shape (sample, 1)
-        ln of the unique tokens in the base year (stock, or documents × tokens per
-        document) [ln token].
-    growth : array, shape (sample, 1)
-        Multiplier per year of the stock or document count, g_i [1].
-    tokens_per_document_growth : array, shape (sample, 1)
-        Multiplier per year of tokens per document, g_tpd,i [1] (1 for a plain stock).
-    quality : array, shape (sample, 1)
-        Share kept after quality filtering, q_i [1].
-    weight : array, shape (sample, 1)
-        Text-equivalent weight, w_i [1].
-    dt : array, shape (1, year)
-        Years since the base year [year].
+    source : Source
+        ``log_stock0`` ln tokens in the base year [ln token], ``growth`` (rates [1/year]),
+        ``quality`` q_i [1], ``weight`` w_i [1].
+    grid : Grid
+        Years of the run.
+    xp : namespace
+        Array API namespace.
 
     Returns
     -------
@@ -39,8 +36,36 @@ def log_source_tokens(log_stock0, growth, tokens_per_document_growth, quality, w
     Villalobos et al. 2024, "Will we run out of data?": indexed web pages × tokens per page ×
     quality share, page count ×1.00–1.10/yr and page size ×1.02–1.04/yr.
     """
-    rate = xp.log(growth) + xp.log(tokens_per_document_growth)
-    return log_stock0 + xp.log(quality) + xp.log(weight) + dt * rate
+    out = source.log_stock0 + xp.log(source.quality) + xp.log(source.weight)
+    for rate in source.growth:
+        out = out + rate.cumulative(grid.dt, xp=xp)
+    return out
+
+
+def log_human_effective_tokens(log_raw, log_effective, log_reuse, *, xp):
+    """Human tokens with epoch reuse, D_h = U_raw · reuse + U_eff.
+
+    Sources given as *effective* stocks (repetition already included, as Villalobos et
+    al.'s) are not reused again.
+
+    Parameters
+    ----------
+    log_raw : array or None
+        ln of the unique tokens of the other sources [ln token]; None when there are none.
+    log_effective : array or None
+        ln of the effective sources' tokens [ln token]; None when there are none.
+    log_reuse : array, shape (sample, 1)
+        ln(D_h / U) of :func:`log_reuse_factor` [1].
+
+    Returns
+    -------
+    array, shape (sample, year)
+        ln D_h [ln token].
+    """
+    if log_raw is None:
+        return log_effective
+    reused = log_raw + log_reuse
+    return reused if log_effective is None else xp.logaddexp(reused, log_effective)
 
 
 def log_sum(logs, *, xp):
@@ -102,24 +127,36 @@ def log_synthetic_tokens(log_budget, share, flop_per_token, quality, max_ratio, 
     return xp.log(quality) + xp.minimum(bought, xp.log(max_ratio) + log_human)
 
 
-def log_data_demand(log_training, tokens_per_parameter, *, xp):
-    """Tokens a run of C_train FLOP needs at k tokens per parameter, D_req = sqrt(k · C / 6).
+def log_data_demand(log_hardware_flop, tokens_per_parameter, *, xp, demand=None, grid=None):
+    """Tokens the largest run needs, D_req = sqrt(k · C_hw / 6).
 
-    From C = 6 · N · D and N = D / k (Hoffmann et al. 2022).
+    From C = 6 · N · D and N = D / k (Hoffmann et al. 2022), where C_hw is the pretraining
+    compute the hardware allows (money, power, chips, latency, derated by goodput): data
+    that money and hardware cannot use creates no demand. With a ``demand`` bundle, samples
+    whose ``use_trend`` is >= 0.5 take the dataset-size trend D0 · Π g_D instead
+    (Villalobos et al. 2024's second arm).
 
     Parameters
     ----------
-    log_training : array, shape (sample, year)
-        ln C_train [ln FLOP].
+    log_hardware_flop : array, shape (sample, year)
+        ln C_hw [ln FLOP].
     tokens_per_parameter : array, shape (sample, 1)
         k [token/parameter].
+    demand : Demand, optional
+        ``dataset_size0`` D0 [token], ``growth`` (rate [1/year]), ``use_trend`` [1].
+    grid : Grid, optional
+        Years of the run (needed with ``demand``).
 
     Returns
     -------
     array, shape (sample, year)
         ln D_req [ln token].
     """
-    return 0.5 * (xp.log(tokens_per_parameter) + log_training - LN6)
+    from_compute = 0.5 * (xp.log(tokens_per_parameter) + log_hardware_flop - LN6)
+    if demand is None:
+        return from_compute
+    trend = xp.log(demand.dataset_size0) + demand.growth.cumulative(grid.dt, xp=xp)
+    return xp.where(demand.use_trend >= 0.5, trend + xp.zeros_like(from_compute), from_compute)
 
 
 def log_data_limited_flop(log_tokens, tokens_per_parameter, *, xp):

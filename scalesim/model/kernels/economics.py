@@ -1,26 +1,21 @@
 """Economics: GDP, spending on the largest run, FLOP per dollar, compute budget.
 
-All functions return natural logarithms of the quantity named in their docstring.
+All functions return natural logarithms of the quantity named in their docstring; their
+parameters are the typed bundles of :mod:`scalesim.model.bundles`.
 """
 
 from __future__ import annotations
 
-import math
 
-LN2 = math.log(2.0)
-
-
-def log_gdp(gdp0, gdp_growth, dt, *, xp):
-    """World GDP, GDP(t) = GDP0 · (1 + g_gdp)^Δ.
+def log_gdp(economy, grid, *, xp):
+    """World GDP, GDP(t) = GDP0 · Π g_gdp (a multiplier per year, e.g. 1.03).
 
     Parameters
     ----------
-    gdp0 : array, shape (sample, 1)
-        World GDP in the base year [USD].
-    gdp_growth : array, shape (sample, 1)
-        Growth rate per year [1/year, e.g. 0.03].
-    dt : array, shape (1, year)
-        Years since the base year, Δ [year].
+    economy : Economy
+        ``gdp0`` [USD], ``gdp_growth`` (Rate of ln GDP [1/year]).
+    grid : Grid
+        ``dt``, years since the base year, shape (1, year) [year].
     xp : namespace
         Array API namespace.
 
@@ -29,24 +24,20 @@ def log_gdp(gdp0, gdp_growth, dt, *, xp):
     array, shape (sample, year)
         ln GDP(t) [ln USD].
     """
-    return xp.log(gdp0) + dt * xp.log1p(gdp_growth)
+    return xp.log(economy.gdp0) + economy.gdp_growth.cumulative(grid.dt, xp=xp)
 
 
-def log_spend(spend0, spend_growth, max_share, log_gdp_t, dt, *, xp):
-    """Cost of the largest run, spend(t) = min(S0 · g_s^Δ, share_max · GDP(t)).
+def log_spend(spending, log_gdp_t, grid, *, xp):
+    """Cost of the largest run, spend(t) = min(S0 · Π g_s, share_max · GDP(t)).
 
     Parameters
     ----------
-    spend0 : array, shape (sample, 1)
-        Cost of the largest run in the base year, S0 [USD].
-    spend_growth : array, shape (sample, 1)
-        Multiplier per year, g_s [1].
-    max_share : array, shape (sample, 1)
-        Ceiling as a share of world GDP, share_max [1].
+    spending : Spending
+        ``spend0`` S0 [USD], ``growth`` (Rate [1/year]), ``max_share_of_gdp`` [1].
     log_gdp_t : array, shape (sample, year)
         ln GDP(t) [ln USD].
-    dt : array, shape (1, year)
-        Years since the base year [year].
+    grid : Grid
+        Years of the run.
 
     Returns
     -------
@@ -58,23 +49,20 @@ def log_spend(spend0, spend_growth, max_share, log_gdp_t, dt, *, xp):
     Cottier et al. 2024, "The rising costs of training frontier AI models".
     Cotra 2020, "Forecasting TAI with biological anchors" (GDP cap).
     """
-    trend = xp.log(spend0) + dt * xp.log(spend_growth)
-    return xp.minimum(trend, xp.log(max_share) + log_gdp_t)
+    trend = xp.log(spending.spend0) + spending.growth.cumulative(grid.dt, xp=xp)
+    return xp.minimum(trend, xp.log(spending.max_share_of_gdp) + log_gdp_t)
 
 
-def log_flop_per_usd(flop_per_usd0, doubling_years, max_flop_per_usd, dt, *, xp):
-    """Training FLOP per dollar, P(t) = min(P0 · 2^(Δ / T_hw), P_max).
+def log_flop_per_usd(hardware, grid, *, xp):
+    """Training FLOP per dollar, P(t) = min(P0 · 2^(Σ 1/T_hw), P_max).
 
     Parameters
     ----------
-    flop_per_usd0 : array, shape (sample, 1)
-        P0 [FLOP/USD].
-    doubling_years : array, shape (sample, 1)
-        Doubling time T_hw [year].
-    max_flop_per_usd : array, shape (sample, 1)
-        Ceiling P_max [FLOP/USD]; inf for none.
-    dt : array, shape (1, year)
-        Years since the base year [year].
+    hardware : Hardware
+        ``flop_per_usd0`` P0 [FLOP/USD], ``growth`` (Rate ln 2 / T_hw [1/year]),
+        ``max_flop_per_usd`` P_max [FLOP/USD], the physical ceiling.
+    grid : Grid
+        Years of the run.
 
     Returns
     -------
@@ -84,13 +72,14 @@ def log_flop_per_usd(flop_per_usd0, doubling_years, max_flop_per_usd, dt, *, xp)
     References
     ----------
     Hobbhahn & Besiroglu 2022, "Trends in GPU price-performance".
+    Ho, Erdil & Besiroglu 2023, "Limits to the energy efficiency of CMOS microprocessors".
     """
-    trend = xp.log(flop_per_usd0) + dt * (LN2 / doubling_years)
-    return xp.minimum(trend, xp.log(max_flop_per_usd))
+    trend = xp.log(hardware.flop_per_usd0) + hardware.growth.cumulative(grid.dt, xp=xp)
+    return xp.minimum(trend, xp.log(hardware.max_flop_per_usd))
 
 
-def log_training_flop(log_budget, synthetic_share, *, xp):
-    """Compute left for training, C_train = (1 − f_syn) · budget.
+def log_pretraining_flop(log_budget, synthetic_share, *, xp):
+    """Compute left for pretraining, C_pre = (1 − f_syn) · budget.
 
     Parameters
     ----------
@@ -102,6 +91,6 @@ def log_training_flop(log_budget, synthetic_share, *, xp):
     Returns
     -------
     array, shape (sample, year)
-        ln C_train [ln FLOP] (−inf when f_syn = 1).
+        ln C_pre [ln FLOP] (−inf when f_syn = 1).
     """
     return log_budget + xp.log1p(-synthetic_share)

@@ -42,7 +42,6 @@ import numpy as np
 import simpy
 
 from scalesim.errors import InputError
-from scalesim.model.kernels.reliability import goodput_at
 from scalesim.model.reliability.checkpointing import (
     daly_goodput,
     daly_optimum_interval,
@@ -74,7 +73,6 @@ __all__ = [
     "TrainingRun",
     "daly_goodput",
     "daly_optimum_interval",
-    "goodput_at",
     "run_replications",
     "simulate_run",
     "young_daly_interval",

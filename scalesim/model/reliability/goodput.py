@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from scalesim.model.reliability.cluster import (
     RESTART_MINUTES,
     TrainingRun,
     _account,
+    _simulate_timeline,
     _simulate_timelines,
     _Timeline,
     run_replications,
@@ -189,3 +191,100 @@ def log_table(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``(ln sizes, ln capacity)`` for scalesim.kernels.reliability.log_derate."""
     capacity = np.maximum(table["capacity"].to_numpy(dtype=float), 1e-300)
     return np.log(table["accelerators"].to_numpy(dtype=float)), np.log(capacity)
+
+
+@dataclass(frozen=True)
+class GoodputGrid:
+    """Goodput by cost of failures per mean time between failures, for
+    :func:`log_goodput` and :func:`log_goodput_derate`.
+
+    Node (i, j) is the cluster with z = exp(``log_cost_start`` + i · ``log_cost_step``)
+    and w = j / (n_w − 1), where z = (δ + R) / M_sys and w = sqrt(δ / (δ + R)): checkpoint
+    cost δ and restart time R over the job's mean time between failures M_sys = M / N.
+    Built by :func:`per_sample_table` from the SimPy model; read by
+    scalesim.model.kernels.reliability.log_goodput_derate.
+
+    Attributes
+    ----------
+    log_cost_start, log_cost_step : float
+        ln z of the first row and the step between rows [ln 1].
+    log_goodput : array, shape (n_z, n_w)
+        ln g, goodput at Daly's optimum checkpoint interval [ln fraction].
+    log_capacity : array, shape (n_z, n_w)
+        ln of max over rows i' <= i of z_i' · g_i' (useful compute per M / (δ + R)
+        accelerators, non-decreasing down each column) [ln 1].
+    """
+
+    log_cost_start: float
+    log_cost_step: float
+    log_goodput: object
+    log_capacity: object
+
+    @property
+    def log_cost_stop(self) -> float:
+        """ln z of the last row [ln 1]."""
+        return self.log_cost_start + (self.log_goodput.shape[0] - 1) * self.log_cost_step
+
+
+#: Per-sample table (model v2): rows z = (δ + R) / M_sys from 1e-9 to 10^(2/3) ≈ 4.6 in
+#: twelfths of a decade, columns w = sqrt(δ / (δ + R)) in tenths. Every sample's N·g(N)
+#: peaks at z ≈ 0.8–1 (Daly's closed form), inside the rows.
+PER_SAMPLE_LOG_COST = (math.log(1e-9), math.log(10.0) / 12.0, 117)
+PER_SAMPLE_COLUMNS = 11
+#: Failures simulated per restart time: the long-run goodput to ~1% of the time lost.
+PER_SAMPLE_FAILURES = 10_000
+#: Restart times R / M_sys simulated [1]: 0 and doublings from 1e-3 to the last row's z.
+#: In between ln g is linear in R / M_sys, as in Daly's closed form (g ∝ e^{−R / M_sys}).
+PER_SAMPLE_RESTARTS = (0.0, *np.geomspace(1e-3, 10 ** (2 / 3), 13).tolist())
+
+
+def _useful_share(timeline: _Timeline, x: float) -> float:
+    """Goodput of a timeline (M_sys = 1 h) at checkpoint cost x [h] and Daly's interval."""
+    if x == 0.0:  # free checkpoints: τ → 0, every hour up is kept
+        useful = float(np.sum(timeline.up_hours))
+    else:
+        useful = _account(timeline, float(daly_optimum_interval(x, 1.0)), x)["useful"]
+    return max(useful, 1e-300) / timeline.horizon_hours
+
+
+@functools.lru_cache(maxsize=1)
+def per_sample_table() -> GoodputGrid:
+    """The SimPy model's goodput over the cost of failures, for per-sample goodput.
+
+    In units of the job's mean time between failures M_sys = M / N the goodput depends only
+    on x = δ / M_sys and y = R / M_sys. One SimPy timeline of
+    :data:`PER_SAMPLE_FAILURES` failures (M_sys = 1 h, the same failure times for all) per
+    restart time in :data:`PER_SAMPLE_RESTARTS`; each node (z, w) of the grid
+    (:class:`GoodputGrid`), x = w² z and
+    y = (1 − w²) z, is accounted on the two timelines around its y at Daly's (2006)
+    optimum interval, ln g linear in y between them. Deterministic (seed :data:`SEED`);
+    about one second, once per process.
+
+    Returns
+    -------
+    GoodputGrid
+        ln g and ln capacity (running maximum of z · g down each column) on the grid.
+    """
+    start, step, rows = PER_SAMPLE_LOG_COST
+    days = PER_SAMPLE_FAILURES / 24.0
+    timelines = [
+        _simulate_timeline(
+            TrainingRun(1, days, mtbf_hours=1.0, restart_minutes=60.0 * y),
+            np.random.default_rng(SEED),
+        )
+        for y in PER_SAMPLE_RESTARTS
+    ]
+    restarts = np.asarray(PER_SAMPLE_RESTARTS)
+    log_z = start + step * np.arange(rows)
+    share = np.linspace(0.0, 1.0, PER_SAMPLE_COLUMNS) ** 2  # δ / (δ + R) = w²
+    log_g = np.empty((rows, share.size))
+    for i, z in enumerate(np.exp(log_z)):
+        for j, s in enumerate(share):
+            x, y = s * z, (1.0 - s) * z
+            k = min(int(np.searchsorted(restarts, y, side="right")) - 1, restarts.size - 2)
+            lo = math.log(_useful_share(timelines[k], x))
+            hi = math.log(_useful_share(timelines[k + 1], x))
+            log_g[i, j] = lo + (y - restarts[k]) / (restarts[k + 1] - restarts[k]) * (hi - lo)
+    log_g = np.minimum(log_g, 0.0)
+    log_capacity = np.maximum.accumulate(log_z[:, None] + log_g, axis=0)
+    return GoodputGrid(float(start), float(step), log_g, log_capacity)
