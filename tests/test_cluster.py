@@ -11,6 +11,7 @@ import pytest
 
 import scalesim.cli
 from scalesim.errors import InputError
+from scalesim.model.kernels.reliability import goodput_at
 from scalesim.model.reliability import cluster
 from scalesim.model.reliability.cluster import (
     CHECKPOINT_COST_MINUTES,
@@ -18,7 +19,6 @@ from scalesim.model.reliability.cluster import (
     TrainingRun,
     daly_goodput,
     daly_optimum_interval,
-    goodput_at,
     run_replications,
     simulate_run,
     young_daly_interval,

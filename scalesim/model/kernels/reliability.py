@@ -136,24 +136,23 @@ def _rays(log_accelerators, mtbf_hours, checkpoint_minutes, restart_minutes, xp)
 
 
 def _bilinear(log_z, w, values, grid, xp):
-    """Bilinear interpolation of ``values`` (n_z, n_w) at ln z (clamped) and w."""
+    """Bilinear interpolation of ``values`` (n_z, n_w) at ln z (clamped) and w (per sample)."""
     n_z, n_w = values.shape
-    w = xp.broadcast_to(w, log_z.shape)
-    shape = log_z.shape
-    lz = xp.reshape(log_z, (-1,))
-    ww = xp.reshape(w, (-1,))
-    fz = xp.clip(lz, min=grid.log_cost_start, max=grid.log_cost_stop) - grid.log_cost_start
+    fz = xp.clip(log_z, min=grid.log_cost_start, max=grid.log_cost_stop) - grid.log_cost_start
     fz = fz / grid.log_cost_step
-    fw = xp.clip(ww, min=0.0, max=1.0) * float(n_w - 1)
+    fw = xp.clip(w, min=0.0, max=1.0) * float(n_w - 1)
     i = xp.clip(xp.floor(fz), min=0.0, max=float(n_z - 2))
     j = xp.clip(xp.floor(fw), min=0.0, max=float(n_w - 2))
-    a, b = fz - i, fw - j
+    a, b = fz - i, fw - j  # b, like w, stays (sample, 1)
+    # Row i · n_w + j of ``corners``: the four nodes around cell (i, j); one gather.
+    pad = xp.zeros((n_z - 1, 1), dtype=values.dtype)
+    cells = (values[:-1, :-1], values[:-1, 1:], values[1:, :-1], values[1:, 1:])
+    corners = xp.stack([xp.reshape(xp.concat([c, pad], axis=1), (-1,)) for c in cells], axis=1)
     k = xp.astype(i, xp.int64) * n_w + xp.astype(j, xp.int64)
-    flat = xp.reshape(values, (-1,))
-    v00, v01 = xp.take(flat, k), xp.take(flat, k + 1)
-    v10, v11 = xp.take(flat, k + n_w), xp.take(flat, k + n_w + 1)
-    out = (1.0 - a) * ((1.0 - b) * v00 + b * v01) + a * ((1.0 - b) * v10 + b * v11)
-    return xp.reshape(out, shape)
+    c = xp.reshape(xp.take(corners, xp.reshape(k, (-1,)), axis=0), (*k.shape, 4))
+    low = c[..., 0] + b * (c[..., 1] - c[..., 0])
+    high = c[..., 2] + b * (c[..., 3] - c[..., 2])
+    return low + a * (high - low)
 
 
 def _grid(table, xp, dtype):
@@ -219,11 +218,11 @@ def log_goodput_derate(
 
     N · g(N) = (M / (δ + R)) · z · g(z, w) with z = N (δ + R) / M and w = sqrt(δ / (δ + R))
     fixed per sample, so H is the running maximum of z · g down a column of constant w,
-    tabulated once (:class:`scalesim.model.reliability.goodput.GoodputGrid`); interpolating it bilinearly keeps it
-    non-decreasing in N for every sample. Its maximum lies at z ≈ 0.8–1 (g ≈ 0.2–0.37),
-    inside the table; past the table H stays at that maximum. Below the table (z < 1e-9,
-    failures negligible) the goodput is Daly's closed form, shifted by the table's first row
-    so that the derate is continuous.
+    tabulated once (scalesim.model.reliability.goodput.GoodputGrid); interpolating it
+    bilinearly keeps it non-decreasing in N for every sample. Its maximum lies at
+    z ≈ 0.8–1 (g ≈ 0.2–0.37), inside the table; past the table H stays at that maximum.
+    Below the table (z < 1e-9, failures negligible) the goodput is Daly's closed form,
+    shifted by the table's first row so that the derate is continuous.
 
     Parameters
     ----------
@@ -253,11 +252,13 @@ def log_goodput_derate(
     table, _, log_k = _grid(table, xp, log_accelerators.dtype)
     log_z, w, sx, sy = _rays(log_accelerators, mtbf_hours, checkpoint_minutes, restart_minutes, xp)
     derate = _bilinear(log_z, w, log_k, table, xp) - log_z
-    # Below the table: Daly's goodput, shifted to meet the table's first row.
-    z, z0 = xp.exp(log_z), math.exp(table.log_cost_start)
-    start = xp.full_like(w, table.log_cost_start)
-    offset = _bilinear(start, w, log_k, table, xp) - table.log_cost_start
-    offset = offset - log_daly_goodput(sx * z0, sy * z0, xp=xp)
-    below = log_daly_goodput(sx * z, sy * z, xp=xp) + offset
-    derate = xp.where(log_z < table.log_cost_start, below, derate)
+    below = log_z < table.log_cost_start
+    if bool(xp.any(below)):  # seldom in the engine: δ + R < 1e-9 M_sys, failures negligible
+        # Daly's goodput, shifted to meet the table's first row (continuous in N).
+        z0 = math.exp(table.log_cost_start)
+        start = xp.full_like(w, table.log_cost_start)
+        offset = _bilinear(start, w, log_k, table, xp) - table.log_cost_start
+        offset = offset - log_daly_goodput(sx * z0, sy * z0, xp=xp)
+        z = xp.exp(log_z)
+        derate = xp.where(below, log_daly_goodput(sx * z, sy * z, xp=xp) + offset, derate)
     return xp.minimum(derate, xp.zeros_like(derate))
