@@ -43,7 +43,12 @@ BAD_FILES = {
     "triangular-mode-outside": "parameters.spending.growth.triangular: expected lo <= mode <= hi",
     "seed-not-integer": "seed: expected an integer, got 'twelve'",
     "epochs-below-one": "parameters.data.epochs: must be >= 1, got 0.5",
-    "lognormal-nonpositive": "parameters.economy.gdp_growth.lognormal: lognormal needs bounds > 0",
+    "lognormal-nonpositive": "parameters.synthetic.share_of_compute.lognormal: lognormal needs bounds > 0, got 0",
+    "bare-number-time": "parameters.algorithms.halving_time: a bare number has no unit; write it with one, e.g. '8 month' or '8 year'",
+    "growth-as-rate": "parameters.economy.gdp_growth: reads as a rate: a growth is a multiplier per year, e.g. 1.03 for +3%/yr (got 0.03)",
+    "schedule-incomplete": "parameters.spending.growth: a schedule needs initial, final, half_life; half_life is missing",
+    "schedule-not-a-rate": "parameters.spending.largest_run: only growths, doubling times and halving times may be schedules",
+    "effective-not-boolean": "parameters.data.sources.public_text.effective: expected true or false, got 'yes please'",
     "clip-reversed": "parameters.spending.growth.clip: lower bound 3 is above upper bound 2",
     "missing-name": "name: is empty; give it a value",
     "infinite-value": "parameters.spending.growth.to[1]: expected a finite number, got inf",
@@ -103,13 +108,13 @@ def test_units_are_converted_to_canonical(tmp_path):
         "name: u\nparameters:\n  algorithms: {halving_time: 6 month}\n"
         "  hardware: {flop_per_usd: 2e9 FLOP/nUSD}\n"
         "  data: {sources: {web: {stock: 2 trillion token}}}\n"
-        "  economy: {gdp_growth: 3 %}\n"
+        "  economy: {gdp_growth: 103 %}\n"
     )
     s = scalesim.load_scenario(f)
     assert s.priors["algorithms.halving_time"].args == (0.5,)
     assert math.isclose(s.priors["hardware.flop_per_usd"].args[0], 2e18)
     assert s.priors["data.sources.web.stock"].args == (2e12,)
-    assert math.isclose(s.priors["economy.gdp_growth"].args[0], 0.03)
+    assert math.isclose(s.priors["economy.gdp_growth"].args[0], 1.03)
 
 
 def test_extends_overrides_and_removes(tmp_path):
@@ -119,8 +124,10 @@ def test_extends_overrides_and_removes(tmp_path):
                 "name": "base",
                 "seed": 5,
                 "parameters": {
-                    "spending": {"growth": {"to": [2, 3]}, "largest_run": 1e8},
-                    "data": {"sources": {"a": {"stock": 1e14}, "b": {"stock": 1e13}}},
+                    "spending": {"growth": {"to": [2, 3]}, "largest_run": "1e8 USD"},
+                    "data": {
+                        "sources": {"a": {"stock": "1e14 token"}, "b": {"stock": "1e13 token"}}
+                    },
                 },
             }
         )
@@ -166,9 +173,9 @@ parameters:
     max_share_of_gdp: {choice: {values: [0.001, 0.01], weights: [3, 1]}}
   hardware:
     doubling_time: {triangular: [1 year, 2 year, 3 year]}
-    flop_per_usd: {loguniform: [1e17, 1e19]}
-  algorithms: {halving_time: {uniform: [0.5, 1.0]}}
-  data: {sources: {web: {stock: {to: [1e14, 1e15], credibility: 80}}}}
+    flop_per_usd: {loguniform: [1e17 FLOP/USD, 1e19 FLOP/USD]}
+  algorithms: {halving_time: {uniform: [0.5 year, 1.0 year]}}
+  data: {sources: {web: {stock: {to: [1e14 token, 1e15 token], credibility: 80}}}}
 """
     s = scalesim.load_scenario_text(text)
     x = draw(s.priors, 1, 0, 50_000)

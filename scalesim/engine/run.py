@@ -183,6 +183,9 @@ class KernelInputs:
         Sources given as effective stocks.
     synthetic : bool
         False when no sample spends compute on synthetic data.
+    goodput_table : GoodputGrid or None
+        The SimPy goodput grid each sample's reliability derate interpolates, under
+        ``reliability:`` (scalesim.model.reliability.goodput.per_sample_table).
     """
 
     priors: dict
@@ -192,6 +195,7 @@ class KernelInputs:
     sources: list
     effective: frozenset
     synthetic: bool
+    goodput_table: object = None
 
 
 def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
@@ -212,7 +216,14 @@ def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
         sources=scenario.data_sources,
         effective=scenario.effective_sources,
         synthetic=not (share.is_fixed and share.args[0] == 0.0),
+        goodput_table=_goodput_table() if scenario.reliability else None,
     )
+
+
+def _goodput_table():
+    from scalesim.model.reliability.goodput import per_sample_table  # SimPy: on first use
+
+    return per_sample_table()
 
 
 def project_chunk(inputs: KernelInputs, host: dict, xp, wanted=None, first_sample: int = 0):

@@ -183,6 +183,7 @@ class Reliability:
     restart_time: object  # [minute]
     flop_per_second0: object  # of the accelerator that sizes the cluster [FLOP/s]
     flop_per_second_growth: Rate
+    table: object = None  # the SimPy goodput grid (scalesim.model.reliability.goodput)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,8 @@ def build(
         Array API namespace of the arrays.
     synthetic : bool
         False when no sample spends compute on synthetic data.
+    goodput_table : GoodputGrid, optional
+        The simulated goodput grid the reliability derate interpolates.
 
     Returns
     -------

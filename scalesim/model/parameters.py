@@ -110,32 +110,36 @@ _DL = "dimensionless"
 MIN_GROWTH = 0.5
 
 # --- Physical ceilings, on by default (ARCHITECTURE.md, Economics) -------------------------
-#: P_max: the CMOS limit of ~4.7e15 FLOP/J at 4 bit (Ho, Erdil & Besiroglu 2023) at 0.05-0.10
-#: USD/kWh buys 1.7e23-3.4e23 FLOP of energy per USD; training achieves ~40% of peak, and
-#: energy, 2-6% of today's cost (Cottier et al. 2024), is taken as 10-50% of it at the limit.
-P_MAX_PRIOR = {"to": ["1e22 FLOP/USD", "6e22 FLOP/USD"], "credibility": 90}
-P_MAX_MEDIAN = math.sqrt(1e22 * 6e22)
+#: P_max: the CMOS limit, ~4.7e15 FLOP/J at 4 bit, 50-1000x today's chips (Ho, Erdil &
+#: Besiroglu 2023), at 0.05-0.10 USD/kWh buys 1.7e23-3.4e23 FLOP of energy per USD. At FP8,
+#: ~40% utilisation, facility overhead, and energy 10-50% of run cost once efficiency stops
+#: improving (hardware cost per FLOP then falls with it; 2-6% today, Cottier et al. 2024),
+#: the derivation gives a median ~7.6e21 and a 90% interval of ~1e21-6e22 FLOP/USD.
+P_MAX_PRIOR = {"to": ["1e21 FLOP/USD", "6e22 FLOP/USD"], "credibility": 90}
+P_MAX_MEDIAN = math.sqrt(1e21 * 6e22)
 P_MAX_SOURCE = (
-    "Ho, Erdil & Besiroglu 2023 (CMOS limit ~4.7e15 FLOP/J) x electricity at 0.05-0.10 "
-    "USD/kWh x ~40% utilisation x energy 10-50% of cost at the limit (today 2-6%, Cottier "
-    "et al. 2024); 90% CI 1e22-6e22"
+    "Ho, Erdil & Besiroglu 2023 (CMOS limit ~4.7e15 FLOP/J at 4 bit) x electricity at "
+    "0.05-0.10 USD/kWh, FP8, ~40% utilisation, energy 10-50% of cost at the limit (2-6% today, "
+    "Cottier et al. 2024): 90% CI 1e21-6e22 (derivation, low credibility)"
 )
-#: A_max: finite software ceilings of the serious models: Cotra 2020 caps algorithmic
-#: progress at 1-5 OOM by anchor; the takeoff model (Davidson 2023) and GATE (Epoch 2025)
-#: also bound software progress. A wide lognormal over 2-5 OOM beyond base-year algorithms.
+#: A_max: finite software ceilings. Cotra 2020 caps algorithmic progress at 2-5 OOM over
+#: 2020 algorithms by anchor (bound(2 + (f - 32)/4, 2, 5) in Rethink Priorities' port); the
+#: takeoff model's (Davidson 2023) 1e12 suits a world where AI automates research, not a
+#: trends-continue baseline. A wide lognormal over 2-5 OOM beyond base-year algorithms.
 A_MAX_PRIOR = {"to": [1e2, 1e5], "credibility": 90}
 A_MAX_MEDIAN = math.sqrt(1e2 * 1e5)
 A_MAX_SOURCE = (
-    "Cotra 2020: algorithmic progress capped at 1-5 OOM by anchor; takeoff model (Davidson "
-    "2023) and GATE (Epoch 2025) software ceilings; assumption: 90% CI 1e2-1e5"
+    "Cotra 2020 (Rethink Priorities' port): algorithmic progress capped at 2-5 OOM by anchor; "
+    "assumption: 90% CI 1e2-1e5 over base-year algorithms (low credibility)"
 )
-#: s_max: one run may not draw more than a share of world electricity. Sevilla et al. 2024's
-#: widest case, 45 GW distributed over US data centres in 2030, is ~1.3% of world power.
-S_POWER_PRIOR = {"to": [0.003, 0.03], "credibility": 90}
-S_POWER_MEDIAN = math.sqrt(0.003 * 0.03)
+#: s_max: one run may not draw more than a share of world electricity. Epoch/EPRI 2025: the
+#: largest 2030 run draws 4-16 GW (0.1-0.4% of ~4.1 TW); Sevilla et al. 2024: up to 45 GW
+#: distributed in 2030 (~1.1%); IEA 2025: all data centres 1.5% of world electricity (2024).
+S_POWER_PRIOR = {"to": [0.002, 0.03], "credibility": 90}
+S_POWER_MEDIAN = math.sqrt(0.002 * 0.03)
 S_POWER_SOURCE = (
-    "assumption anchored on Sevilla et al. 2024 (up to 45 GW distributed in 2030, ~1.3% of "
-    "world electricity): 90% CI 0.3%-3% of world electric power"
+    "Epoch/EPRI 2025 (largest 2030 run 4-16 GW, 0.1-0.4% of world power); Sevilla et al. 2024 "
+    "(up to 45 GW distributed, ~1.1%); assumption: 90% CI 0.2%-3% of world electric power"
 )
 #: Chip lifetime: servers are depreciated over 5-6 years by the largest cloud providers.
 CHIP_LIFETIME = 5.0
