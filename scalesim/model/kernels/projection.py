@@ -88,6 +88,7 @@ def project(params, ceilings, *, xp, outputs=None):
             p.reliability.checkpoint_cost,
             p.reliability.restart_time,
             xp=xp,
+            table=p.reliability.table,
         )
         out["accelerators"], out["goodput"] = log_n, derate
         values = [v + derate if c.hardware else v for c, v in zip(ceilings, values, strict=True)]
