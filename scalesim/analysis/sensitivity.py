@@ -1,19 +1,38 @@
-"""Global sensitivity analysis: Sobol indices (SALib) and one-at-a-time swings.
+"""Global sensitivity analysis: Sobol indices (SALib) and one-at-a-time (OAT) swings.
 
 The output analysed is Y = log10 of a variable in one year (e.g. log10 largest_run_flop in
 2030 [log10 FLOP]): orders of magnitude are the natural scale of these projections, and the
 log keeps a few extreme samples from dominating the variance.
 
-Sobol (Saltelli 2010 scheme, SALib): a scrambled Sobol' design of N·(D + 2) points in the
-unit hypercube, one axis per uncertain prior, each coordinate mapped through that prior's
-quantile function (:func:`prior_ppf`), so each axis has the prior's distribution and the
-axes are independent, as in :func:`scalesim.run`. The model is evaluated on those parameter
-vectors through the kernels (:func:`evaluate`); SALib estimates the first-order indices S1
-(share of Var Y due to one parameter alone) and total-order indices ST (with its
-interactions), with bootstrap confidence intervals. Fixed priors are not analysed.
+Every model evaluation goes through :func:`scalesim.engine.run.evaluate`, the engine's
+"model at given parameter values" (the same :func:`~scalesim.engine.run.project_chunk` that
+:func:`scalesim.run` pushes its draws through): sensitivity analyses exactly the model that
+``scalesim run`` projects, reliability goodput and every ceiling included. The scenario's
+years are cut at the year analysed (the years before it do not depend on the later ones).
 
-One at a time (OAT, a tornado diagram): each uncertain prior at its 5th and 95th percentile,
-all others at their medians; the swing is the change of Y [log10 units].
+Parameters. Every uncertain (non-fixed) prior of the scenario is one parameter, in scenario
+order: the sub-priors of a schedule (``x.initial``, ``x.final``, ``x.half_life``) and the
+reliability priors (``reliability.mtbf``, ...) count like any other. Fixed priors are not
+analysed. The priors are treated as independent (rank correlations, where a scenario gives
+them, are not part of the design: Sobol indices are defined for independent inputs).
+
+Sobol (Saltelli 2010 scheme, SALib): a scrambled Sobol' design of N·(D + 2) points in the
+unit hypercube, one axis per parameter, each coordinate mapped through that prior's quantile
+function (:func:`prior_ppf`), so each axis has the prior's distribution. SALib estimates the
+first-order indices S1 (share of Var Y due to one parameter alone) and the total-order
+indices ST (with its interactions), with bootstrap confidence intervals.
+
+OAT, the one definition (``scalesim sensitivity --method oat``, the OAT columns of the Sobol
+table and the policy report's tornado all use :func:`oat_swings`):
+
+- the centre: every parameter at its median, Y_0 = Y(median of every prior);
+- for each parameter in turn: Y_5 with that parameter at its 5th percentile and every other
+  parameter at its median, and Y_95 likewise at its 95th percentile;
+- the swing is |Y_95 − Y_5| [orders of magnitude]; its direction is read from the two ends
+  (Y_95 > Y_5: the output rises with the parameter). Parameters are ranked by swing.
+
+No sampling is involved: OAT is 2D + 1 model evaluations, and it gives the same numbers
+whatever ``--samples`` and ``--seed`` say.
 
 References: Saltelli et al. 2010, "Variance based sensitivity analysis of model output";
 Herman & Usher 2017, "SALib".
@@ -28,11 +47,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from scalesim.engine.run import kernel_inputs
+from scalesim.engine.run import evaluate, kernel_inputs
 from scalesim.errors import InputError
-from scalesim.model.kernels.projection import project
-from scalesim.model.variables import VARIABLES
-from scalesim.scenario.loader import Scenario
+from scalesim.scenario.loader import Scenario, Years
 from scalesim.scenario.priors import Prior
 
 METHODS = ("sobol", "oat")
@@ -41,7 +58,6 @@ DEFAULT_BASE_SAMPLES = 2**14
 #: Rows of parameter vectors evaluated at once (bounds memory; results do not depend on it).
 EVAL_CHUNK = 2**15
 OAT_LOW, OAT_HIGH = 0.05, 0.95  # quantiles of the OAT swings
-_LN10 = math.log(10.0)
 
 #: Largest Sobol base sample [samples]: N·(D + 2) model runs must fit in memory.
 MAX_BASE_SAMPLES = 2**20
@@ -54,79 +70,14 @@ def prior_ppf(prior: Prior, q: np.ndarray) -> np.ndarray:
 
 
 def uncertain_parameters(scenario: Scenario) -> list[str]:
-    """Key paths of the scenario's non-fixed priors, in scenario order."""
+    """Key paths of the scenario's non-fixed priors, in scenario order (schedule sub-priors
+    and reliability priors included)."""
     return [name for name, prior in scenario.priors.items() if not prior.is_fixed]
 
 
 def output_names(scenario: Scenario) -> list[str]:
-    """Variables :func:`evaluate` can return for this scenario (those the kernels compute)."""
-    logs = _project(scenario, {}, None, scenario.years.start)[0]
-    return [v for v in VARIABLES if v in logs]
-
-
-def _project(scenario, values, outputs, last_year):
-    inputs = kernel_inputs(scenario)  # the engine's own set-up: reliability, synthetic, years
-    keep_years = [
-        i for i, y in enumerate(scenario.year_list) if last_year is None or y <= last_year
-    ]
-    n = max([np.size(v) for v in values.values()] or [1])
-    params = {}
-    for name, prior in inputs.priors.items():
-        if name in values:
-            v = np.asarray(values[name], dtype=np.float64).reshape(-1, 1)
-        else:
-            v = np.asarray([[prior.args[0] if prior.is_fixed else prior.ppf(0.5)]])
-        if v.shape[0] not in (1, n):
-            raise ValueError(f"{name}: {v.shape[0]} values, expected {n}")
-        params[name] = v
-    years, dt = inputs.years[:, keep_years], inputs.dt[:, keep_years]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        logs, _, _ = project(
-            params,
-            dt,
-            years,
-            inputs.sources,
-            xp=np,
-            outputs=outputs,
-            goodput=inputs.goodput,
-            synthetic=bool(np.any(params["synthetic.share_of_compute"] != 0)),
-        )
-    return logs, (n, len(keep_years))
-
-
-def evaluate(
-    scenario: Scenario,
-    values: dict[str, np.ndarray],
-    *,
-    outputs: tuple[str, ...] | list[str] = ("largest_run_flop",),
-    last_year: int | None = None,
-) -> dict[str, np.ndarray]:
-    """Evaluate model v1 for given parameter vectors (no sampling).
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Supplies the years, the data sources and every prior not in ``values``: fixed
-        priors at their value, uncertain ones at their median.
-    values : dict of str to numpy.ndarray
-        Key path -> values, shape (n,) or scalar [canonical unit]; all of length n.
-    outputs : sequence of str
-        Variables wanted (see :func:`output_names`).
-    last_year : int, optional
-        Evaluate the years from ``years.start`` to this one only (default: all).
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        Variable -> natural logarithm, shape (n, year) [ln canonical unit].
-    """
-    known = output_names(scenario)
-    for bad in [k for k in values if k not in scenario.priors]:
-        raise InputError(f"unknown parameter {bad!r} for this scenario")
-    for bad in [o for o in outputs if o not in known]:
-        raise InputError(f"--output: unknown variable {bad!r}; one of {', '.join(known)}")
-    logs, shape = _project(scenario, values, set(outputs), last_year)
-    return {o: np.broadcast_to(logs[o], shape) for o in outputs}
+    """Variables the engine computes for this scenario (what ``--output`` may name)."""
+    return list(kernel_inputs(scenario).variables)
 
 
 def _year_index(scenario: Scenario, year: int) -> int:
@@ -138,12 +89,30 @@ def _year_index(scenario: Scenario, year: int) -> int:
     return scenario.year_list.index(year)
 
 
+def _through(scenario: Scenario, year: int) -> Scenario:
+    """The scenario with its years cut at ``year`` (earlier years do not depend on later
+    ones; a test checks it against the full run)."""
+    if year == scenario.years.end:
+        return scenario
+    return scenario.model_copy(update={"years": Years(start=scenario.years.start, end=year)})
+
+
 def log10_output(scenario: Scenario, output: str, year: int) -> Callable[[dict], np.ndarray]:
-    """The model as a function of parameter vectors: values -> log10 output in ``year``."""
+    """The model as a function of parameter vectors: values -> log10 ``output`` in ``year``.
+
+    ``values`` maps key paths to (n,) arrays [canonical units]; priors it leaves out are at
+    their medians (fixed ones at their value), as :func:`scalesim.engine.run.evaluate` does.
+    """
     i = _year_index(scenario, year)
+    known = output_names(scenario)
+    if output not in known:
+        raise InputError(f"--output: unknown variable {output!r}; one of {', '.join(known)}")
+    short = _through(scenario, year)
 
     def model(values: dict[str, np.ndarray]) -> np.ndarray:
-        return evaluate(scenario, values, outputs=(output,), last_year=year)[output][:, i] / _LN10
+        y = evaluate(short, values, outputs=(output,))[output][:, i]
+        with np.errstate(divide="ignore"):
+            return np.log10(y)
 
     return model
 
@@ -222,7 +191,7 @@ def sobol_analysis(
 class SensitivityResult:
     """Sensitivity of Y = log10 ``output`` in ``year`` to each uncertain parameter.
 
-    Lists run over ``parameters``, ranked: by ST (Sobol) or by |swing| (OAT), largest first.
+    Lists run over ``parameters``, ranked: by ST (Sobol) or by swing (OAT), largest first.
 
     Attributes
     ----------
@@ -236,10 +205,12 @@ class SensitivityResult:
     base_samples, model_runs, seed : int
         N of the Sobol design, model evaluations in all (0 and 2D + 1 for OAT), seed.
     median_log10 : float
-        Y with every parameter at its median [log10 unit of the output].
+        Y_0: Y with every parameter at its median [log10 unit of the output].
+    prior_p5, prior_p95 : list of float
+        The parameter's 5th and 95th percentiles [its canonical unit].
     low_log10, high_log10, swing : list of float
-        Y with the parameter at its 5th / 95th percentile, others at their medians, and
-        high − low [log10 units, i.e. orders of magnitude].
+        Y_5 and Y_95: Y with the parameter at its 5th / 95th percentile, the others at their
+        medians [log10 unit]; the swing |Y_95 − Y_5| [orders of magnitude] (module docstring).
     """
 
     output: str
@@ -256,6 +227,8 @@ class SensitivityResult:
     model_runs: int
     seed: int
     median_log10: float
+    prior_p5: list[float]
+    prior_p95: list[float]
     low_log10: list[float]
     high_log10: list[float]
     swing: list[float]
@@ -274,29 +247,72 @@ class SensitivityResult:
         return pd.DataFrame(data)
 
 
+@dataclass(frozen=True)
+class OATSwings:
+    """One-at-a-time swings (the definition in the module docstring), in parameter order.
+
+    Attributes
+    ----------
+    parameters : list of str
+        Key paths, in the order asked for.
+    centre : float
+        Y_0, every parameter at its median [log10 unit].
+    prior_p5, prior_p95 : numpy.ndarray
+        Each parameter's 5th and 95th percentile [its canonical unit].
+    low, high : numpy.ndarray
+        Y_5 and Y_95 [log10 unit].
+    swing : numpy.ndarray
+        |Y_95 − Y_5| [orders of magnitude]; NaN where an end is not finite.
+    """
+
+    parameters: list[str]
+    centre: float
+    prior_p5: np.ndarray
+    prior_p95: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    swing: np.ndarray
+
+    def order(self) -> np.ndarray:
+        """Indices by swing, largest first (NaN last, ties in parameter order)."""
+        key = np.where(np.isnan(self.swing), -np.inf, self.swing)
+        return np.argsort(-key, kind="stable")
+
+
 def oat_swings(
     scenario: Scenario, output: str, year: int, names: list[str] | None = None
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """One-at-a-time swings of log10 ``output`` in ``year``.
+) -> OATSwings:
+    """One-at-a-time swings of log10 ``output`` in ``year``: 2·len(names) + 1 evaluations.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : str
+        Variable analysed (as log10).
+    year : int
+        Calendar year [year].
+    names : list of str, optional
+        Parameters swung (default: every uncertain one, :func:`uncertain_parameters`).
 
     Returns
     -------
-    median_log10 : float
-        Every parameter at its median [log10 unit].
-    low_log10, high_log10 : numpy.ndarray
-        Per parameter of ``names`` (default: the uncertain ones), at its 5th / 95th
-        percentile with the others at their medians [log10 unit].
+    OATSwings
     """
-    names = uncertain_parameters(scenario) if names is None else names
+    names = uncertain_parameters(scenario) if names is None else list(names)
+    model = log10_output(scenario, output, year)
     rows = 1 + 2 * len(names)
-    values = {}
+    values, lo, hi = {}, np.empty(len(names)), np.empty(len(names))
     for j, name in enumerate(names):
         prior = scenario.priors[name]
+        lo[j], hi[j] = prior.ppf(OAT_LOW), prior.ppf(OAT_HIGH)
         col = np.full(rows, prior.ppf(0.5))
-        col[1 + 2 * j], col[2 + 2 * j] = prior.ppf(OAT_LOW), prior.ppf(OAT_HIGH)
+        col[1 + 2 * j], col[2 + 2 * j] = lo[j], hi[j]
         values[name] = col
-    y = log10_output(scenario, output, year)(values)
-    return float(y[0]), y[1::2].copy(), y[2::2].copy()
+    y = model(values)
+    low, high = y[1::2].copy(), y[2::2].copy()
+    with np.errstate(invalid="ignore"):  # inf − inf where an output is infinite
+        swing = np.abs(high - low)
+    return OATSwings(names, float(y[0]), lo, hi, low, high, swing)
 
 
 def sensitivity_analysis(
@@ -317,16 +333,17 @@ def sensitivity_analysis(
     ----------
     scenario : Scenario
     output : str
-        A variable of scalesim.dims.VARIABLES (e.g. ``largest_run_flop``).
+        A variable the engine computes for the scenario (e.g. ``largest_run_flop``).
     year : int
         Calendar year of the output [year].
     method : {"sobol", "oat"}
-        "sobol": Sobol indices and the OAT swings; "oat": the swings only.
+        "sobol": Sobol indices and the OAT swings, ranked by ST; "oat": the swings only,
+        ranked by swing.
     base_samples : int, optional
         N of the Sobol design (default :data:`DEFAULT_BASE_SAMPLES`), rounded up to a
         power of 2 [samples].
     seed : int, optional
-        Default: the scenario's seed.
+        Seeds the Sobol design (default: the scenario's seed); OAT draws nothing.
     num_resamples, conf_level
         Bootstrap of the confidence intervals (see :func:`sobol_analysis`).
     on_progress : callable, optional
@@ -338,7 +355,7 @@ def sensitivity_analysis(
     """
     if method not in METHODS:
         raise InputError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
-    _year_index(scenario, year)  # unknown outputs: evaluate() says so
+    _year_index(scenario, year)
     if base_samples is not None and not 2 <= base_samples <= MAX_BASE_SAMPLES:
         raise InputError(
             f"--samples: must be between 2 and {MAX_BASE_SAMPLES:,}, got {base_samples}"
@@ -347,11 +364,9 @@ def sensitivity_analysis(
     names = uncertain_parameters(scenario)
     if not names:
         raise InputError("no uncertain parameters to analyse (every prior is fixed)")
-    median, low, high = oat_swings(scenario, output, year, names)
-    with np.errstate(invalid="ignore"):  # inf − inf where an output is infinite
-        swing = high - low
+    oat = oat_swings(scenario, output, year, names)
     s1 = s1c = st = stc = None
-    n_base, runs, order = 0, 1 + 2 * len(names), np.argsort(-np.abs(swing), kind="stable")
+    n_base, runs, order = 0, 1 + 2 * len(names), oat.order()
     if method == "sobol":
         res = sobol_analysis(
             log10_output(scenario, output, year),
@@ -383,17 +398,21 @@ def sensitivity_analysis(
         base_samples=n_base,
         model_runs=runs,
         seed=seed,
-        median_log10=median,
-        low_log10=ranked(low),
-        high_log10=ranked(high),
-        swing=ranked(swing),
+        median_log10=oat.centre,
+        prior_p5=ranked(oat.prior_p5),
+        prior_p95=ranked(oat.prior_p95),
+        low_log10=ranked(oat.low),
+        high_log10=ranked(oat.high),
+        swing=ranked(oat.swing),
     )
 
 
 __all__ = [
     "METHODS",
+    "OAT_HIGH",
+    "OAT_LOW",
+    "OATSwings",
     "SensitivityResult",
-    "evaluate",
     "log10_output",
     "oat_swings",
     "output_names",

@@ -23,8 +23,9 @@ def register(sub) -> None:
         "sensitivity",
         help="rank the parameters driving an output (Sobol indices, OAT swings)",
         description="Sobol first- and total-order indices (SALib) of log10 OUTPUT in YEAR, with "
-        "confidence intervals, and one-at-a-time swings (each parameter at its 5th "
-        "and 95th percentile, the others at their medians), as a ranked table.",
+        "confidence intervals, and one-at-a-time swings (each uncertain prior in turn at its "
+        "5th and 95th percentile, every other one at its median; swing: |log10 at p95 - "
+        "log10 at p5|, the same swings as the policy report's tornado), as a ranked table.",
     )
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument(
@@ -38,7 +39,7 @@ def register(sub) -> None:
         "--method",
         default="sobol",
         choices=METHODS,
-        help="sobol: Sobol indices and OAT swings (default); oat: swings only",
+        help="sobol: Sobol indices and OAT swings (default); oat: swings only (no sampling)",
     )
     p.add_argument(
         "--samples",
@@ -101,7 +102,7 @@ def format_sensitivity(result: SensitivityResult) -> str:
         )
     lines += [
         f"OAT: log10 {result.output} with one parameter at its p5 / p95, the others at "
-        "their medians",
+        "their medians; swing = |at p95 - at p5| [orders of magnitude]",
         "",
     ]
     width = max(len("parameter"), *(len(p) for p in result.parameters))
@@ -121,7 +122,7 @@ def format_sensitivity(result: SensitivityResult) -> str:
                     (result.ST_conf, ">7.3f"),
                 )
             )
-        row += f"{result.low_log10[i]:>9.2f}{result.high_log10[i]:>9.2f}{result.swing[i]:>+8.2f}"
+        row += f"{result.low_log10[i]:>9.2f}{result.high_log10[i]:>9.2f}{result.swing[i]:>8.2f}"
         lines.append(row)
     if sobol:
         lines += [

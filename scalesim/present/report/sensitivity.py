@@ -1,4 +1,11 @@
-"""One-at-a-time sensitivity of the policy report: swings, table and tornado chart."""
+"""One-at-a-time sensitivity of the policy report: swings, table and tornado chart.
+
+The swings are those of ``scalesim sensitivity --method oat``: one definition, in
+:mod:`scalesim.analysis.sensitivity` (each uncertain prior in turn at its 5th and 95th
+percentile while every other prior is at its median; the swing is |log10 Y_95 − log10 Y_5|),
+computed by :func:`scalesim.analysis.sensitivity.oat_swings` through the engine's
+:func:`scalesim.engine.run.evaluate`. This module only lays them out.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,10 @@ import math
 import altair as alt
 import pandas as pd
 
-from scalesim.engine.run import run
+from scalesim.analysis.sensitivity import oat_swings
 from scalesim.model.parameters import spec_for
-from scalesim.present.report.data import SWING, _num, _unit, format_value
+from scalesim.model.variables import VARIABLES
+from scalesim.present.report.data import _num, _unit, format_value
 from scalesim.scenario.loader import Scenario
 
 SENSITIVITY_COLUMNS = (
@@ -18,8 +26,8 @@ SENSITIVITY_COLUMNS = (
     "unit",
     "low",
     "high",
-    "median at low",
-    "median at high",
+    "value at low",
+    "value at high",
     "swing",
 )
 
@@ -32,73 +40,73 @@ def sensitivity(
     year: int = 2030,
     variable: str = "largest_run_flop",
 ) -> tuple[pd.DataFrame, float]:
-    """One-at-a-time swings of each uncertain prior on the median of ``variable`` in ``year``.
+    """One-at-a-time swings of each uncertain prior on ``variable`` in ``year``.
 
-    Each uncertain prior in turn is fixed at its 5th and then its 95th percentile (written into
-    the scenario as a plain number in canonical units) and the scenario is run again with the
-    same samples and seed. Every parameter has its own random stream, so the other priors'
-    draws are unchanged (common random numbers) and the swing is the effect of that prior
-    alone, not Monte Carlo noise.
+    Each uncertain prior in turn is set to its 5th and then its 95th percentile while every
+    other prior is at its median (the OAT of :mod:`scalesim.analysis.sensitivity`, the same
+    numbers ``scalesim sensitivity --method oat`` prints).
 
     Parameters
     ----------
     scenario : Scenario
     samples, seed : int, optional
-        As for :func:`scalesim.run` (the scenario's by default).
+        Accepted for compatibility and ignored: OAT evaluates the model at chosen points
+        and draws no samples.
     year : int
         Year of the output [calendar year].
     variable : str
-        Output variable; summarised quantile p50 [its unit].
+        Output variable [its unit].
 
     Returns
     -------
     frame : pandas.DataFrame
         One row per uncertain prior, largest swing first: parameter, meaning, unit, low and
-        high (the prior's 5th and 95th percentiles [its unit]), median at low and at high
-        [variable's unit], swing (|log10(high / low)| [orders of magnitude]).
+        high (the prior's 5th and 95th percentiles [its unit]), value at low and at high
+        (``variable`` with the prior there and every other at its median [variable's
+        unit]), swing (|log10(value at high / value at low)| [orders of magnitude]).
+        ``frame.attrs`` holds ``variable``, ``unit`` and ``year``.
     base : float
-        Median of ``variable`` in ``year`` with every prior uncertain [variable's unit].
+        ``variable`` in ``year`` with every prior at its median [variable's unit].
     """
-    i = scenario.year_list.index(year)
-
-    def median(sc: Scenario) -> float:
-        res = run(sc, samples=samples, seed=seed, keep="none", summarize=[variable])
-        return res.quantiles(variable)["p50"][i]
-
-    base = median(scenario)
+    del samples, seed  # OAT draws nothing
+    oat = oat_swings(scenario, variable, year)
     rows = []
-    for key, prior in scenario.priors.items():
-        if prior.is_fixed:
-            continue
-        lo, hi = (prior.ppf(q) for q in SWING)
-        at_lo = median(scenario.with_overrides({key: lo}))
-        at_hi = median(scenario.with_overrides({key: hi}))
-        ok = at_lo > 0 and at_hi > 0 and math.isfinite(at_lo) and math.isfinite(at_hi)
+    for i in oat.order():
+        key = oat.parameters[i]
         spec = spec_for(key)
         rows.append(
             {
                 "parameter": key,
                 "meaning": spec.description if spec else "",
-                "unit": _unit(prior.unit),
-                "low": lo,
-                "high": hi,
-                "median at low": at_lo,
-                "median at high": at_hi,
-                "swing": abs(math.log10(at_hi / at_lo)) if ok else math.nan,
+                "unit": _unit(scenario.priors[key].unit),
+                "low": float(oat.prior_p5[i]),
+                "high": float(oat.prior_p95[i]),
+                "value at low": _exp10(oat.low[i]),
+                "value at high": _exp10(oat.high[i]),
+                "swing": float(oat.swing[i]),
             }
         )
     frame = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
-    frame = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    return frame, base
+    frame.attrs.update(variable=variable, unit=VARIABLES[variable][0], year=int(year))
+    return frame, _exp10(oat.centre)
+
+
+def _exp10(x: float) -> float:
+    try:
+        return math.pow(10.0, float(x))
+    except OverflowError:
+        return math.inf
 
 
 def sensitivity_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sensitivity`'s frame formatted for display."""
+    """:func:`sensitivity`'s frame formatted for display (swings to 2 decimals, as
+    ``scalesim sensitivity`` prints them)."""
+    unit = frame.attrs.get("unit", "FLOP")
     out = frame[["parameter", "unit"]].copy()
     out["prior 5%"] = frame["low"].map(_num)
     out["prior 95%"] = frame["high"].map(_num)
-    out["median at 5% [FLOP]"] = frame["median at low"].map(lambda x: format_value(x, "sci"))
-    out["median at 95% [FLOP]"] = frame["median at high"].map(lambda x: format_value(x, "sci"))
+    out[f"at prior 5% [{unit}]"] = frame["value at low"].map(lambda x: format_value(x, "sci"))
+    out[f"at prior 95% [{unit}]"] = frame["value at high"].map(lambda x: format_value(x, "sci"))
     out["swing [orders of magnitude]"] = frame["swing"].map(lambda x: f"{x:.2f}")
     return out
 
@@ -106,13 +114,15 @@ def sensitivity_table(frame: pd.DataFrame) -> pd.DataFrame:
 def tornado_chart(
     frame: pd.DataFrame, base: float, *, title: str, width: int = 560
 ) -> alt.LayerChart:
-    """Tornado diagram of :func:`sensitivity`: bars from the base median to the median with
-    each prior at its 5th and 95th percentile, on a log axis [FLOP]."""
+    """Tornado diagram of :func:`sensitivity`: bars from the value with every prior at its
+    median to the value with one prior at its 5th and 95th percentile, on a log axis."""
+    variable = frame.attrs.get("variable", "largest_run_flop").replace("_", " ")
+    unit = frame.attrs.get("unit", "FLOP")
     rows = []
     for r in frame.to_dict("records"):
         for end, value in (
-            ("prior at 5th percentile", r["median at low"]),
-            ("prior at 95th percentile", r["median at high"]),
+            ("prior at 5th percentile", r["value at low"]),
+            ("prior at 95th percentile", r["value at high"]),
         ):
             if value > 0 and math.isfinite(value):
                 rows.append({"parameter": r["parameter"], "end": end, "from": base, "to": value})
@@ -126,7 +136,7 @@ def tornado_chart(
             x=alt.X(
                 "from:Q",
                 scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~e", title="median largest run [FLOP] (log scale)"),
+                axis=alt.Axis(format="~e", title=f"{variable} [{unit}] (log scale)"),
             ),
             x2="to:Q",
             y=y,
