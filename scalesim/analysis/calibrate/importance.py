@@ -1,13 +1,16 @@
 """Importance-sampling calibration of a scenario's economics on history.
 
-M parameter sets are drawn from the scenario's priors (scalesim.priors.draw, so they are
-the very samples ``scalesim run`` would use), the engine's economics are run backwards over
-the observed years (Δ = year − base_year < 0) with the kernels of
-scalesim.kernels.economics, and each draw is weighted by the likelihood of the history:
+M parameter sets are drawn from the scenario's priors (scalesim.scenario.priors.draw, so
+they are the very samples ``scalesim run`` would use) and pushed through the engine's own
+:func:`scalesim.engine.run.project_chunk`, the function :func:`scalesim.run` is built on,
+over the observed years: the scenario is run backwards from its base year (Δ = year −
+base_year < 0), with nothing rebuilt here. Each draw is weighted by the likelihood of the
+history:
 
 - the largest training run of each observed year (the annual maximum of the frontier runs'
-  compute) against the hindcast C_train(t) = (1 − f_syn) · spend(t) · flop_per_usd(t);
-- the largest known final-run cost of each year against spend(t);
+  compute) against the hindcast pretraining compute ``training_flop``, C_pre(t) =
+  (1 − f_rl − f_syn) · spend(t) · flop_per_usd(t);
+- the largest known final-run cost of each year against ``spend_usd``, spend(t);
 
 both with normal scatter in log10 (log-normal scatter of the quantities). The scatter σ is
 fitted by default: the residual standard deviation of each annual-maximum series about its
@@ -28,23 +31,13 @@ import pandas as pd
 
 from scalesim.analysis.calibrate import fit
 from scalesim.engine import backend as backends
+from scalesim.engine.run import KernelInputs, kernel_inputs, project_chunk
 from scalesim.errors import InputError
-from scalesim.model.kernels import economics
-from scalesim.scenario.loader import Scenario
+from scalesim.scenario.loader import Scenario, Years
 from scalesim.scenario.priors import BLOCK, draw
 
-#: Priors the hindcast needs (scalesim.parameters key paths).
-HINDCAST_KEYS = (
-    "economy.world_gdp",
-    "economy.gdp_growth",
-    "spending.largest_run",
-    "spending.growth",
-    "spending.max_share_of_gdp",
-    "hardware.flop_per_usd",
-    "hardware.doubling_time",
-    "hardware.max_flop_per_usd",
-    "synthetic.share_of_compute",
-)
+#: Engine variables the likelihood compares with history.
+HINDCAST_OUTPUTS = ("training_flop", "spend_usd")
 #: Priors the calibrated scenario replaces, with the unit written into the YAML.
 CALIBRATED = {
     "spending.largest_run": "USD",
@@ -198,50 +191,35 @@ def _residual_sd(years: np.ndarray, values: np.ndarray) -> float:
     return max(MIN_SIGMA, float(np.sqrt(np.sum(resid**2) / (ok.sum() - 2))))
 
 
-def hindcast_log10(params: dict, dt, *, xp):
-    """The engine's economics at past (or any) years, in log10.
+def hindcast_scenario(scenario: Scenario, years) -> Scenario:
+    """``scenario`` over the observed ``years`` [calendar year] and its base year with the
+    year before it: the engine projects backwards (Δ < 0) as it projects forwards."""
+    years = np.asarray(years, dtype=np.float64)
+    base = scenario.base_year
+    span = Years(start=int(min(years.min(), base - 1)), end=int(max(years.max(), base)))
+    return scenario.model_copy(update={"years": span})
+
+
+def hindcast_ln(inputs: KernelInputs, host: dict, *, xp, first_sample: int = 0):
+    """The engine's projection of drawn parameters at past (or any) years, in natural logs.
 
     Parameters
     ----------
-    params : dict of str to array, shape (M, 1) or (1, 1)
-        The HINDCAST_KEYS, canonical units.
-    dt : array, shape (1, Y)
-        Years since the base year, Δ [year] (negative in the past).
+    inputs : KernelInputs
+        :func:`scalesim.engine.run.kernel_inputs` of :func:`hindcast_scenario`.
+    host : dict of str to numpy.ndarray
+        Draws of every prior (:func:`scalesim.scenario.priors.draw`), canonical units.
     xp : namespace
+    first_sample : int
+        Index of the first draw, for error messages.
 
     Returns
     -------
-    log10_training_flop : array, shape (M, Y)
-        log10 C_train(t) [log10 FLOP].
-    log10_spend : array, shape (M, Y)
-        log10 spend(t) [log10 USD].
+    ln_training_flop, ln_spend : array, shape (M, year) or (1, year)
+        ln C_pre(t) [ln FLOP] and ln spend(t) [ln USD] over the scenario's years.
     """
-    train, spend = hindcast_ln(params, dt, xp=xp)
-    return fit.log10_from_ln(train, xp=xp), fit.log10_from_ln(spend, xp=xp)
-
-
-def hindcast_ln(params: dict, dt, *, xp):
-    """As :func:`hindcast_log10`, in natural logs [ln FLOP], [ln USD] (one division less
-    per element: the likelihood converts the few observations instead)."""
-    p = params
-    lg = economics.log_gdp(p["economy.world_gdp"], p["economy.gdp_growth"], dt, xp=xp)
-    spend = economics.log_spend(
-        p["spending.largest_run"],
-        p["spending.growth"],
-        p["spending.max_share_of_gdp"],
-        lg,
-        dt,
-        xp=xp,
-    )
-    fpu = economics.log_flop_per_usd(
-        p["hardware.flop_per_usd"],
-        p["hardware.doubling_time"],
-        p["hardware.max_flop_per_usd"],
-        dt,
-        xp=xp,
-    )
-    train = economics.log_training_flop(spend + fpu, p["synthetic.share_of_compute"], xp=xp)
-    return train, spend
+    logs, _, _ = project_chunk(inputs, host, xp, set(HINDCAST_OUTPUTS), first_sample)
+    return tuple(logs[name] for name in HINDCAST_OUTPUTS)
 
 
 def importance_sample(
@@ -282,8 +260,11 @@ def importance_sample(
     if draws < 2:
         raise InputError(f"--draws: must be >= 2, got {draws}")
     seed = scenario.seed if seed is None else int(seed)
-    priors = {k: scenario.priors[k] for k in HINDCAST_KEYS}
-    dt = backends.to_device((obs.years - scenario.base_year).reshape(1, -1), xp)
+    past = hindcast_scenario(scenario, obs.years)
+    inputs = kernel_inputs(past, xp)
+    columns = backends.to_device((obs.years - past.years.start).astype(np.int64), xp)
+    base_col = scenario.base_year - past.years.start
+    calibrated = [k for k in CALIBRATED if k in scenario.priors]  # schedules: not calibrated
     # The likelihood is evaluated in natural logs: ln x = log10 x · ln 10, σ likewise; the
     # cost term only over the years that have a cost.
     flop_obs = backends.to_device(obs.log10_flop * fit.LN10, xp)
@@ -295,19 +276,18 @@ def importance_sample(
 
     def work(a: int):
         b = min(a + chunk, draws)
-        host = draw(priors, seed, a, b)
-        params = {k: backends.to_device(v.reshape(-1, 1), xp) for k, v in host.items()}
+        host = draw(inputs.priors, seed, a, b)
+        train, spend = hindcast_ln(inputs, host, xp=xp, first_sample=a)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            flop, spend = hindcast_ln(params, dt, xp=xp)
-            ll = fit.gaussian_loglik(flop, flop_obs, sigma_flop, xp=xp)
+            ll = fit.gaussian_loglik(xp.take(train, columns, axis=1), flop_obs, sigma_flop, xp=xp)
             if cost_cols.size:
-                spend = xp.take(spend, cost_idx, axis=1)
+                spend = xp.take(xp.take(spend, columns, axis=1), cost_idx, axis=1)
                 ll = ll + fit.gaussian_loglik(spend, cost_obs, sigma_cost, xp=xp)
         if ll.shape[0] != b - a:  # every prior fixed: one row stands for all draws
             ll = xp.broadcast_to(ll, (b - a,))
         n = b - a
-        values = {k: np.broadcast_to(host[k], (n,)) for k in CALIBRATED}
-        values.update(_derived(host, n))
+        values = {k: np.broadcast_to(host[k], (n,)) for k in calibrated}
+        values.update(_derived(train, base_col, n))
         return ll, values
 
     starts = range(0, draws, chunk)
@@ -338,24 +318,20 @@ def importance_sample(
         prior,
         posterior,
         obs,
-        {k: backends.to_numpy(resampled[k]) for k in CALIBRATED},
+        {k: backends.to_numpy(resampled[k]) for k in calibrated},
     )
 
 
-def _derived(host: dict, n: int) -> dict[str, np.ndarray]:
-    """Implied compute growth g_s · 2^(1/T_hw) [×/yr] and base-year run S0 · P0 · (1 − f_syn)
-    [FLOP] of each draw."""
-
-    def get(key):
-        return np.broadcast_to(host[key], (n,))
-
-    growth = get("spending.growth") * np.exp2(1.0 / get("hardware.doubling_time"))
-    base = (
-        get("spending.largest_run")
-        * get("hardware.flop_per_usd")
-        * (1.0 - get("synthetic.share_of_compute"))
-    )
-    return {"compute_growth": growth, "training_flop_base_year": base}
+def _derived(ln_train, base_col: int, n: int) -> dict[str, np.ndarray]:
+    """Per draw, from the engine's hindcast: the compute growth into the base year,
+    C_pre(t0) / C_pre(t0 − 1) [×/yr] (g_s · 2^(1/T_hw) while no cap binds), and the base-year
+    run C_pre(t0) [FLOP]."""
+    last = backends.to_numpy(ln_train[:, base_col])
+    growth = np.exp(last - backends.to_numpy(ln_train[:, base_col - 1]))
+    return {
+        "compute_growth": np.broadcast_to(growth, (n,)),
+        "training_flop_base_year": np.broadcast_to(np.exp(last), (n,)),
+    }
 
 
 def _q(arr) -> tuple[float, float, float]:
