@@ -29,7 +29,13 @@ from scalesim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
+SCALING = ROOT / "scenarios" / "scaling-2030.yaml"
 SWEEPS = ROOT / "scenarios" / "sweeps"
+
+
+def headline(path) -> int:
+    """Variables a run of the scenario summarises by default (a sweep's table rows per year)."""
+    return len(scalesim.run(path, samples=1, keep="none").summary()["variables"])
 
 
 def write(tmp_path: Path, text: str, name: str = "sweep.yaml") -> Path:
@@ -78,7 +84,7 @@ seed: 3
     assert dask.summary() == ref.summary()
     frame = dask.frame()
     assert frame.equals(ref.frame())
-    assert len(frame) == 50 * 8 * 27
+    assert len(frame) == 50 * headline(BASELINE) * 27
     assert {
         "point",
         "spending.growth",
@@ -192,7 +198,7 @@ seed: 11
         assert f"Dask scheduler {address}" in run.stdout
         serial = run_sweep(load_sweep(path), serial=True)
         assert json.loads(summary.read_text()) == json.loads(json.dumps(serial.summary()))
-        assert out.read_text().count("\n") == 6 * 8 * 27 + 1
+        assert out.read_text().count("\n") == 6 * headline(BASELINE) * 27 + 1
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -226,6 +232,9 @@ seed: 5
     point = a.points[0]
     assert point.scenario.priors["spending.growth"].is_fixed
     assert point.scenario.priors["spending.growth"].args[0] == growth[0]
+    # A quantity with a dimension goes into the scenario with its unit, value unchanged.
+    stock = point.scenario.priors["data.sources.public_text.stock"]
+    assert stock.is_fixed and stock.args[0] == point.values["data.sources.public_text.stock"]
     assert not point.scenario.priors["hardware.doubling_time"].is_fixed  # others keep priors
     assert point.seed == 5 and point.samples == 20000  # the base scenario's samples
 
@@ -275,7 +284,30 @@ seed: 1
         len(scalesim.load_scenario(f).year_list)
         for f in (BASELINE, ROOT / "scenarios" / "overtrained-5x.yaml")
     ]
-    assert set(frame["point"]) == {0, 1} and len(frame) == 8 * sum(years)
+    per_year = [headline(f) for f in (BASELINE, ROOT / "scenarios" / "overtrained-5x.yaml")]
+    assert set(frame["point"]) == {0, 1}
+    assert len(frame) == sum(n * y for n, y in zip(per_year, years, strict=True))
+
+
+def test_pooled_binding_shares_match_constraints_by_name(tmp_path):
+    # The baseline has two ceilings, scaling-2030 five: pooled counts are matched by name.
+    path = write(tmp_path, f"scenarios: [{BASELINE}, {SCALING}]\nsamples: 2000\nseed: 1\n")
+    result = run_sweep(load_sweep(path), serial=True)
+    pooled = result.pooled()
+    shares = pooled["binding_constraint_share"]
+    assert list(shares) == ["compute", "data", "power", "chips", "latency"]
+    a, b = (p.summary["binding_constraint_share"] for p in result.points)
+    for name, values in shares.items():
+        want = [(a.get(name, [0] * 27)[i] + b[name][i]) / 2 for i in range(27)]
+        assert values == pytest.approx(want, abs=1e-12), name
+    assert all(sum(v[i] for v in shares.values()) == pytest.approx(1.0) for i in range(27))
+    # Pooled means are the exact block sums of both runs over their 4,000 samples.
+    assert set(pooled["variables"]) == set(a_vars := result.points[0].summary["variables"])
+    assert set(a_vars) <= set(result.points[1].summary["variables"])
+    means = [p.summary["variables"]["largest_run_flop"]["mean"] for p in result.points]
+    want = [(x + y) / 2 for x, y in zip(*means, strict=True)]
+    assert pooled["variables"]["largest_run_flop"]["mean"] == pytest.approx(want, rel=1e-12)
+    assert pooled["samples"] == 4000
 
 
 def test_coarse_histograms_merge_exactly_and_keep_resolution():
@@ -309,6 +341,20 @@ def test_coarse_histograms_merge_exactly_and_keep_resolution():
         (
             "base: BASE\nparameters: {data.epochs: {values: [3, 0.5]}}",
             "parameters.data.epochs.values[1]: point 1 (data.epochs=0.5):",
+        ),
+        (  # v2: a quantity with a dimension needs its unit
+            "base: BASE\nparameters: {hardware.doubling_time: {values: [2]}}",
+            "parameters.hardware.doubling_time.values[0]: a bare number has no unit",
+        ),
+        (  # v2: a growth is a multiplier per year
+            "base: BASE\nparameters: {economy.gdp_growth: {values: [0.03]}}",
+            "parameters.economy.gdp_growth.values[0]: point 0 (economy.gdp_growth=0.03): "
+            "reads as a rate",
+        ),
+        (
+            "base: BASE\nmethod: lhs\npoints: 2\n"
+            "parameters: {data.sources.public_text.stock: {range: [1e14, 1e15]}}",
+            "parameters.data.sources.public_text.stock.range: a bare number has no unit",
         ),
         (
             "base: BASE\nmethod: lhs\npoints: 4\nparameters: {spending.growth: {range: [3, 2]}}",

@@ -1,12 +1,18 @@
 """Sweeps: many full Monte Carlo runs over a grid, a Latin hypercube or a list of scenarios.
 
 Each point (the base scenario with some parameters replaced, or a scenario file) is one
-:func:`scalesim.run` in one Dask task, on a local cluster or a running dask.distributed
-scheduler. A point's numbers come from one engine run (same samples and seed wherever it
-runs); the pooled summary merges exactly mergeable parts (integer histogram counts, exact
-sums), so a sweep's numbers do not depend on how it was split across workers. Every point
-uses the same seed (common random numbers): differences come from the parameters, not from
-sampling noise. File format: README.md, "Sensitivity and sweeps"; examples: scenarios/sweeps/.
+:func:`scalesim.engine.run.run` in one Dask task, on a local cluster or a running
+dask.distributed scheduler; nothing here touches the kernels. A point's numbers come from
+one engine run (same samples and seed wherever it runs); the pooled summary merges exactly
+mergeable parts (integer histogram counts, exact block sums, binding counts matched by
+constraint name), so a sweep's numbers do not depend on how it was split across workers.
+Every point uses the same seed (common random numbers): differences come from the
+parameters, not from sampling noise.
+
+Values follow the scenario conventions of model v2: a quantity with a dimension carries its
+unit (``8 month``, ``1e14 token``), every growth is a multiplier per year (``2.4``, not
+``1.4``); LHS values are written into each point's scenario with the parameter's canonical
+unit. File format: README.md, "Sensitivity and sweeps"; examples: scenarios/sweeps/.
 """
 
 from __future__ import annotations
@@ -28,10 +34,10 @@ from scalesim.engine.results import QUANTILES, Results
 from scalesim.engine.run import run
 from scalesim.engine.summary import LOG10_BIN, BlockSums, LogHistogram
 from scalesim.errors import InputError, did_you_mean
+from scalesim.model import constraints as registry
 from scalesim.model.parameters import SPECS, spec_for
-from scalesim.model.variables import CONSTRAINTS
 from scalesim.scenario.loader import MAX_SAMPLES, Scenario, load_scenario
-from scalesim.units import parse_quantity
+from scalesim.units import is_dimensionless, parse_quantity
 
 SWEEP_KEYS = (
     "name",
@@ -245,8 +251,10 @@ def _grid_values(path, entry) -> list[tuple[object, float | str]]:
     return out
 
 
-def _lhs_values(path, entry, n, seed, column) -> list[tuple[float, float]]:
-    """``n`` stratified values of one LHS column [canonical unit], from its own stream."""
+def _lhs_values(path, entry, n, seed, column) -> list[tuple[object, float]]:
+    """``n`` stratified values of one LHS column: (value for the scenario, with the
+    canonical unit where the parameter has a dimension; value for the table [canonical
+    unit]), each column from its own random stream."""
     spec, where = _spec(path), f"parameters.{path}"
     _need(
         isinstance(entry, dict) and "range" in entry and not set(entry) - {"range", "log"},
@@ -269,7 +277,9 @@ def _lhs_values(path, entry, n, seed, column) -> list[tuple[float, float]]:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(LHS_STREAM, column)))
     u = (rng.permutation(n) + rng.random(n)) / n  # one point in each of n strata, shuffled
     x = np.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if log else lo + u * (hi - lo)
-    return [(float(v), float(v)) for v in x]
+    if is_dimensionless(spec.unit):
+        return [(float(v), float(v)) for v in x]
+    return [(f"{float(v)!r} {spec.unit}", float(v)) for v in x]
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -409,6 +419,14 @@ def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
     return [done[p.id] for p in sweep.points]
 
 
+def _pooled_constraints(runs: list[Results]) -> tuple[str, ...]:
+    """Every constraint any run has: registry order, then any no longer registered."""
+    order = [c.name for c in registry.ceilings()]
+    present = {c for r in runs for c in r.constraints}
+    known = [c for c in order if c in present]
+    return (*known, *sorted(present - set(known)))
+
+
 def _ticked(part: PointResult, tick) -> PointResult:
     tick(1)
     return part
@@ -455,16 +473,22 @@ class SweepResult:
         if any(r.years != runs[0].years for r in runs):
             return None
         names = [n for n in runs[0].histograms if all(n in r.histograms for r in runs)]
+        constraints = _pooled_constraints(runs)
+        counts = np.zeros((len(runs[0].years), len(constraints)), dtype=np.int64)
+        for r in runs:  # each run's columns are its own ceilings: match them by name
+            for code, name in enumerate(r.constraints):
+                counts[:, constraints.index(name)] += r.binding_counts[:, code]
         pool = Results(
             scenario=runs[0].scenario,
             samples=sum(r.samples for r in runs),
             seed=runs[0].seed,
             years=runs[0].years,
             backend="numpy",
-            constraints=tuple(c for c in CONSTRAINTS if any(c in r.constraints for r in runs)),
+            constraints=constraints,
+            units={n: runs[0].units[n] for n in names},
             histograms={n: CoarseHistogram(len(runs[0].years)) for n in names},
             means={n: BlockSums() for n in names},
-            binding_counts=sum(r.binding_counts for r in runs),
+            binding_counts=counts,
             exhaustion_never=sum(r.exhaustion_never for r in runs),
         )
         for point, r in zip(self.sweep.points, runs, strict=True):
