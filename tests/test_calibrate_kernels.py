@@ -1,11 +1,13 @@
 """Fitting kernels of scalesim.analysis.calibrate.fit under NumPy, array_api_strict and (when it
-imports) CuPy: hand-checkable values, and equality with the NumPy result within 100·eps."""
+imports) CuPy: hand-checkable values, and equality with the NumPy result within 100·eps; the
+importance sampling's hindcast is the engine's projection run backwards."""
 
 from __future__ import annotations
 
 import importlib.util
 import math
 import warnings
+from pathlib import Path
 from statistics import NormalDist
 
 import numpy as np
@@ -336,3 +338,60 @@ def test_backtest_and_top_k_same_under_every_namespace(xp):
     ref = backtest(history, cutoff=2020, bootstrap=300, seed=2, xp=np)
     for key in ("coverage_50", "coverage_90", "median_abs_log10_error", "crps"):
         assert ours[key] == pytest.approx(ref[key], rel=1e-12, abs=1e-14)
+
+
+# --- importance sampling runs the engine's own projection ----------------------------------
+
+
+def test_hindcast_is_the_engines_projection_backwards():
+    import scalesim
+    from scalesim.analysis.calibrate.importance import hindcast_ln, hindcast_scenario
+    from scalesim.engine.run import kernel_inputs
+    from scalesim.scenario.priors import draw
+
+    scenario = scalesim.load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    )
+    past = hindcast_scenario(scenario, np.array([2012.0, 2015.0, 2020.0]))
+    assert past.year_list == list(range(2012, 2025))  # through the base year
+    n = 4096
+    host = draw(past.priors, 7, 0, n)
+    train, spend = hindcast_ln(kernel_inputs(past), host, xp=np)
+    res = scalesim.run(past, samples=n, seed=7, keep=["training_flop", "spend_usd"])
+    np.testing.assert_allclose(np.exp(train), res.variables["training_flop"], rtol=1e-13)
+    np.testing.assert_allclose(np.exp(spend), res.variables["spend_usd"], rtol=1e-13)
+    # By hand, Δ = 2012 − 2024 = −12 years: spend S0 · g^Δ, FLOP per dollar P0 · 2^(Δ/T),
+    # no synthetic data: C_pre = spend · FLOP per dollar (caps far above, GDP share ~1e-6).
+    s0, g = host["spending.largest_run"], host["spending.growth"]
+    p0, t = host["hardware.flop_per_usd"], host["hardware.doubling_time"]
+    np.testing.assert_allclose(np.exp(spend[:, 0]), s0 * g**-12.0, rtol=1e-12)
+    np.testing.assert_allclose(
+        np.exp(train[:, 0]), s0 * g**-12.0 * p0 * 2 ** (-12.0 / t), rtol=1e-12
+    )
+
+
+def test_derived_quantities_come_from_the_hindcast():
+    import scalesim
+    from scalesim.analysis.calibrate import (
+        annual_maxima,
+        importance_sample,
+        load_history,
+        select_frontier,
+    )
+    from scalesim.analysis.calibrate.importance import PROBS
+    from scalesim.cli.calibrate import default_scenario
+    from scalesim.scenario.priors import draw
+
+    scenario = scalesim.load_scenario(default_scenario())
+    history = load_history()
+    obs = annual_maxima(history, select_frontier(history), since=2010, until=2024)
+    result = importance_sample(scenario, obs, draws=3000, seed=5)
+    host = draw(scenario.priors, 5, 0, 3000)
+    growth = host["spending.growth"] * 2 ** (1 / host["hardware.doubling_time"])
+    base = host["spending.largest_run"] * host["hardware.flop_per_usd"]
+    np.testing.assert_allclose(
+        result.prior["compute_growth"], np.quantile(growth, PROBS), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        result.prior["training_flop_base_year"], np.quantile(base, PROBS), rtol=1e-12
+    )
