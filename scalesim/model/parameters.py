@@ -43,6 +43,8 @@ class ParamSpec:
     default_prior : object
         A default that is a prior (a YAML value such as ``{"to": [...], "credibility": 90}``),
         for the physical ceilings, which are uncertain by nature; ``default`` is its median.
+    inf_ok : bool
+        True where ``.inf`` has a meaning ("no ceiling", "money is no constraint").
     """
 
     path: str
@@ -56,6 +58,7 @@ class ParamSpec:
     source: str
     rate: str | None = None
     default_prior: object = None
+    inf_ok: bool = False
 
     def domain_text(self) -> str:
         lo = f"> {self.lower:g}" if self.lower_open else f">= {self.lower:g}"
@@ -71,32 +74,12 @@ class ParamSpec:
         return value <= self.upper
 
 
-def _p(
-    path,
-    unit,
-    default,
-    lower,
-    upper,
-    lower_open,
-    symbol,
-    description,
-    source,
-    rate=None,
-    default_prior=None,
-):
-    return ParamSpec(
-        path,
-        unit,
-        default,
-        lower,
-        upper,
-        lower_open,
-        symbol,
-        description,
-        source,
-        rate,
-        default_prior,
-    )
+def _p(path, unit, default, lower, upper, lower_open, symbol, description, source, rate=None,
+       default_prior=None, inf_ok=None):  # fmt: skip
+    if inf_ok is None:  # ceilings may be switched off with .inf
+        inf_ok = default == INF or default_prior is not None
+    return ParamSpec(path, unit, default, lower, upper, lower_open, symbol, description, source,
+                     rate, default_prior, inf_ok)  # fmt: skip
 
 
 def _g(path, default, symbol, description, source):
@@ -156,8 +139,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _g("economy.gdp_growth", 1.03, "g_gdp",
        "Multiplier per year of real world GDP (1.03 = +3%/yr).", "IMF WEO 2024: ~3%/yr"),
     _p("spending.largest_run", "USD", 1.0e8, 0, INF, True, "S0",
-       "Cost of the largest training run in the base year (amortised hardware + energy).",
-       "Cottier et al. 2024: GPT-4 ~4.1e7 USD (2023), Llama 3.1 405B ~5.1e7 USD (2024)"),
+       "Cost of the largest training run in the base year (amortised hardware + energy); "
+       ".inf: money is no constraint below the GDP cap.",
+       "Cottier et al. 2024: GPT-4 ~4.1e7 USD (2023), Llama 3.1 405B ~5.1e7 USD (2024)",
+       inf_ok=True),
     _g("spending.growth", 2.4, "g_s",
        "Multiplier per year of the cost of the largest run.",
        "Cottier et al. 2024: 2.4x/yr (90% CI 2.0-2.9) since 2016"),

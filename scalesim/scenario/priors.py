@@ -312,10 +312,8 @@ def _num_list(arg, unit, key, n) -> list[float]:
 
 def _check_domain(x: float, spec: ParamSpec, key, *, allow_inf: bool = False) -> None:
     """Refuse values outside the parameter's domain, and non-finite ones (a fixed ``inf`` is
-    allowed only where it means "no ceiling", i.e. where it is the default)."""
-    if not math.isfinite(x) and not (
-        allow_inf and x == math.inf and (spec.default == math.inf or spec.default_prior is not None)
-    ):
+    allowed only where it has a meaning, ``spec.inf_ok``: no ceiling, no money limit)."""
+    if not math.isfinite(x) and not (allow_inf and x == math.inf and spec.inf_ok):
         raise InputError(f"expected a finite number, got {x}", key=key)
     if not spec.contains(x):
         if spec.rate == "growth" and 0 <= x < spec.lower:
