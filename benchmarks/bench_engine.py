@@ -29,29 +29,28 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def bare_numpy(scenario, n: int, seed: int) -> dict:
-    """Model v1 (compute and data) in plain NumPy: one Generator, float64, linear space.
+    """Model v2 on the baseline (compute, data, physical ceilings) in plain NumPy: one
+    Generator, float64, linear space; the baseline's priors written out by hand.
 
     Arrays are laid out (year, sample) so that the exact quantiles (``np.quantile``, a
     partition per row) run along contiguous memory: the fastest plain layout for them.
     """
     rng = np.random.default_rng(seed)
-    z = 1.6448536269514722  # 90% interval of a standard normal
 
-    def to(lo, hi):
+    def to(lo, hi, credibility=90):
+        z = {90: 1.6448536269514722, 95: 1.959963984540054}[credibility]
         mu, s = (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * z)
         return np.exp(rng.normal(mu, s, n))[None, :]
 
     years = np.arange(scenario.years.start, scenario.years.end + 1, dtype=np.float64)
     dt = (years - scenario.base_year)[:, None]
-    gdp = 1.1e14 * (1 + to(0.015, 0.04)) ** dt
+    gdp = 1.1e14 * to(1.015, 1.04) ** dt
     share = np.exp(rng.uniform(np.log(0.001), np.log(0.02), n))[None, :]
     spend = np.minimum(to(5e7, 3e8) * to(2.0, 2.9) ** dt, share * gdp)
-    fpu = to(4e17, 1.5e18) * 2.0 ** (dt / to(1.0, 2.5))
+    fpu = np.minimum(to(4e17, 1.5e18) * 2.0 ** (dt / to(1.0, 2.5)), to(1e21, 6e22))
     budget = spend * fpu
-    alg = 2.0 ** (dt / to(5 / 12, 14 / 12))
-    human = to(1e14, 1e15) * to(1.03, 1.12) ** dt
-    epochs = to(2, 5)
-    effective = human * (1 + 15.4 * (1 - np.exp(-(epochs - 1) / 15.4)))
+    alg = np.minimum(2.0 ** (dt / to(5 / 12, 14 / 12, 95)), to(1e2, 1e5))
+    effective = to(1e14, 1e15) * to(1.03, 1.12) ** dt  # an effective stock: no reuse on top
     k = 20.0
     demand = np.sqrt(k * budget / 6)
     data_limited = 6 * effective**2 / k

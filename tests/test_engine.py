@@ -150,3 +150,24 @@ def test_backends_agree_within_floating_point_tolerance(baseline):
     a, b = ref.summary(), strict.summary()
     for key in ("data_exhaustion_year", "binding_constraint_share"):
         assert _json.dumps(a[key]) == _json.dumps(b[key])
+
+
+def test_nan_is_an_error_naming_the_variable_year_and_sample(tmp_path):
+    # A prior for an exponent reaching 1e300 is inside the scaling law's domain (> 0), but its
+    # upper draws overflow and the data-wall equivalent is NaN. That must be an error, never a
+    # number in a summary.
+    f = tmp_path / "nan.yaml"
+    f.write_text(
+        "name: nan\nextends: %s\nparameters:\n  scaling_law: {alpha: {to: [0.3, 1e300]}}\n"
+        % (SCENARIOS / "baseline.yaml")
+    )
+    with pytest.raises(InputError) as err:
+        scalesim.run(f, samples=100, seed=1, summarize="all")
+    message = str(err.value)
+    assert message.startswith("the model gave NaN for data_wall_equivalent_flop in 2024 at sample ")
+    # the sample's uncertain parameters are listed, the offending one among them
+    assert "scaling_law.alpha=inf" in message and "spending.growth=" in message
+    assert "economy.world_gdp" not in message  # fixed values are not
+    assert "\n" not in message
+    # a run that neither keeps nor summarises that variable does not compute it
+    scalesim.run(f, samples=100, seed=1, keep="none")
