@@ -68,7 +68,8 @@ def run(
     summarize : "headline", "all" or list of str
         Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
     workers : int, optional
-        Threads working on chunks (default: up to 2, the cores of the reference machine).
+        Threads working on chunks (default: the cores this process may use, see
+        :func:`default_workers`).
     on_chunk : callable, optional
         Called with the number of samples of each finished chunk (e.g. a progress bar's
         ``advance``); may be called from worker threads.
