@@ -163,3 +163,53 @@ def test_a_toy_ceiling_binds_is_summarised_and_labelled():
     frame = r.to_frame(["largest_run_flop"])
     assert "toy" in set(frame["binding_constraint"].astype(str))
     assert "toy" not in scalesim.load_scenario(SCENARIOS / "baseline.yaml").constraints
+
+
+def test_reliability_derate_inside_the_projection_matches_daly_by_hand():
+    # Power allows 1.6384e7 W x 1e12 FLOP/J x 1e7 s x 0.5 = 8.192e25 FLOP; one accelerator
+    # delivers 1e15 FLOP/s x 1e7 s x 0.5 = 5e21 FLOP, so the cluster is N = 16,384 (Llama 3).
+    # With M = 50,700 h per accelerator, M_sys = M / N = 185.7 min; delta = 0.5 min, R = 5 min.
+    # Daly 2006: tau = sqrt(2 delta M)(1 + sqrt(delta/(2M))/3 + delta/(18M)) - delta = 13.30 min
+    # and goodput = tau / (M e^(R/M) (e^((tau + delta)/M) - 1)) = 0.9038.
+    from test_kernels import params_for, run_project
+
+    m = 16_384 * 54 * 24 / 419 * 60 / 16_384  # system MTBF [min]
+    tau = math.sqrt(2 * 0.5 * m) * (1 + math.sqrt(0.5 / (2 * m)) / 3 + 0.5 / (18 * m)) - 0.5
+    daly = tau / (m * math.exp(5 / m) * (math.exp((tau + 0.5) / m) - 1))
+    assert abs(daly - 0.9038) < 1e-3
+    from scalesim.model.reliability.goodput import per_sample_table
+
+    over = {
+        "power.available": 1.6384e7,
+        "power.growth": 1.0,
+        "power.flop_per_joule": 1e12,
+        "power.efficiency_growth": 1.0,
+        "power.world_electricity": 1e15,
+        "power.world_electricity_growth": 1.0,
+        "power.max_share_of_world": 1.0,
+        "training.duration": 1e7,
+        "training.utilisation": 0.5,
+        "data.sources.web.stock": 1e16,
+        "reliability.mtbf": 16_384 * 54 * 24 / 419,
+        "reliability.checkpoint_cost": 0.5,
+        "reliability.restart_time": 5.0,
+        "chips.flop_per_second": 1e15,
+        "chips.flop_per_second_growth": 1.0,
+    }
+    p = params_for(np, **over)
+    p = type(p)(
+        **{
+            **p.__dict__,
+            "reliability": type(p.reliability)(
+                **{**p.reliability.__dict__, "table": per_sample_table()}
+            ),
+        }
+    )
+    logs, binding, _ = run_project(p, xp=np)
+    assert math.isclose(float(np.exp(logs["accelerators"][0, 0])), 16_384, rel_tol=1e-9)
+    goodput = float(np.exp(logs["goodput"][0, 0]))
+    assert abs(goodput - daly) < 0.02  # the SimPy table agrees with Daly within 2 points
+    assert math.isclose(
+        float(np.exp(logs["largest_run_flop"][0, 0])), 8.192e25 * goodput, rel_tol=1e-12
+    )
+    assert binding.tolist() == [[2]]  # power
