@@ -213,3 +213,16 @@ def test_reliability_derate_inside_the_projection_matches_daly_by_hand():
         float(np.exp(logs["largest_run_flop"][0, 0])), 8.192e25 * goodput, rel_tol=1e-12
     )
     assert binding.tolist() == [[2]]  # power
+
+
+def test_reliability_without_chips_does_not_switch_the_chip_ceiling_on(tmp_path):
+    # reliability sizes its cluster with the accelerator's FLOP/s (a chips.* default), which
+    # must not give the scenario a chips ceiling it never asked for
+    f = tmp_path / "rel.yaml"
+    f.write_text(
+        "name: rel\nextends: %s\nparameters:\n  reliability: {}\n" % (SCENARIOS / "baseline.yaml")
+    )
+    s = scalesim.load_scenario(f)
+    assert s.constraints == ("compute", "data") and "chips" not in s.groups
+    r = scalesim.run(s, samples=500, seed=1)
+    assert np.all((r.variables["goodput"] > 0) & (r.variables["goodput"] <= 1))

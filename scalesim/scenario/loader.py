@@ -115,9 +115,16 @@ class Scenario(BaseModel):
 
     @property
     def groups(self) -> frozenset[str]:
-        """Parameter groups the scenario has (defaults of optional groups included only
-        where the file names the group)."""
-        return frozenset(k.split(".")[0] for k in self.priors)
+        """Parameter groups the scenario has: every group that is always on, and the
+        optional ones (power, chips, latency, reliability, demand) its file names. Priors a
+        group borrows (reliability sizes its cluster with ``chips.flop_per_second``) do not
+        switch another group on."""
+        named = {k for k in self.raw.get("parameters") or {}}
+        return frozenset(
+            g
+            for g in (k.split(".")[0] for k in self.priors)
+            if g not in OPTIONAL_GROUPS or g in named
+        )
 
     @property
     def ceilings(self) -> tuple[registry.Ceiling, ...]:
