@@ -29,6 +29,7 @@ from scalesim.cli.calibration_text import (
 from scalesim.engine.backend import namespace
 from scalesim.engine.io import write_json
 from scalesim.errors import InputError
+from scalesim.present.text import count
 from scalesim.scenario.loader import load_scenario
 
 DEFAULT_SEED = 20241125
@@ -105,9 +106,9 @@ def main(args) -> int:
     if args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
     if args.bootstrap > 10_000_000:
-        raise InputError(f"--bootstrap: at most 10,000,000, got {args.bootstrap:,}")
+        raise InputError(f"--bootstrap: at most 10,000,000, got {count(args.bootstrap)}")
     if not 2 <= args.draws <= 100_000_000:
-        raise InputError(f"--draws: must be between 2 and 100,000,000, got {args.draws:,}")
+        raise InputError(f"--draws: must be between 2 and 100,000,000, got {count(args.draws)}")
     xp = namespace(args.backend)
     history = load_history(args.history)
     hardware = load_hardware(args.hardware)
@@ -128,7 +129,7 @@ def main(args) -> int:
     header = (
         f"history: {label} ({len(history)} runs with a date and compute; frontier: {how}); "
         f"hardware: {history_label(hardware)}\n"
-        f"window {args.since}–{args.until}; {args.bootstrap:,} bootstrap resamples per "
+        f"window {args.since}–{args.until}; {count(args.bootstrap)} bootstrap resamples per "
         f"trend; p50 and 90% interval = 50th and 5th–95th percentiles; backend "
         f"{args.backend}"
     )

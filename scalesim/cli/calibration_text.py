@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from scalesim.analysis.calibrate.trends import FRONTIER_CHOICES, TOP_K, Trend
 from scalesim.cli._common import count_int
+from scalesim.present.text import (
+    MISSING,
+    column_number,
+    count,
+    decimal,
+    interval,
+    median_interval,
+    share,
+)
 
 TREND_LABELS = {
     "frontier_compute_growth": "frontier compute growth",
@@ -56,9 +66,10 @@ def history_label(history) -> str:
 
 
 def _fmt(x: float | None, unit: str) -> str:
+    """A trend's value to two decimals; a missing doubling time is infinite (no growth)."""
     if x is None:
-        return "inf" if unit == "years" else "n/a"
-    return f"{x:.2f}"
+        return decimal(math.inf) if unit == "years" else MISSING
+    return decimal(x, 2)
 
 
 def format_trends(trends: dict[str, Trend], header: str) -> str:
@@ -77,9 +88,11 @@ def format_trends(trends: dict[str, Trend], header: str) -> str:
                 f"{t.since}-{t.until}  too few points to fit"
             )
             continue
-        interval = f"{_fmt(t.p5, t.unit)}–{_fmt(t.p95, t.unit)}"
+        ends = interval(t.p5, t.p95, fmt=lambda x, u=t.unit: _fmt(x, u))
         period = f"{int(t.first)}–{int(t.last)}"
-        lines.append(f"{label:<27} {t.p50:>7.2f}  {interval:<15} {t.n:>4}  {period:<10} {unit}")
+        lines.append(
+            f"{label:<27} {_fmt(t.p50, t.unit):>7}  {ends:<15} {t.n:>4}  {period:<10} {unit}"
+        )
     lines.append("")
     lines.append("fitted on:")
     for key, label in TREND_LABELS.items():
@@ -90,14 +103,14 @@ def format_trends(trends: dict[str, Trend], header: str) -> str:
 def format_importance(result, scenario_label: str, labels) -> str:
     """The prior/posterior table of the importance-sampling calibration."""
     obs = result.observations
-    share = result.ess / result.draws
+    effective = result.ess / result.draws
     lines = [
-        f"importance sampling: {result.draws:,} draws of the priors of {scenario_label}, "
+        f"importance sampling: {count(result.draws)} draws of the priors of {scenario_label}, "
         "hindcast with the engine's economics",
         f"  likelihood: annual maxima of frontier runs, {obs.n_flop} years of compute "
-        f"(scatter {obs.sigma_flop:.2f} dex), {obs.n_cost} years of cost "
-        f"(scatter {obs.sigma_cost:.2f} dex), log-normal",
-        f"  effective sample size: {result.ess:,.0f} ({share:.1%} of the draws)",
+        f"(scatter {decimal(obs.sigma_flop, 2)} dex), {obs.n_cost} years of cost "
+        f"(scatter {decimal(obs.sigma_cost, 2)} dex), log-normal",
+        f"  effective sample size: {count(result.ess)} ({share(effective, 1)} of the draws)",
     ]
     if result.ess < 100:
         lines.append(
@@ -111,7 +124,8 @@ def format_importance(result, scenario_label: str, labels) -> str:
 
 
 def _trio(q) -> str:
-    return f"{q[1]:.3g} [{q[0]:.3g}–{q[2]:.3g}]"
+    """``p50 [p5 – p95]`` of a (p5, p50, p95) triple."""
+    return median_interval(q[1], q[0], q[2])
 
 
 def format_backtest(result: dict, label: str) -> str:
@@ -120,15 +134,17 @@ def format_backtest(result: dict, label: str) -> str:
     lines = [
         f"backtest: trend fitted on {result['n_fit']} frontier runs {result['since']}–"
         f"{result['cutoff']} ({label}; frontier: {result['frontier']}), "
-        f"{g['p50']:.2f}×/yr [{g['p5']:.2f}–{g['p95']:.2f}]",
+        f"{median_interval(g['p50'], g['p5'], g['p95'], fmt=lambda x: decimal(x, 2))} ×/yr",
         f"scored on {result['n_scored']} frontier runs {result['cutoff'] + 1}–{result['through']}",
         "",
         f"{'model':<28} {'date':<10} {'observed':>9} {'p5':>9} {'p50':>9} {'p95':>9}  50%  90%",
     ]
     for pt in result["points"]:
+        cells = "".join(
+            f"{column_number(pt[k]):>9} " for k in ("observed_flop", "p5", "p50", "p95")
+        )
         lines.append(
-            f"{pt['model'][:28]:<28} {pt['date']:<10} {pt['observed_flop']:>9.2e} "
-            f"{pt['p5']:>9.2e} {pt['p50']:>9.2e} {pt['p95']:>9.2e}  "
+            f"{pt['model'][:28]:<28} {pt['date']:<10} {cells} "
             f"{'yes' if pt['in_50'] else 'no':<4} {'yes' if pt['in_90'] else 'no'}"
         )
     n = result["n_scored"]
@@ -136,20 +152,22 @@ def format_backtest(result: dict, label: str) -> str:
     in90 = sum(p["in_90"] for p in result["points"])
     lines += [
         "",
-        f"{'coverage of the 50% interval':<32}{result['coverage_50']:.2f} "
+        f"{'coverage of the 50% interval':<32}{decimal(result['coverage_50'], 2)} "
         f"({in50}/{n}; nominal 0.50)",
-        f"{'coverage of the 90% interval':<32}{result['coverage_90']:.2f} "
+        f"{'coverage of the 90% interval':<32}{decimal(result['coverage_90'], 2)} "
         f"({in90}/{n}; nominal 0.90)",
-        f"{'median |log10 error|':<32}{result['median_abs_log10_error']:.2f} "
-        f"(a factor {10 ** result['median_abs_log10_error']:.1f})",
-        f"{'median log10 error (obs - p50)':<32}{result['median_log10_error']:+.2f} "
-        f"({result['share_below_median']:.0%} of the runs below the predictive median)",
-        f"{'CRPS, log10 FLOP':<32}{result['crps']:.3f}",
+        f"{'median |log10 error|':<32}{decimal(result['median_abs_log10_error'], 2)} "
+        f"(a factor {decimal(10 ** result['median_abs_log10_error'], 1)})",
+        f"{'median log10 error (obs - p50)':<32}"
+        f"{decimal(result['median_log10_error'], 2, sign=True)} "
+        f"({share(result['share_below_median'])} of the runs below the predictive median)",
+        f"{'CRPS, log10 FLOP':<32}{decimal(result['crps'], 3)}",
         "",
         "projection: a frontier run released mid-year [FLOP]",
         f"{'year':<6} {'p5':>9} {'p50':>9} {'p95':>9}",
     ]
     pj = result["projection"]
     for i, year in enumerate(pj["years"]):
-        lines.append(f"{year:<6} {pj['p5'][i]:>9.2e} {pj['p50'][i]:>9.2e} {pj['p95'][i]:>9.2e}")
+        cells = " ".join(f"{column_number(pj[k][i]):>9}" for k in ("p5", "p50", "p95"))
+        lines.append(f"{year:<6} {cells}")
     return "\n".join(lines)

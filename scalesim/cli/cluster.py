@@ -10,6 +10,7 @@ from scalesim.engine.io import write_json
 from scalesim.errors import InputError
 from scalesim.model.reliability import cluster
 from scalesim.model.reliability.goodput import best_checkpoint_interval
+from scalesim.present.text import count, decimal, number, share
 
 
 def register(subparsers) -> None:
@@ -131,25 +132,28 @@ def format_table(run: cluster.TrainingRun, result: dict, replications: int, seed
     """The readable report printed by ``scalesim cluster``."""
     chosen = "given" if run.checkpoint_minutes is not None else "Daly's optimum"
     lines = [
-        f"Training run: {run.accelerators:,} accelerators for {run.days:g} days "
+        f"Training run: {count(run.accelerators)} accelerators for {number(run.days)} days "
         f"({replications} replications, seed {seed})",
-        f"  MTBF {run.mtbf_hours:,.0f} h per accelerator -> "
-        f"{60 * run.cluster_mtbf_hours:,.1f} min for the job (M)",
-        f"  checkpoint every {run.interval_minutes:.1f} min ({chosen}), write cost "
-        f"{run.checkpoint_cost_minutes:g} min (δ), restart {run.restart_minutes:g} min, "
-        f"{run.spares} hot spares",
+        f"  MTBF {decimal(run.mtbf_hours, 0)} h per accelerator -> "
+        f"{decimal(60 * run.cluster_mtbf_hours, 1)} min for the job (M)",
+        f"  checkpoint every {decimal(run.interval_minutes, 1)} min ({chosen}), write cost "
+        f"{number(run.checkpoint_cost_minutes)} min (δ), restart "
+        f"{number(run.restart_minutes)} min, {run.spares} hot spares",
         "",
         f"{'':28}{'mean':>10}{'std':>10}{'p5':>10}{'p95':>10}",
     ]
-    rows = [("goodput [%]", result["goodput"], 100.0, ".1f")]
-    rows += [("interruptions", result["interruptions"], 1.0, ",.0f")]
-    rows += [("useful days", result["useful_days"], 1.0, ".1f")]
-    for label, stats, scale, fmt in rows:
-        cells = "".join(f"{scale * stats[k]:>10{fmt}}" for k in ("mean", "std", "p5", "p95"))
+    # (label, statistics, scale, decimals)
+    rows = [("goodput [%]", result["goodput"], 100.0, 1)]
+    rows += [("interruptions", result["interruptions"], 1.0, 0)]
+    rows += [("useful days", result["useful_days"], 1.0, 1)]
+    for label, stats, scale, places in rows:
+        cells = "".join(
+            f"{decimal(scale * stats[k], places):>10}" for k in ("mean", "std", "p5", "p95")
+        )
         lines.append(f"{label:28}{cells}")
     for cause, hours in result["lost_hours"].items():
-        lines.append(f"{'lost to ' + cause + ' [h]':28}{hours:>10,.1f}")
-    daly_note = f"Daly's expected goodput at {run.interval_minutes:.1f} min (no spares)"
+        lines.append(f"{'lost to ' + cause + ' [h]':28}{decimal(hours, 1):>10}")
+    daly_note = f"Daly's expected goodput at {decimal(run.interval_minutes, 1)} min (no spares)"
     intervals = [
         ("simulated best", result["best_checkpoint_minutes"], result["best_checkpoint_goodput"]),
         ("Young, sqrt(2·δ·M)", result["young_daly_minutes"], None),
@@ -157,7 +161,7 @@ def format_table(run: cluster.TrainingRun, result: dict, replications: int, seed
     ]
     lines += ["", "checkpoint interval [min]"]
     for label, minutes, goodput in intervals:
-        note = f"   goodput {100 * goodput:.1f}% (mean of the simulations)" if goodput else ""
-        lines.append(f"  {label:26}{minutes:>10.2f}{note}")
-    lines.append(f"  {daly_note}: {100 * result['daly_goodput']:.1f}%")
+        note = f"   goodput {share(goodput, 1)} (mean of the simulations)" if goodput else ""
+        lines.append(f"  {label:26}{decimal(minutes, 2):>10}{note}")
+    lines.append(f"  {daly_note}: {share(result['daly_goodput'], 1)}")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from scalesim.cli._common import check_outputs, int_arg
 from scalesim.engine.io import write_json, write_table
 from scalesim.engine.progress import progress_bar
 from scalesim.errors import InputError
+from scalesim.present.text import column_number, count, literal, year
 
 #: Years of the printed table (when in the sweep's years).
 TABLE_YEARS = (2030, 2040)
@@ -77,10 +78,6 @@ def main(args) -> int:
     return 0
 
 
-def _e(x) -> str:
-    return "–" if x is None else f"{x:.2e}"
-
-
 def format_sweep(result: SweepResult) -> str:
     """The table printed by ``scalesim sweep``: per point its parameter values (or scenario),
     the median largest run in the table years and the median year the human text stock is
@@ -110,12 +107,12 @@ def format_sweep(result: SweepResult) -> str:
         q = summary["variables"]["largest_run_flop"]["p50"]
         ex = summary["data_exhaustion_year"]["p50"]
         text = "".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
-        text += "".join(f"{_e(q[summary['years'].index(y)]):>10}" for y in years)
-        return f"  {i:>4}{text}{'after' if ex is None else f'{ex:.1f}':>11}"
+        text += "".join(f"{column_number(q[summary['years'].index(y)]):>10}" for y in years)
+        return f"  {i:>4}{text}{year(ex, summary['years'][-1]):>11}"
 
     for spec, part in zip(s.points, result.points, strict=True):
         cells = (
-            [f"{v:.4g}" if isinstance(v, float) else str(v)[:12] for v in spec.values.values()]
+            [literal(v) if isinstance(v, float) else str(v)[:12] for v in spec.values.values()]
             if s.parameters
             else [spec.label]
         )
@@ -123,5 +120,5 @@ def format_sweep(result: SweepResult) -> str:
     pooled = result.pooled()
     if pooled is not None:
         lines.append(row("all", [""] * len(widths), pooled))
-        lines.append(f"  (all: the {pooled['samples']:,} samples of every point pooled)")
+        lines.append(f"  (all: the {count(pooled['samples'])} samples of every point pooled)")
     return "\n".join(lines)

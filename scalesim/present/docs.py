@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from scalesim.model.parameters import PARAMETERS
+from scalesim.present.text import literal
 
 
 def _default(value) -> str:
-    if value is None:
-        return "required"
-    if value == math.inf:
-        return "inf (none)"
-    return f"{value:.4g}"
+    return "required" if value is None else literal(value)
 
 
 def parameter_frame() -> pd.DataFrame:
