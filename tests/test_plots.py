@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import scalesim
+from scalesim.model import constraints as registry
 from scalesim.present import plots
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +119,7 @@ def test_budget_chart_has_budget_and_each_constraint_present(runs):
     base, syn = runs
     rows = _all_rows(plots.budget_chart(syn))
     series = {r["series"] for r in rows if "series" in r}
-    assert series == {"compute budget (training)", "data ceiling"}
+    assert series == {"compute budget (training)", "Data ceiling"}
     budget = [r["p50"] for r in rows if r.get("series") == "compute budget (training)"]
     np.testing.assert_allclose(budget, syn.quantiles("training_flop")["p50"])
     # Without training_flop summarised, the budget falls back to budget_flop.
@@ -134,7 +135,7 @@ def test_budget_chart_shows_extra_constraints_when_summarised(runs):
     summary["variables"]["power_flop"] = summary["variables"]["budget_flop"]
     summary["binding_constraint_share"]["power"] = [0.0] * len(summary["years"])
     series = {r["series"] for r in _all_rows(plots.budget_chart(summary)) if "series" in r}
-    assert "power ceiling" in series
+    assert "Power ceiling" in series
 
 
 def test_data_chart_stock_versus_demand(runs):
@@ -178,7 +179,12 @@ def test_binding_chart_shares_sum_to_one(runs):
     totals = frame.groupby("year")["share"].sum()
     np.testing.assert_allclose(totals, 1.0)
     spec = chart.to_dict()
-    assert spec["encoding"]["color"]["scale"]["domain"] == ["compute", "data"]
+    # Labels and colours from the ceiling registry, in its order.
+    scale = spec["encoding"]["color"]["scale"]
+    assert base.constraints == ("compute", "data")
+    assert scale["domain"] == ["Compute (money)", "Data"]
+    assert scale["range"] == [registry.colour("compute"), registry.colour("data")]
+    assert {r["label"] for r in _all_rows(chart)} == {"Compute (money)", "Data"}
     pd.testing.assert_frame_equal(plots.binding_frame(base.summary()), base.binding_frame())
 
 
@@ -217,3 +223,42 @@ def test_null_quantiles_are_dropped_not_plotted(runs):
     rows = _all_rows(plots.fan_chart(summary))
     assert len(rows) == len(base.years) - 1
     assert isinstance(plots.fan_chart(summary), alt.LayerChart)
+
+
+def test_a_new_ceiling_gets_its_registry_label_and_colour_in_the_charts():
+    toy = registry.Ceiling(
+        name="toy",
+        label="Toy wall",
+        colour="#123456",
+        group=None,
+        hardware=False,
+        kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
+        description="A flat wall at 1e27 FLOP",
+    )
+    with registry.registered(toy):
+        r = scalesim.run(BASELINE, samples=1000, seed=1, keep="none", summarize="all")
+        budget = plots.budget_chart(r).to_dict()
+        binding = plots.binding_chart(r).to_dict()
+    scale = budget["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["compute budget (training)", "Data ceiling", "Toy wall ceiling"]
+    assert scale["range"][2] == "#123456"
+    scale = binding["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["Compute (money)", "Data", "Toy wall"]
+    assert scale["range"] == [registry.colour("compute"), registry.colour("data"), "#123456"]
+
+
+def test_tooltips_show_numbers_as_the_text_module_writes_them(runs):
+    base, _ = runs
+    rows = _all_rows(plots.fan_chart(base))
+    i = base.years.index(2030)
+    row = next(r for r in rows if r["year"] == 2030)
+    median = base.quantiles("largest_run_flop")["p50"][i]
+    mantissa, exponent = f"{median:.2e}".split("e")
+    # three significant digits, trailing zeros dropped, bare exponent, unit after
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    assert row["p50_text"] == f"{mantissa}e{int(exponent)} FLOP"
+    spec = plots.binding_chart(base).to_dict()
+    shares = {r["share_text"] for r in _all_rows(plots.binding_chart(base))}
+    assert "100.0%" in shares
+    titles = [t.get("title") for t in spec["encoding"]["tooltip"]]
+    assert titles == [None, "constraint", "share of samples"]

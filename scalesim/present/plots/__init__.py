@@ -32,7 +32,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from scalesim.model.variables import CONSTRAINTS, VARIABLES
+from scalesim.model import constraints as registry
+from scalesim.model.variables import VARIABLES
+from scalesim.present import text
 from scalesim.present.plots.data import (
     binding_frame,
     exhaustion_frame,
@@ -44,12 +46,29 @@ from scalesim.present.plots.data import (
 from scalesim.present.plots.style import (
     _LOG_AXIS,
     _YEAR_AXIS,
-    CONSTRAINT_COLORS,
-    CONSTRAINT_VARIABLE,
     SCENARIO_COLORS,
     scenario_scale,
 )
 from scalesim.present.plots.years import binding_chart, exhaustion_chart
+
+#: Tooltip titles of the quantile columns.
+_QUANTILE_TITLES = {"p5": "5%", "p25": "25%", "p50": "median", "p75": "75%", "p95": "95%"}
+
+
+def _with_text(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """``frame`` with a ``<column>_text`` beside each of ``columns``: the value with its unit
+    as :func:`scalesim.present.text.quantity` writes it (what the tooltips show)."""
+    units = frame["unit"] if "unit" in frame else pd.Series("", index=frame.index)
+    return frame.assign(
+        **{
+            f"{c}_text": [text.quantity(v, u) for v, u in zip(frame[c], units, strict=True)]
+            for c in columns
+        }
+    )
+
+
+def _tooltips(columns) -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{c}_text:N", title=_QUANTILE_TITLES[c]) for c in columns]
 
 
 def fan_chart(
@@ -83,7 +102,7 @@ def fan_chart(
     """
     runs = labelled(objs)
     frame = quantile_frame(runs, [variable])
-    frame = frame[frame["p50"] > 0]
+    frame = _with_text(frame[frame["p50"] > 0], ("p5", "p50", "p95"))
     unit = VARIABLES.get(variable, ("",))[0]
     labels = list(runs)
     single = len(labels) == 1
@@ -97,9 +116,7 @@ def fan_chart(
     tooltip = [
         alt.Tooltip("scenario:N"),
         alt.Tooltip("year:Q", format="d"),
-        alt.Tooltip("p5:Q", format=".2e", title="5%"),
-        alt.Tooltip("p50:Q", format=".2e", title="median"),
-        alt.Tooltip("p95:Q", format=".2e", title="95%"),
+        *_tooltips(("p5", "p50", "p95")),
     ]
     outer = base.mark_area(opacity=0.18 if single else 0.12).encode(
         y=alt.Y("p5:Q", scale=alt.Scale(type="log"), axis=alt.Axis(title=y_title, **_LOG_AXIS)),
@@ -113,6 +130,9 @@ def fan_chart(
     layers = [outer, inner, median]
     if history is not None and history is not False:
         points = history_frame() if history is True else history_frame(history, since=None)
+        points = points.assign(
+            flop_text=[text.quantity(v, "FLOP") for v in points["training_flop"]]
+        )
         if len(points):
             layers.append(
                 alt.Chart(points)
@@ -125,7 +145,7 @@ def fan_chart(
                         "model:N",
                         "organization:N",
                         "date:N",
-                        alt.Tooltip("training_flop:Q", format=".2e", title="FLOP"),
+                        alt.Tooltip("flop_text:N", title="training compute"),
                     ],
                 )
                 .transform_calculate(kind="'historical frontier runs'")
@@ -147,7 +167,7 @@ def _band_and_median(
 ) -> tuple[alt.Chart, alt.Chart]:
     """A quantile band and a median line per ``series`` on a log axis, with tooltips."""
     lo, hi = band
-    names = {"p5": "5%", "p25": "25%", "p75": "75%", "p95": "95%"}
+    frame = _with_text(frame, (lo, "p50", hi))
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
     area = base.mark_area(opacity=opacity).encode(
         y=alt.Y(
@@ -159,13 +179,7 @@ def _band_and_median(
     lines = base.mark_line(strokeWidth=2.5).encode(
         y="p50:Q",
         color=color,
-        tooltip=[
-            "series:N",
-            alt.Tooltip("year:Q", format="d"),
-            alt.Tooltip("p50:Q", format=".2e", title="median"),
-            alt.Tooltip(f"{lo}:Q", format=".2e", title=names[lo]),
-            alt.Tooltip(f"{hi}:Q", format=".2e", title=names[hi]),
-        ],
+        tooltip=["series:N", alt.Tooltip("year:Q", format="d"), *_tooltips(("p50", lo, hi))],
     )
     return area, lines
 
@@ -175,9 +189,9 @@ def budget_chart(
 ) -> alt.LayerChart:
     """Median compute budget for training beside the median ceiling of each constraint.
 
-    The budget is ``training_flop`` (C_train) when summarised, else ``budget_flop``; the
-    constraints are ``data_limited_flop`` and whichever of ``power_flop``, ``chips_flop`` and
-    ``latency_flop`` the run has. ``largest_run_flop`` (their minimum) is drawn dashed.
+    The budget is ``training_flop`` (C_train) when summarised, else ``budget_flop``; beside
+    it, the variable of every other ceiling of the registry that the run summarises, labelled
+    and coloured as the registry says. ``largest_run_flop`` (their minimum) is drawn dashed.
 
     Parameters
     ----------
@@ -194,18 +208,19 @@ def budget_chart(
     summary = summary_of(obj)
     present = summary["variables"]
     budget = "training_flop" if "training_flop" in present else "budget_flop"
-    series = {budget: "compute budget (training)"}
-    for name in CONSTRAINTS[1:]:
-        var = CONSTRAINT_VARIABLE[name]
+    series, colors = {}, []
+    for ceiling in registry.ceilings():
+        if ceiling.name == "compute":
+            var, label = budget, "compute budget (training)"
+        else:
+            var, label = ceiling.variable, f"{ceiling.label} ceiling"
         if var in present:
-            series[var] = f"{name} ceiling"
+            series[var] = label
+            colors.append(ceiling.colour)
     frame = quantile_frame(summary, list(series))
     frame["series"] = frame["variable"].map(series)
     frame = frame[frame["p50"] > 0]
     domain = list(series.values())
-    colors = [CONSTRAINT_COLORS["compute"]] + [
-        CONSTRAINT_COLORS[v.split(" ")[0]] for v in domain[1:]
-    ]
     color = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=colors),
@@ -215,7 +230,7 @@ def budget_chart(
     layers = [band, lines]
     if "largest_run_flop" in present:
         largest = quantile_frame(summary, ["largest_run_flop"])
-        largest = largest[largest["p50"] > 0]
+        largest = _with_text(largest[largest["p50"] > 0], ("p50",))
         layers.append(
             alt.Chart(largest)
             .mark_line(strokeDash=[5, 4], color="#222222", strokeWidth=1.5)
@@ -224,7 +239,7 @@ def budget_chart(
                 y="p50:Q",
                 tooltip=[
                     alt.Tooltip("year:Q", format="d"),
-                    alt.Tooltip("p50:Q", format=".2e", title="largest run, median"),
+                    alt.Tooltip("p50_text:N", title="largest run, median"),
                 ],
             )
         )
@@ -275,8 +290,8 @@ def data_chart(
     frame = frame[frame["p50"] > 0]
     domain = [v for k, v in series.items() if k in present]
     palette = {
-        "human_effective_tokens": "#f58518",
-        "data_demand_tokens": "#4c78a8",
+        "human_effective_tokens": registry.colour("data"),
+        "data_demand_tokens": registry.colour("compute"),
         "available_tokens": "#b279a2",
     }
     color = alt.Color(
@@ -296,7 +311,6 @@ def data_chart(
 
 
 __all__ = [
-    "CONSTRAINT_COLORS",
     "SCENARIO_COLORS",
     "binding_chart",
     "binding_frame",

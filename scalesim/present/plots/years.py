@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from scalesim.model.variables import CONSTRAINTS
+from scalesim.present import text
 from scalesim.present.plots.data import (
     binding_frame,
     exhaustion_frame,
@@ -16,7 +16,7 @@ from scalesim.present.plots.data import (
     summary_of,
     years_of,
 )
-from scalesim.present.plots.style import _YEAR_AXIS, CONSTRAINT_COLORS, scenario_scale
+from scalesim.present.plots.style import _YEAR_AXIS, constraint_scale, scenario_scale
 
 
 def exhaustion_chart(
@@ -58,12 +58,18 @@ def exhaustion_chart(
         for label, obj in runs.items():
             frame, never = exhaustion_frame(obj, bin_width)
             frame["scenario"] = label
+            frame["years"] = [
+                text.interval(a, b, fmt=lambda y: text.year(y, places=2))
+                for a, b in zip(frame["start"], frame["end"], strict=True)
+            ]
+            frame["share_text"] = [text.share(v, 1) for v in frame["share"]]
             parts.append(frame)
-            nevers.append(f"{label}: {never:.1%}" if not single else f"{never:.1%}")
+            shown = text.share(never, 1)
+            nevers.append(f"{label}: {shown}" if not single else shown)
         frame = (
             pd.concat(parts, ignore_index=True)
             if parts
-            else pd.DataFrame(columns=["start", "end", "share", "scenario"])
+            else pd.DataFrame(columns=["start", "end", "share", "scenario", "years", "share_text"])
         )
         last = max(int(years_of(o)[-1]) for o in runs.values())
         subtitle = f"never by {last}: " + "; ".join(nevers)
@@ -75,9 +81,8 @@ def exhaustion_chart(
         y = alt.Y("share:Q", stack=None, axis=alt.Axis(format="%", title="share of samples"))
         tooltip = [
             "scenario:N",
-            alt.Tooltip("start:Q", format=".2f", title="from"),
-            alt.Tooltip("end:Q", format=".2f", title="to"),
-            alt.Tooltip("share:Q", format=".2%", title="share"),
+            alt.Tooltip("years:N", title="years"),
+            alt.Tooltip("share_text:N", title="share of samples"),
         ]
         if single:
             chart = (
@@ -142,8 +147,13 @@ def binding_chart(
     altair.Chart
     """
     frame = binding_frame(obj)
-    present = [c for c in CONSTRAINTS if c in set(frame["constraint"])]
-    frame = frame.assign(order=frame["constraint"].map({c: i for i, c in enumerate(CONSTRAINTS)}))
+    order = text.constraint_order(frame["constraint"])
+    labels, scale = constraint_scale(order)
+    frame = frame.assign(
+        label=frame["constraint"].map(text.constraint_label),
+        order=frame["constraint"].map({c: i for i, c in enumerate(order)}),
+        share_text=[text.share(v, 1) for v in frame["share"]],
+    )
     chart = (
         alt.Chart(frame)
         .mark_area(opacity=0.85)
@@ -156,16 +166,16 @@ def binding_chart(
                 axis=alt.Axis(format="%", title="share of samples"),
             ),
             color=alt.Color(
-                "constraint:N",
-                sort=present,
-                scale=alt.Scale(domain=present, range=[CONSTRAINT_COLORS[c] for c in present]),
+                "label:N",
+                sort=labels,
+                scale=scale,
                 legend=alt.Legend(title="binding constraint", orient="top"),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("year:Q", format="d"),
-                "constraint:N",
-                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("label:N", title="constraint"),
+                alt.Tooltip("share_text:N", title="share of samples"),
             ],
         )
         .properties(title=title or "Binding constraint: share of samples", height=height)
