@@ -17,7 +17,7 @@ import altair as alt
 from IPython.display import HTML, display
 
 import scalesim
-from scalesim.present import plots
+from scalesim.present import plots, text
 from scalesim.present.report import data as rd
 from scalesim.present.report import sensitivity as rs
 
@@ -181,7 +181,7 @@ for sc, result in zip(loaded, swings, strict=True):
             rd.html_table(
                 rs.sensitivity_table(frame),
                 f"{sc.name}: median largest run in {sensitivity_year} with each assumption at its "
-                f"5th and 95th percentile (all uncertain: {base:.2e} FLOP)",
+                f"5th and 95th percentile (all uncertain: {text.quantity(base, 'FLOP')})",
                 "sensitivity",
             )
         )

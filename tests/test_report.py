@@ -181,7 +181,9 @@ def _formatted(value, fmt: str, last_year: int) -> str:
     if value is None:
         return f"after {last_year}" if fmt == "year" else "–"
     if fmt == "sci":
+        # three significant digits, trailing zeros dropped: 1.20e+26 reads 1.2 × 10^26
         mantissa, exponent = f"{value:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
         return f"{mantissa} × 10{int(exponent)}"  # <sup> text joins the mantissa
     return {
         "year": f"{value:.1f}",
@@ -259,10 +261,16 @@ def test_assumptions_list_every_prior_with_its_source(built):
         rows = {r["parameter"]: r for r in _rows(table)}
         assert set(rows) == set(scenario.priors)
         for key in scenario.explicit:
-            assert rows[key]["set by"] == "scenario"
-            assert rows[key]["source"] == scenario.sources.get(
-                key, "not given in the scenario file"
-            )
+            # a schedule (spending.growth: {initial, final, half_life}) has a row per part
+            parts = [k for k in rows if k == key or k.startswith(key + ".")]
+            assert parts, key
+            for part in parts:
+                assert rows[part]["set by"] == "scenario"
+                # the part's own source where the file cites one, else its parameter's
+                cited = part if part in scenario.sources else key
+                assert rows[part]["source"] == scenario.sources.get(
+                    cited, "not given in the scenario file"
+                )
         for key, row in rows.items():
             assert row["unit"] and row["90% interval"] and row["source"], key
 
@@ -278,9 +286,10 @@ def test_sensitivity_table_swings_every_uncertain_prior(built):
         assert {r["parameter"] for r in rows} == uncertain
         swings = [float(r["swing [orders of magnitude]"]) for r in rows]
         assert swings == sorted(swings, reverse=True) and swings[-1] >= 0
-    # spending growth moves the baseline's 2030 run; algorithms do not enter it
+    # with every other prior at its median the baseline's 2030 run is data-bound: the stock
+    # moves it; algorithms do not enter the largest run at all
     base = {r["parameter"]: float(r["swing [orders of magnitude]"]) for r in _rows(tables[0])}
-    assert base["spending.growth"] > 0.1
+    assert base["data.sources.public_text.stock"] > 0.1
     assert base["algorithms.halving_time"] == 0
 
 
@@ -399,12 +408,39 @@ def test_input_error_inside_the_notebook_is_one_line(tmp_path, capsys):
 
 def test_format_value():
     f = report_data.format_value
-    assert f(1.2345e26, "sci") == "1.23e+26"
+    assert f(1.2345e26, "sci") == "1.23e26"
+    assert f(1.2e26, "sci") == "1.2e26"
     assert f(2028.66, "year") == "2028.7"
     assert f(None, "year", 2050) == "after 2050"
+    assert f(None, "year") == "–"
     assert f(0.574, "share") == "57%"
     assert f(0.0031, "share1") == "0.3%"
-    assert f(math.inf, "sci") == "inf"
+    assert f(math.inf, "sci") == "∞"
+    assert f(None, "sci") == "–"
+    with pytest.raises(ValueError, match="unknown format"):
+        f(1.0, "hex")
+
+
+def test_key_figures_and_exhaustion_text_by_hand():
+    summary = {
+        "years": [2030, 2040],
+        "variables": {
+            "largest_run_flop": {
+                "unit": "FLOP",
+                "p5": [1.0e26, 2.0e27],
+                "p50": [2.5e27, 3.456e28],
+                "p95": [3.25e28, None],
+            }
+        },
+        "data_exhaustion_year": {"p5": 2027.14, "p50": 2031.96, "p95": None, "share_never": 0.0625},
+        "binding_constraint_share": {"data": [0.4, 0.7], "compute": [0.6, 0.3]},
+    }
+    frame = report_data.key_figures(summary, years=(2030, 2040))
+    assert list(frame["2030"]) == ["2.5e27 [1e26 – 3.25e28]", "Compute (money) (60%)"]
+    assert list(frame["2040"]) == ["3.46e28 [2e27 – –]", "Data (70%)"]
+    assert report_data.exhaustion_text(summary) == (
+        "2032.0 [2027.1 – after 2040]; never by 2040: 6.2%"
+    )
 
 
 def test_binding_phases_by_hand():

@@ -9,21 +9,23 @@ data-key="KEY" data-fmt="FMT" data-value="REPR">TEXT</span>``: ``KEY`` locates t
 the summary dict of scenario ``I`` (``variables.largest_run_flop.p50[2030]``,
 ``data_exhaustion_year.p50``, ``binding_constraint_share.data[2031]``), ``REPR`` is the value
 itself (``repr`` of the float, ``null`` for JSON null) and ``TEXT`` is it formatted by
-:func:`format_value` with ``FMT``. A reader (or a test) can check each number against the
-summary JSON of the same scenario, samples and seed.
+:func:`format_value` with ``FMT`` (that is, by :mod:`scalesim.present.text`). A reader (or a
+test) can check each number against the summary JSON of the same scenario, samples and seed.
+Constraints are named by their registry label (:mod:`scalesim.model.constraints`).
 """
 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from scalesim._version import __version__
 from scalesim.model.parameters import spec_for
-from scalesim.model.variables import CONSTRAINTS, VARIABLES
+from scalesim.model.variables import VARIABLES
+from scalesim.present import text as fmt_text
+from scalesim.present.text import constraint_label, constraint_order
 from scalesim.scenario.loader import Scenario
 
 #: Years of the key-figures table [calendar year].
@@ -52,8 +54,9 @@ def format_value(value: float | None, fmt: str, last_year: int | None = None) ->
     value : float or None
         The summary JSON value; None is JSON null (infinite, or after the last year).
     fmt : {"sci", "year", "share", "share1"}
-        ``sci``: three significant digits, ``1.23e+26``; ``year``: one decimal, ``2028.7``;
-        ``share``: whole percent, ``54%``; ``share1``: percent with one decimal, ``0.3%``.
+        ``sci``: :func:`scalesim.present.text.number`, ``1.23e26``; ``year``:
+        :func:`~scalesim.present.text.year`, ``2028.7``; ``share``: whole percent, ``54%``;
+        ``share1``: percent with one decimal, ``0.3%``.
     last_year : int, optional
         Last projected year, for ``year`` values that are null (``after 2050``).
 
@@ -61,23 +64,22 @@ def format_value(value: float | None, fmt: str, last_year: int | None = None) ->
     -------
     str
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        if fmt == "year":
-            return f"after {last_year}" if last_year is not None else "–"
-        return "–"
     if fmt == "sci":
-        return "inf" if math.isinf(value) else f"{value:.2e}"
+        return fmt_text.number(value)
     if fmt == "year":
-        return f"{value:.1f}"
+        missing = value is None or value != value
+        return (
+            fmt_text.MISSING if missing and last_year is None else fmt_text.year(value, last_year)
+        )
     if fmt == "share":
-        return f"{value:.0%}"
+        return fmt_text.share(value)
     if fmt == "share1":
-        return f"{value:.1%}"
+        return fmt_text.share(value, 1)
     raise ValueError(f"unknown format {fmt!r}")
 
 
 def _sci_html(text: str) -> str:
-    """``1.23e+26`` as ``1.23 × 10<sup>26</sup>``."""
+    """``1.23e26`` as ``1.23 × 10<sup>26</sup>``."""
     if "e" not in text:
         return html.escape(text)
     mantissa, exponent = text.split("e")
@@ -121,11 +123,10 @@ def binding_phases(summary: dict) -> list[tuple[int, str]]:
     -------
     list of (int, str)
         ``(year, constraint)`` for the first year and for each year whose most frequent
-        constraint (the first in :data:`scalesim.dims.CONSTRAINTS` on ties) differs from the
-        year before.
+        constraint (the first in registry order on ties) differs from the year before.
     """
     shares = summary["binding_constraint_share"]
-    names = [c for c in CONSTRAINTS if c in shares]
+    names = constraint_order(shares)
     phases: list[tuple[int, str]] = []
     for i, year in enumerate(summary["years"]):
         top = max(names, key=lambda c: (shares[c][i], -names.index(c)))
@@ -145,7 +146,7 @@ def _exhaustion_sentence(s: dict, i: int, lead: str) -> str:
         )
     else:
         text = f"{lead} the stock of public human text is not fully used by {last} in most samples."
-    if format_value(ex["share_never"], "share1") != format_value(0.0, "share1"):
+    if fmt_text.share(ex["share_never"], 1) != fmt_text.share(0.0, 1):
         text += (
             f" In {n('data_exhaustion_year.share_never', 'share1')} of samples it is not "
             f"used up by {last}."
@@ -192,16 +193,17 @@ def executive_summary(summaries: Sequence[dict], years: Sequence[int] = (2030, 2
     phases = binding_phases(s)
     share = lambda c, y: n(f"binding_constraint_share.{c}[{y}]", "share")  # noqa: E731
     first_year, first = phases[0]
+    label = lambda c: html.escape(constraint_label(c))  # noqa: E731
     text = (
         f'<span class="phase" data-year="{first_year}" data-constraint="{first}">In '
-        f"{first_year}, {first} is the binding constraint in {share(first, first_year)} of "
-        "samples.</span>"
+        f"{first_year}, {label(first)} is the binding constraint in "
+        f"{share(first, first_year)} of samples.</span>"
     )
     for year, name in phases[1:]:
         text += (
             f' <span class="phase" data-year="{year}" data-constraint="{name}">From '
-            f"{year}, {name} binds most often ({share(name, year)} of samples that year)."
-            "</span>"
+            f"{year}, {label(name)} binds most often ({share(name, year)} of samples that "
+            "year).</span>"
         )
     last = s["years"][-1]
     if len(phases) == 1:
@@ -229,16 +231,17 @@ def executive_summary(summaries: Sequence[dict], years: Sequence[int] = (2030, 2
 
 
 def _most_frequent(summary: dict, year: int) -> str:
+    """``Label (share)`` of the constraint binding in most samples (first in registry order
+    on ties)."""
     i = summary["years"].index(year)
     shares = summary["binding_constraint_share"]
-    top = max(shares, key=lambda c: shares[c][i])
-    return f"{top} ({shares[top][i]:.0%})"
+    top = max(constraint_order(shares), key=lambda c: shares[c][i])
+    return f"{constraint_label(top)} ({fmt_text.share(shares[top][i])})"
 
 
 def _interval(q: dict, i: int) -> str:
     """``median [p5 – p95]`` of one variable's summary in year index ``i``."""
-    f = lambda k: format_value(q[k][i], "sci")  # noqa: E731
-    return f"{f('p50')} [{f('p5')} – {f('p95')}]"
+    return fmt_text.median_interval(q["p50"][i], q["p5"][i], q["p95"][i])
 
 
 def key_figures(summary: dict, years: Sequence[int] = TABLE_YEARS) -> pd.DataFrame:
@@ -273,8 +276,10 @@ def key_figures(summary: dict, years: Sequence[int] = TABLE_YEARS) -> pd.DataFra
 def exhaustion_text(summary: dict) -> str:
     """``median [p5 – p95]`` of the year the stock is fully used, plus the share never."""
     ex, last = summary["data_exhaustion_year"], summary["years"][-1]
-    f = lambda k: format_value(ex[k], "year", last)  # noqa: E731
-    return f"{f('p50')} [{f('p5')} – {f('p95')}]; never by {last}: {ex['share_never']:.1%}"
+    shown = fmt_text.median_interval(
+        ex["p50"], ex["p5"], ex["p95"], fmt=lambda y: fmt_text.year(y, last)
+    )
+    return f"{shown}; never by {last}: {fmt_text.share(ex['share_never'], 1)}"
 
 
 def comparison_frame(
@@ -304,7 +309,7 @@ def scenario_frame(scenarios: Sequence[Scenario], summaries: Sequence[dict]) -> 
             {
                 "scenario": sc.name,
                 "file": s["scenario"]["path"],
-                "samples": f"{s['samples']:,}",
+                "samples": fmt_text.count(s["samples"]),
                 "seed": s["seed"],
                 "sha256": s["scenario"]["sha256"],
             }
@@ -318,7 +323,19 @@ def _unit(unit: str) -> str:
 
 
 def _num(x: float) -> str:
-    return "inf (none)" if x == math.inf else f"{x:.4g}"
+    """A prior's value as the parameter reference writes it (``inf (none)`` for no ceiling)."""
+    return fmt_text.literal(x)
+
+
+def _declared(key: str, keys) -> str | None:
+    """The key path of ``keys`` that declares ``key``: itself, or for a part of a schedule
+    (``spending.growth.initial``) the parameter it belongs to (``spending.growth``)."""
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        path = ".".join(parts[:n])
+        if path in keys:
+            return path
+    return None
 
 
 def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
@@ -327,16 +344,23 @@ def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns parameter (key path under ``parameters:``), meaning, unit, prior, 90% interval
-        (5th to 95th percentile; the value when fixed), median [unit], set by (``scenario`` or
-        ``default``) and source (the scenario's ``sources:`` entry, else the default's source).
+        Columns parameter (key path under ``parameters:``; a schedule has a row per part,
+        ``spending.growth.initial``), meaning, unit, prior, 90% interval (5th – 95th
+        percentile; the value when fixed), median [unit], set by (``scenario`` or
+        ``default``) and source (the scenario's ``sources:`` entry, else the default's
+        source). Values as the parameter reference writes them
+        (:func:`scalesim.present.text.literal`).
     """
     rows = []
     for key, prior in scenario.priors.items():
-        spec = spec_for(key)
-        explicit = key in scenario.explicit
-        if key in scenario.sources:
-            source = scenario.sources[key]
+        spec, owner = spec_for(key), key
+        if spec is None and spec_for(key.rsplit(".", 1)[0]) is not None:
+            owner = key.rsplit(".", 1)[0]  # a part of a schedule: described by its parameter
+            spec = spec_for(owner)
+        explicit = _declared(key, scenario.explicit) is not None
+        cited = _declared(key, scenario.sources)
+        if cited is not None:
+            source = scenario.sources[cited]
         elif explicit:
             source = "not given in the scenario file"
         else:
@@ -344,11 +368,14 @@ def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
         if prior.is_fixed:
             interval = _num(prior.args[0])
         else:
-            interval = f"{_num(prior.ppf(SWING[0]))} to {_num(prior.ppf(SWING[1]))}"
+            interval = fmt_text.interval(prior.ppf(SWING[0]), prior.ppf(SWING[1]), fmt=_num)
+        meaning = spec.description if spec else ""
+        if owner != key and meaning:
+            meaning += f" (schedule: {key.rsplit('.', 1)[1].replace('_', ' ')})"
         rows.append(
             {
                 "parameter": key,
-                "meaning": spec.description if spec else "",
+                "meaning": meaning,
                 "unit": _unit(prior.unit),
                 "prior": prior.kind,
                 "90% interval": interval,
