@@ -16,6 +16,7 @@ from scalesim import InputError, Scenario
 from scalesim.app import editors as edit
 from scalesim.app import support as sup
 from scalesim.present import plots
+from scalesim.present import text as fmt_text
 
 #: Scenarios the compare view overlays at most, the current one included.
 MAX_COMPARED = 3
@@ -55,7 +56,7 @@ def sidebar(shipped: dict) -> tuple[Scenario, list[edit.Editor], str | None]:
         "Scenario", list(shipped), key="scenario", format_func=lambda n: titles.get(n, n)
     )
     upload = st.sidebar.file_uploader(
-        f"…or upload a scenario YAML (at most {sup.MAX_UPLOAD_BYTES // 1024} KB)",
+        f"…or upload a scenario YAML (at most {fmt_text.quantity(sup.MAX_UPLOAD_BYTES / 1024, 'KB')})",
         type=["yaml", "yml"],
         key="upload",
         help="`extends:` in an upload is resolved against the shipped scenarios folder.",
@@ -78,7 +79,7 @@ def sidebar(shipped: dict) -> tuple[Scenario, list[edit.Editor], str | None]:
 
     st.sidebar.header("Run")
     st.sidebar.select_slider(
-        "Samples", options=sup.SAMPLE_OPTIONS, key="samples", format_func=lambda n: f"{n:,}"
+        "Samples", options=sup.SAMPLE_OPTIONS, key="samples", format_func=fmt_text.count
     )
     st.sidebar.number_input("Seed", min_value=0, step=1, key="seed")
 
@@ -145,9 +146,10 @@ def projection() -> None:
     st.title(scenario.name)
     if scenario.description:
         st.caption(scenario.description)
+    constraints = fmt_text.constraint_order(view.constraints)
     st.caption(
-        f"{samples:,} samples · seed {seed} · {view.years[0]}–{view.years[-1]} · "
-        f"constraints: {', '.join(view.constraints)}"
+        f"{fmt_text.count(samples)} samples · seed {seed} · {view.years[0]}–{view.years[-1]} · "
+        f"constraints: {', '.join(map(fmt_text.constraint_label, constraints))}"
     )
     for col, (label, value, detail) in zip(st.columns(4), sup.headline_texts(view), strict=True):
         col.metric(label, value)
@@ -166,7 +168,7 @@ def projection() -> None:
     # Last element of the page: when it shows the new hash, the whole page has been sent.
     st.caption(
         f"scalesim {scalesim.__version__} · scenario sha256 {scenario.sha256[:16]} · "
-        f"{samples:,} samples · seed {seed}",
+        f"{fmt_text.count(samples)} samples · seed {seed}",
         help="Hash of the resolved scenario as run here (the YAML download has the same).",
     )
 
@@ -225,7 +227,8 @@ def downloads(scenario, text, view, samples, seed) -> None:
         on_click="ignore",
         disabled=too_many,
         help=(
-            f"at most {sup.MAX_PARQUET_SAMPLES:,} samples; use `scalesim run --out` for more"
+            f"at most {fmt_text.count(sup.MAX_PARQUET_SAMPLES)} samples; "
+            "use `scalesim run --out` for more"
             if too_many
             else "one row per (sample, year); generated when clicked"
         ),

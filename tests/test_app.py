@@ -23,7 +23,9 @@ import scalesim
 from scalesim.app import editors as edit
 from scalesim.app import method as app_method
 from scalesim.app import support as sup
+from scalesim.model import constraints as registry
 from scalesim.present.docs import parameter_frame
+from scalesim.units import parse_quantity
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -92,50 +94,104 @@ def _expected_view(path: Path, samples: int, seed: int, edits: dict | None = Non
 # --- default render and headline figures ------------------------------------------------------
 
 
+def _number(text: str) -> float:
+    """The number at the start of a displayed figure (``2.14e27 FLOP``, ``12,300``)."""
+    return float(text.split(" ")[0].replace(",", ""))
+
+
+def _ends(detail: str) -> tuple[str, str]:
+    """The two ends of ``90% interval A – B ...`` as displayed."""
+    lo, hi = detail.removeprefix("90% interval ").split(";")[0].split(" – ")
+    return lo, hi
+
+
 def test_default_render_shows_baseline_headline_figures_and_five_charts():
     at = _app()
     base = scalesim.load_scenario(SHIPPED["baseline.yaml"])
     assert at.title[0].value == base.name
     assert at.select_slider(key="samples").value == 20_000
     assert at.number_input(key="seed").value == base.seed
-    view = _expected_view(SHIPPED["baseline.yaml"], 20_000, base.seed)
-    expected = sup.headline_texts(view)
-    assert [m.label for m in at.metric] == [label for label, _, _ in expected]
-    assert [m.value for m in at.metric] == [value for _, value, _ in expected]
-    captions = [c.value for c in at.caption]
-    for _, _, detail in expected:
-        assert detail in captions
-    charts = _charts(at)
-    assert len(charts) == 5
-    assert _fan_medians(at) == pytest.approx(view.quantiles("largest_run_flop")["p50"])
+    # Independent of the app's helpers: the same scenario, samples and seed run headless.
+    summary = scalesim.run(SHIPPED["baseline.yaml"], samples=20_000, seed=base.seed).summary()
+    years, q = summary["years"], summary["variables"]["largest_run_flop"]
+    labels = ["Largest run in 2030", "Largest run in 2040"]
+    labels += ["Human text stock used up", "Binding constraint in 2030"]
+    assert [m.label for m in at.metric] == labels
+    metrics, captions = _metrics(at), [c.value for c in at.caption]
+    flop_intervals = [c for c in captions if c.startswith("90% interval") and c.endswith(" FLOP")]
+    assert len(flop_intervals) == 2
+    for year, detail in zip((2030, 2040), flop_intervals, strict=True):
+        i = years.index(year)
+        value = metrics[f"Largest run in {year}"]
+        assert value.endswith(" FLOP")
+        # three significant digits: within half a unit of the third digit
+        assert _number(value) == pytest.approx(q["p50"][i], rel=5e-3)
+        lo, hi = _ends(detail)
+        assert _number(lo) == pytest.approx(q["p5"][i], rel=5e-3)
+        assert _number(hi) == pytest.approx(q["p95"][i], rel=5e-3)
+    ex = summary["data_exhaustion_year"]
+    assert float(metrics["Human text stock used up"]) == pytest.approx(ex["p50"], abs=0.05)
+    detail = next(c for c in captions if "never by 2050" in c)
+    lo, hi = _ends(detail)
+    assert float(lo) == pytest.approx(ex["p5"], abs=0.05)
+    if ex["p95"] is None:
+        assert hi == "after 2050"
+    else:
+        assert float(hi) == pytest.approx(ex["p95"], abs=0.05)
+    never = float(detail.split("never by 2050: ")[1].removesuffix("%"))
+    assert never == pytest.approx(100 * ex["share_never"], abs=0.05)
+    i = years.index(2030)
+    shares = {c: v[i] for c, v in summary["binding_constraint_share"].items()}
+    top = max(shares, key=shares.get)
+    assert metrics["Binding constraint in 2030"] == registry.label(top)
+    assert f"in {round(100 * shares[top])}% of samples" in captions
+    assert len(_charts(at)) == 5
+    assert _fan_medians(at) == pytest.approx(q["p50"])
 
 
-def test_headline_figures_match_the_summary_numbers():
-    view = _expected_view(SHIPPED["baseline.yaml"], 4096, 1)
-    h = sup.headline(view)
-    summary = view.summary()
-    i = summary["years"].index(2030)
-    q = summary["variables"]["largest_run_flop"]
-    assert h["largest_2030"]["p50"] == q["p50"][i]
-    assert h["largest_2030"]["p5"] == q["p5"][i]
-    assert h["largest_2030"]["p95"] == q["p95"][i]
-    j = summary["years"].index(2040)
-    assert h["largest_2040"]["p50"] == q["p50"][j]
-    assert h["exhaustion"]["p50"] == summary["data_exhaustion_year"]["p50"]
-    shares = {c: s[i] for c, s in summary["binding_constraint_share"].items()}
-    assert h["binding"]["constraint"] == max(shares, key=shares.get)
-    assert h["binding"]["share"] == max(shares.values())
-    texts = sup.headline_texts(view)
-    assert texts[0][1] == sup.fmt_flop(q["p50"][i])
-    assert texts[2][1] == f"{summary['data_exhaustion_year']['p50']:.1f}"
+class _Summary:
+    """A run reduced to a hand-written summary dict (what the headline reads)."""
+
+    def __init__(self, summary: dict):
+        self._summary = summary
+
+    def summary(self) -> dict:
+        return self._summary
 
 
-def test_headline_formatting():
-    assert sup.fmt_flop(2.14e27) == "2.1e27 FLOP"
-    assert sup.fmt_flop(None) == "–"
-    assert sup.fmt_flop(float("inf")) == "∞"
-    assert sup.fmt_year(None, 2050) == "after 2050"
-    assert sup.fmt_year(2031.26, 2050) == "2031.3"
+HAND = {
+    "years": [2024, 2030, 2040],
+    "variables": {
+        "largest_run_flop": {
+            "p5": [1e24, 3.0e26, 1.2345e27],
+            "p50": [2e24, 2.144e27, 3.5e28],
+            "p95": [4e24, 1.5e28, None],
+        }
+    },
+    "data_exhaustion_year": {"p5": 2027.14, "p50": 2028.66, "p95": None, "share_never": 0.0625},
+    "binding_constraint_share": {"compute": [1.0, 0.4, 0.5], "data": [0.0, 0.6, 0.5]},
+}
+
+
+def test_headline_texts_of_a_hand_written_summary():
+    assert sup.headline_texts(_Summary(HAND)) == [
+        ("Largest run in 2030", "2.14e27 FLOP", "90% interval 3e26 – 1.5e28 FLOP"),
+        ("Largest run in 2040", "3.5e28 FLOP", "90% interval 1.23e27 – – FLOP"),
+        (
+            "Human text stock used up",
+            "2028.7",
+            "90% interval 2027.1 – after 2040; never by 2040: 6.2%",
+        ),
+        ("Binding constraint in 2030", "Data", "in 60% of samples"),
+    ]
+
+
+def test_headline_binding_tie_goes_to_the_first_constraint_in_registry_order():
+    summary = dict(HAND, years=[2024, 2025, 2026])
+    summary["binding_constraint_share"] = {"data": [0.5, 0.5, 0.5], "compute": [0.5, 0.5, 0.5]}
+    b = sup.headline(_Summary(summary))["binding"]
+    assert (b["year"], b["constraint"], b["share"]) == (2026, "compute", 0.5)
+    assert sup.headline_texts(_Summary(summary))[3][1] == "Compute (money)"
 
 
 def test_headline_when_2030_and_2040_are_not_projected(tmp_path):
@@ -243,12 +299,12 @@ def test_interval_number_inputs_edit_the_90_percent_interval():
     at.number_input(key="edit:spending.largest_run:lo").set_value(100.0).run()
     at.number_input(key="edit:spending.largest_run:hi").set_value(1000.0).run()
     _ok(at)
-    assert any(c.value == "median 316.2 million USD" for c in at.caption)
+    assert any(c.value == "median 316 million USD" for c in at.caption)
     expected = _expected_view(
         SHIPPED["baseline.yaml"],
         2_000,
         at.number_input(key="seed").value,
-        {"spending.largest_run": {"to": [1e8, 1e9]}},
+        {"spending.largest_run": {"to": ["1e8 USD", "1e9 USD"]}},
     )
     assert _fan_medians(at) == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
 
@@ -264,7 +320,7 @@ def test_fixed_value_editors_number_input_and_slider():
         SHIPPED["baseline.yaml"],
         2_000,
         at.number_input(key="seed").value,
-        {"economy.world_gdp": 2e14, "training.tokens_per_parameter": 100.0},
+        {"economy.world_gdp": "2e14 USD", "training.tokens_per_parameter": 100.0},
     )
     assert _fan_medians(at) == pytest.approx(expected.quantiles("largest_run_flop")["p50"])
     # A default that is fixed at 0 becomes an explicit value.
@@ -305,8 +361,12 @@ def test_editor_overrides_and_edited_scenario_yaml():
     state["edit:data.sources.public_text.stock:hi"] = 2e15
     edits = edit.overrides(eds, state)
     assert edits["spending.growth"] == {"to": [2.1, 3.0]}
-    assert edits["algorithms.halving_time"]["to"] == pytest.approx([0.5, 1.0])
-    assert edits["data.sources.public_text.stock"]["to"] == pytest.approx([1e14, 2e15])
+    # Dimensional values are written with their canonical unit (model v2 refuses bare ones).
+    halving = [parse_quantity(v, "year") for v in edits["algorithms.halving_time"]["to"]]
+    assert halving == pytest.approx([0.5, 1.0])
+    assert all(v.endswith(" year") for v in edits["algorithms.halving_time"]["to"])
+    stock = [parse_quantity(v, "token") for v in edits["data.sources.public_text.stock"]["to"]]
+    assert stock == pytest.approx([1e14, 2e15])
     scenario = edit.edited_scenario(base, edits, 2_000, 5)
     raw = yaml.safe_load(scenario.to_yaml())
     assert raw["samples"] == 2_000 and raw["seed"] == 5

@@ -13,7 +13,8 @@ class Display:
 
     ``widget`` is ``"slider"`` (a range slider for an interval prior, a plain slider for a
     fixed value, between ``lo`` and ``hi`` in steps of ``step``) or ``"number"`` (number
-    inputs).
+    inputs). ``fmt`` is the printf format Streamlit shows the widget's own value with (in the
+    browser); every other number the app shows is written by :mod:`scalesim.present.text`.
     """
 
     unit: str

@@ -17,6 +17,7 @@ from typing import Any
 from scalesim.app.display import _SOURCE_LABELS, DISPLAY, LABELS, Display
 from scalesim.app.support import default_samples, with_run_settings
 from scalesim.model.parameters import PARAMETERS, spec_for
+from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import Scenario, scenario_from_mapping
 from scalesim.units import is_dimensionless
 
@@ -150,8 +151,9 @@ class Editor:
         return written(float(values[0] * f))
 
     def median_text(self, values: tuple[float, ...]) -> str:
-        """``median 2.41 × per year``: the caption under an interval editor."""
-        return f"median {self.display.fmt % self.median_of(values)} {self.unit}".rstrip()
+        """``median 2.41 × per year``: the caption under an interval editor (the median as
+        :func:`scalesim.present.text.quantity` writes it)."""
+        return f"median {fmt_text.quantity(self.median_of(values), self.unit)}"
 
     def median_of(self, values: tuple[float, ...]) -> float:
         """Median [display unit] of the prior the values describe."""
@@ -226,7 +228,7 @@ def editors(scenario: Scenario) -> list[Editor]:
         if prior.is_fixed:
             value = (prior.args[0] / f,)
             median = value[0]
-            describe = f"fixed at {disp.fmt % value[0]}"
+            describe = f"fixed at {fmt_text.quantity(value[0], disp.unit)}"
         else:
             value = (prior.ppf(0.05) / f, prior.ppf(0.95) / f)
             median = prior.ppf(0.5) / f

@@ -5,15 +5,15 @@
   run headless (``scalesim run``) reproduces the app's numbers;
 - a compact, picklable view of a run for caching (:class:`RunView`), the headline figures and
   the download payloads.
-The assumption editors are in :mod:`scalesim.app_editors`, the method page's text in
-:mod:`scalesim.app_method`.
+The assumption editors are in :mod:`scalesim.app.editors`, the method page's text in
+:mod:`scalesim.app.method`. Numbers are formatted by :mod:`scalesim.present.text`, constraint
+labels come from the ceiling registry.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ import yaml
 from scalesim.engine.results import Results
 from scalesim.engine.run import run
 from scalesim.errors import InputError
-from scalesim.model.variables import CONSTRAINTS
+from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import (
     Scenario,
     load_scenario,
@@ -116,7 +116,8 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(
-            f"file is larger than {MAX_UPLOAD_BYTES // 1024} KB ({len(data) / 1024:.0f} KB)",
+            f"file is larger than {fmt_text.quantity(MAX_UPLOAD_BYTES / 1024, 'KB')} "
+            f"({fmt_text.quantity(len(data) / 1024, 'KB')})",
             path=name,
         )
     try:
@@ -144,7 +145,7 @@ def _check_upload(data: dict, name: str, base_dir: Path) -> None:
         seen += 1
         if seen > MAX_UPLOAD_NODES:
             raise InputError(
-                f"more than {MAX_UPLOAD_NODES:,} values once YAML aliases are expanded",
+                f"more than {fmt_text.count(MAX_UPLOAD_NODES)} values once YAML aliases are expanded",
                 path=name,
             )
         if isinstance(node, dict):
@@ -202,11 +203,16 @@ class RunView:
     exhaustion_counts: dict[int, int]
     exhaustion_never: int
     data_exhaustion_year: None = None
-    constraints: tuple[str, ...] = field(default=("compute", "data"))
+    constraints: tuple[str, ...] = field(default=())
 
     def summary(self) -> dict:
         """The summary JSON contract of the run."""
         return self.summary_dict
+
+    def binding_shares(self) -> dict[str, list[float]]:
+        """Share of samples in which each constraint binds, per year, like
+        :meth:`Results.binding_shares`."""
+        return dict(self.summary_dict["binding_constraint_share"])
 
     def quantiles(self, name: str) -> dict[str, list[float | None]]:
         """p5..p95 and mean per year of a variable (None where infinite)."""
@@ -214,7 +220,7 @@ class RunView:
 
     def binding_frame(self) -> pd.DataFrame:
         """Tidy binding-constraint shares: year, constraint, share."""
-        shares = self.summary_dict["binding_constraint_share"]
+        shares = self.binding_shares()
         return pd.DataFrame(
             [
                 {"year": y, "constraint": c, "share": s[i]}
@@ -291,21 +297,6 @@ def download_name(scenario: Scenario, suffix: str) -> str:
 # --- headline figures ---------------------------------------------------------------------------
 
 
-def fmt_flop(x: float | None) -> str:
-    """``2.1e27 FLOP`` style (– for missing, ∞ for unbounded)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if math.isinf(x):
-        return "∞"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    return f"{mantissa}e{int(exponent)} FLOP"
-
-
-def fmt_year(x: float | None, last: int) -> str:
-    """A fractional year to one decimal, ``after <last>`` when missing."""
-    return f"after {last}" if x is None else f"{x:.1f}"
-
-
 def headline(view: RunView | Results) -> dict[str, dict]:
     """The headline figures of a run.
 
@@ -316,7 +307,8 @@ def headline(view: RunView | Results) -> dict[str, dict]:
         None when the year is not projected); ``exhaustion`` (``p5``, ``p50``, ``p95``
         [calendar year, None when after the last year] and ``share_never``); ``binding``
         (``year``, ``constraint``, ``share``: the constraint binding in most samples in the
-        first headline year, or the last projected year before it).
+        first headline year, or the last projected year before it; the first in registry
+        order on ties).
     """
     summary = view.summary()
     years = summary["years"]
@@ -334,40 +326,49 @@ def headline(view: RunView | Results) -> dict[str, dict]:
     year = HEADLINE_YEARS[0] if HEADLINE_YEARS[0] in years else years[-1]
     i = years.index(year)
     shares = {c: s[i] for c, s in summary["binding_constraint_share"].items()}
-    name = max(shares, key=lambda c: (shares[c], -CONSTRAINTS.index(c)))
+    name = max(fmt_text.constraint_order(shares), key=shares.__getitem__)
     out["binding"] = {"year": year, "constraint": name, "share": shares[name]}
     return out
 
 
 def headline_texts(view: RunView | Results) -> list[tuple[str, str, str]]:
-    """The four headline figures as ``(label, value, interval text)`` for display."""
+    """The four headline figures as ``(label, value, interval text)`` for display.
+
+    The largest run as :func:`scalesim.present.text.quantity` writes it (``2.14e27 FLOP``),
+    the exhaustion year as :func:`~scalesim.present.text.year` (``2028.7``, ``after 2050``),
+    the binding constraint by its registry label.
+    """
     h = headline(view)
     texts = []
     for year in HEADLINE_YEARS:
         d = h[f"largest_{year}"]
         if d["p50"] is None:
-            texts.append((f"Largest run in {year}", "–", f"{year} is not projected"))
+            texts.append((f"Largest run in {year}", fmt_text.MISSING, f"{year} is not projected"))
         else:
             texts.append(
                 (
                     f"Largest run in {year}",
-                    fmt_flop(d["p50"]),
-                    f"90% interval {fmt_flop(d['p5'])} – {fmt_flop(d['p95'])}",
+                    fmt_text.quantity(d["p50"], "FLOP"),
+                    f"90% interval {fmt_text.interval(d['p5'], d['p95'], 'FLOP')}",
                 )
             )
     ex = h["exhaustion"]
     last = ex["last"]
+    years = fmt_text.interval(ex["p5"], ex["p95"], fmt=lambda y: fmt_text.year(y, last))
     texts.append(
         (
             "Human text stock used up",
-            fmt_year(ex["p50"], last),
-            f"90% interval {fmt_year(ex['p5'], last)} – {fmt_year(ex['p95'], last)}; "
-            f"never by {last}: {ex['share_never']:.1%}",
+            fmt_text.year(ex["p50"], last),
+            f"90% interval {years}; never by {last}: {fmt_text.share(ex['share_never'], 1)}",
         )
     )
     b = h["binding"]
     texts.append(
-        (f"Binding constraint in {b['year']}", b["constraint"], f"in {b['share']:.0%} of samples")
+        (
+            f"Binding constraint in {b['year']}",
+            fmt_text.constraint_label(b["constraint"]),
+            f"in {fmt_text.share(b['share'])} of samples",
+        )
     )
     return texts
 
