@@ -32,7 +32,7 @@ def _per(unit: str, canonical: str) -> float:
 
 DISPLAY: dict[str, Display] = {
     "economy.world_gdp": Display("trillion USD", 1e12, fmt="%.1f"),
-    "economy.gdp_growth": Display("% per year", 0.01, "slider", -3.0, 10.0, 0.1, "%.1f"),
+    "economy.gdp_growth": Display("× per year", 1.0, "slider", 0.97, 1.1, 0.005, "%.3f"),
     "spending.largest_run": Display("million USD", 1e6, fmt="%.1f"),
     "spending.growth": Display("× per year", 1.0, "slider", 1.0, 5.0, 0.05, "%.2f"),
     "spending.max_share_of_gdp": Display("% of world GDP", 0.01, "slider", 0.0, 10.0, 0.05, "%.2f"),
