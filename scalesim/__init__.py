@@ -13,7 +13,7 @@ from scalesim.engine.results import Results
 from scalesim.engine.run import run
 from scalesim.errors import InputError, ScalesimError
 from scalesim.model.parameters import PARAMETERS, ParamSpec
-from scalesim.model.variables import CONSTRAINTS, HEADLINE, VARIABLES
+from scalesim.model.variables import HEADLINE, VARIABLES
 from scalesim.present.text import format_summary
 from scalesim.scenario.loader import (
     Scenario,
@@ -49,7 +49,6 @@ __all__ = [
     "run_sweep",
     "sensitivity_analysis",
     "__version__",
-    "CONSTRAINTS",
     "HEADLINE",
     "VARIABLES",
     "PARAMETERS",

@@ -119,12 +119,3 @@ def _describe(unit: str) -> str:
     return "a quantity of dimension " + " ".join(
         f"{k.strip('[]')}^{v:g}" if v != 1 else k.strip("[]") for k, v in dims.items()
     )
-
-
-def format_quantity(value: float, unit: str, digits: int = 3) -> str:
-    """Format a magnitude with its unit, e.g. ``2.1e+25 FLOP``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if unit in ("", "dimensionless", "1"):
-        return f"{value:.{digits}g}"
-    return f"{value:.{digits}g} {unit}"

@@ -114,6 +114,12 @@ def test_parameter_row_gives_unit_default_and_domain(p):
     # The default, within the 4 significant digits printed.
     if p.default is None:
         assert row["default"] == "required"
+    elif p.default_prior is not None:
+        # a physical ceiling's default is a prior: its interval and credibility, as written
+        lo, hi = (float(str(x).split()[0]) for x in p.default_prior["to"])
+        shown = row["default"].removeprefix("prior ").split(" (")[0].split(" – ")
+        assert [float(s.split()[0]) for s in shown] == [lo, hi]
+        assert math.isclose(math.sqrt(lo * hi), p.default, rel_tol=1e-12)  # median
     elif p.default == math.inf:
         assert row["default"] == "inf (none)"
     else:

@@ -26,11 +26,11 @@ from scalesim.analysis.sensitivity import (
     uncertain_parameters,
 )
 from scalesim.cli import main
-from scalesim.cli.sensitivity import format_sensitivity
 from scalesim.engine.progress import progress_bar, progress_enabled, track
 from scalesim.engine.run import evaluate
 from scalesim.model.parameters import spec_for
 from scalesim.present.report import sensitivity as report_sensitivity
+from scalesim.present.text import format_sensitivity
 from scalesim.scenario.priors import Prior, draw, parse_prior
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ import yaml
 
 from scalesim._version import __version__
 from scalesim.engine.results import QUANTILES, Results
-from scalesim.engine.run import run
+from scalesim.engine.run import default_workers, run
 from scalesim.engine.summary import LOG10_BIN, BlockSums, LogHistogram
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model import constraints as registry
@@ -354,7 +354,7 @@ def run_sweep(
     sweep: Sweep,
     *,
     scheduler: str | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     serial: bool = False,
     on_progress=None,
 ) -> SweepResult:
@@ -365,8 +365,9 @@ def run_sweep(
     sweep : Sweep
     scheduler : str, optional
         Address of a running dask.distributed scheduler (``tcp://host:port``).
-    workers : int
-        Worker processes of the local cluster started when neither is given.
+    workers : int, optional
+        Worker processes of the local cluster started when neither is given (default: the
+        cores this process may use, scalesim.engine.run.default_workers).
     serial : bool
         Run the points one by one in this process, without Dask.
     on_progress : callable, optional
@@ -392,6 +393,8 @@ def run_sweep(
             ) from None
         with c:
             return SweepResult(sweep, _on_client(c, sweep, tick), f"Dask scheduler {scheduler}")
+    if workers is None:
+        workers = default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError(f"--workers: expected an integer >= 1, got {workers!r}")
     # No dashboard; its HTTP server (health checks) on a free port, not a taken 8787.

@@ -7,14 +7,13 @@ import sys
 from scalesim.analysis.sensitivity import (
     DEFAULT_BASE_SAMPLES,
     METHODS,
-    SensitivityResult,
     sensitivity_analysis,
     uncertain_parameters,
 )
 from scalesim.cli._common import check_output, int_arg, seed_arg
 from scalesim.engine.io import write_json
 from scalesim.engine.progress import progress_bar
-from scalesim.model.variables import VARIABLES
+from scalesim.present.text import format_sensitivity
 from scalesim.scenario.loader import load_scenario
 
 
@@ -80,53 +79,3 @@ def main(args) -> int:
         if args.json:
             print(f"\nwrote sensitivity JSON: {args.json}", file=sys.stdout)
     return 0
-
-
-def _f(x: float, fmt: str) -> str:
-    return format(0.0 if abs(x) < 5e-4 else x, fmt)  # no "-0.000" for tiny estimates
-
-
-def format_sensitivity(result: SensitivityResult) -> str:
-    """The ranked table printed by ``scalesim sensitivity``."""
-    unit = VARIABLES[result.output][0]
-    sobol = result.method == "sobol"
-    lines = [
-        f"scenario: {result.scenario}",
-        f"Sensitivity of log10 {result.output} [{unit}] in {result.year}; "
-        f"with every parameter at its median: {result.median_log10:.2f}",
-    ]
-    if sobol:
-        lines.append(
-            f"Sobol indices from {result.model_runs:,} model runs ({result.base_samples:,} base "
-            f"samples, seed {result.seed}); ± half-width of the {result.conf_level:.0%} interval"
-        )
-    lines += [
-        f"OAT: log10 {result.output} with one parameter at its p5 / p95, the others at "
-        "their medians; swing = |at p95 - at p5| [orders of magnitude]",
-        "",
-    ]
-    width = max(len("parameter"), *(len(p) for p in result.parameters))
-    head = f"  {'rank':>4}  {'parameter':<{width}}"
-    if sobol:
-        head += f"{'S1':>8}{'±':>7}{'ST':>8}{'±':>7}"
-    lines.append(head + f"{'at p5':>9}{'at p95':>9}{'swing':>8}")
-    for i, name in enumerate(result.parameters):
-        row = f"  {i + 1:>4}  {name:<{width}}"
-        if sobol:
-            row += "".join(
-                _f(v[i], f)
-                for v, f in (
-                    (result.S1, ">8.3f"),
-                    (result.S1_conf, ">7.3f"),
-                    (result.ST, ">8.3f"),
-                    (result.ST_conf, ">7.3f"),
-                )
-            )
-        row += f"{result.low_log10[i]:>9.2f}{result.high_log10[i]:>9.2f}{result.swing[i]:>8.2f}"
-        lines.append(row)
-    if sobol:
-        lines += [
-            "",
-            f"  sum of S1: {sum(result.S1):.3f} (1 − sum: share of the variance from interactions)",
-        ]
-    return "\n".join(lines)

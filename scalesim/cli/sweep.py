@@ -32,7 +32,10 @@ def register(sub) -> None:
         help="address of a running dask.distributed scheduler (default: start a local cluster)",
     )
     p.add_argument(
-        "--workers", type=int, default=2, help="worker processes of the local cluster (default 2)"
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes of the local cluster (default: this machine's cores)",
     )
     p.add_argument(
         "--serial",

@@ -78,7 +78,3 @@ HEADLINE = (
 
 #: Years shown in the CLI summary table.
 TABLE_YEARS = (2025, 2030, 2035, 2040, 2050)
-
-#: Names of the registered ceilings at import time. Kept only until every caller reads the
-#: registry (scalesim.model.constraints) or a run's ``Results.constraints``.
-CONSTRAINTS = tuple(c.name for c in registry.ceilings())

@@ -8,8 +8,14 @@ from scalesim.model.parameters import PARAMETERS
 from scalesim.present.text import literal
 
 
-def _default(value) -> str:
-    return "required" if value is None else literal(value)
+def _default(spec) -> str:
+    if spec.default is None:
+        return "required"
+    if spec.default_prior is not None:  # a physical ceiling: a prior, shown by its interval
+        prior = spec.default_prior
+        lo, hi = prior["to"]
+        return f"prior {lo} – {hi} ({prior.get('credibility', 90)}%)"
+    return literal(spec.default)
 
 
 def parameter_frame() -> pd.DataFrame:
@@ -20,7 +26,7 @@ def parameter_frame() -> pd.DataFrame:
                 "key": f"parameters.{p.path}",
                 "symbol": p.symbol,
                 "unit": "1" if p.unit == "dimensionless" else p.unit,
-                "default": _default(p.default),
+                "default": _default(p),
                 "domain": p.domain_text().removeprefix("must be "),
                 "meaning": p.description,
                 "source": p.source,

@@ -411,3 +411,62 @@ def format_summary(results: Results) -> str:
     for name, values in results.binding_shares().items():
         lines.append(f"  {name:<12}" + "".join(f"{share(values[i]):>8}" for i in at))
     return "\n".join(lines)
+
+
+# --- sensitivity ---------------------------------------------------------------------------
+
+
+def _index(x: float, width: int) -> str:
+    """A sensitivity index to 3 decimals, right-aligned (no "-0.000" for tiny estimates)."""
+    return decimal(0.0 if abs(x) < 5e-4 else x, 3).rjust(width)
+
+
+def format_sensitivity(result) -> str:
+    """The ranked table printed by ``scalesim sensitivity`` (a SensitivityResult)."""
+    unit = VARIABLES[result.output][0]
+    sobol = result.method == "sobol"
+    lines = [
+        f"scenario: {result.scenario}",
+        f"Sensitivity of log10 {result.output} [{unit}] in {result.year}; "
+        f"with every parameter at its median: {decimal(result.median_log10, 2)}",
+    ]
+    if sobol:
+        lines.append(
+            f"Sobol indices from {count(result.model_runs)} model runs "
+            f"({count(result.base_samples)} base samples, seed {result.seed}); ± half-width of "
+            f"the {share(result.conf_level)} interval"
+        )
+    lines += [
+        f"OAT: log10 {result.output} with one parameter at its p5 / p95, the others at "
+        "their medians; swing = |at p95 - at p5| [orders of magnitude]",
+        "",
+    ]
+    width = max(len("parameter"), *(len(p) for p in result.parameters))
+    head = f"  {'rank':>4}  {'parameter':<{width}}"
+    if sobol:
+        head += f"{'S1':>8}{'±':>7}{'ST':>8}{'±':>7}"
+    lines.append(head + f"{'at p5':>9}{'at p95':>9}{'swing':>8}")
+    for i, name in enumerate(result.parameters):
+        row = f"  {i + 1:>4}  {name:<{width}}"
+        if sobol:
+            row += "".join(
+                _index(v[i], w)
+                for v, w in (
+                    (result.S1, 8),
+                    (result.S1_conf, 7),
+                    (result.ST, 8),
+                    (result.ST_conf, 7),
+                )
+            )
+        row += "".join(
+            decimal(v, 2).rjust(w)
+            for v, w in ((result.low_log10[i], 9), (result.high_log10[i], 9), (result.swing[i], 8))
+        )
+        lines.append(row)
+    if sobol:
+        lines += [
+            "",
+            f"  sum of S1: {decimal(sum(result.S1), 3)} (1 − sum: share of the variance from "
+            "interactions)",
+        ]
+    return "\n".join(lines)

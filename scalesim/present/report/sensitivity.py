@@ -17,6 +17,7 @@ import pandas as pd
 from scalesim.analysis.sensitivity import oat_swings
 from scalesim.model.parameters import spec_for
 from scalesim.model.variables import VARIABLES
+from scalesim.present import text
 from scalesim.present.report.data import _num, _unit, format_value
 from scalesim.scenario.loader import Scenario
 
@@ -107,7 +108,7 @@ def sensitivity_table(frame: pd.DataFrame) -> pd.DataFrame:
     out["prior 95%"] = frame["high"].map(_num)
     out[f"at prior 5% [{unit}]"] = frame["value at low"].map(lambda x: format_value(x, "sci"))
     out[f"at prior 95% [{unit}]"] = frame["value at high"].map(lambda x: format_value(x, "sci"))
-    out["swing [orders of magnitude]"] = frame["swing"].map(lambda x: f"{x:.2f}")
+    out["swing [orders of magnitude]"] = frame["swing"].map(lambda x: text.decimal(x, 2))
     return out
 
 
