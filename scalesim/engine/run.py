@@ -320,7 +320,6 @@ def _refuse_nan(logs: dict, host: dict, inputs: KernelInputs, first_sample: int)
         rows, cols = np.nonzero(np.isnan(arr))
         order = np.lexsort((cols, rows))
         i, j = int(rows[order[0]]), int(cols[order[0]])
-        year = int(inputs.grid.steps[j] + 0) if arr.shape[1] == len(inputs.grid.steps) else j
         calendar = backends.to_numpy(inputs.grid.years).ravel()
         year = int(calendar[j]) if arr.shape[1] == calendar.size else int(calendar[0])
         shown = ", ".join(
