@@ -40,6 +40,7 @@ TOP_KEYS = (
     "seed",
     "parameters",
     "sources",
+    "published",
 )
 MAX_SAMPLES = 100_000_000
 
@@ -306,7 +307,7 @@ def _validate(raw: dict, where: str) -> Scenario:
     for key in raw:
         if key not in TOP_KEYS:
             raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key))
-    header_fields = {k: v for k, v in raw.items() if k not in ("parameters",)}
+    header_fields = {k: v for k, v in raw.items() if k not in ("parameters", "published")}
     if "name" not in header_fields:
         header_fields["name"] = Path(where).stem
     try:
