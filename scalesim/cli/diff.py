@@ -1,0 +1,86 @@
+"""``scalesim diff A B [--outputs]``: two scenarios' assumptions (and key figures) side by side."""
+
+from __future__ import annotations
+
+from scalesim.cli._common import count_int
+from scalesim.present import text
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="two scenarios side by side: assumptions (and key figures with --outputs)",
+        description=(
+            "Show two scenarios' resolved assumptions side by side: each parameter's unit, "
+            "median and 90% interval, and source, with the parameters that differ marked "
+            "'*'. With --outputs, run both and show their key figures side by side."
+        ),
+    )
+    p.add_argument("a", help="first scenario YAML file")
+    p.add_argument("b", help="second scenario YAML file")
+    p.add_argument(
+        "--only-differences", action="store_true", help="list only the parameters that differ"
+    )
+    p.add_argument("--outputs", action="store_true", help="also run both and compare key figures")
+    p.add_argument("--samples", type=count_int, default=None, help="samples per run (--outputs)")
+    p.add_argument(
+        "--sources", action="store_true", help="print each side's source under the parameter"
+    )
+    p.set_defaults(func=main)
+
+
+def _value(side, unit: str) -> str:
+    if side is None:
+        return "(not set)"
+    if side.kind == "fixed":
+        return text.quantity(side.p50, unit)
+    return text.median_interval(side.p50, side.p5, side.p95, unit)
+
+
+def _figure(values, unit: str) -> str:
+    if values is None:
+        return "(absent)"
+    mid, lo, hi = values
+    if unit == "year":
+        fmt = text.year
+        return text.median_interval(mid, lo, hi, fmt=fmt)
+    return text.median_interval(mid, lo, hi, unit)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    from scalesim.analysis.diff import assumptions, outputs
+    from scalesim.scenario.loader import load_scenario
+
+    a, b = load_scenario(args.a), load_scenario(args.b)
+    rows = assumptions(a, b, only_differences=args.only_differences)
+    print(f"A: {a.name} ({a.path})\nB: {b.name} ({b.path})\n")
+    body = []
+    for r in rows:
+        body.append(["*" if r.differs else "", r.key, _value(r.a, r.unit), _value(r.b, r.unit)])
+    print("Assumptions (median [90% interval]; * marks a difference):\n")
+    print(_table(["", "parameter", "A", "B"], body))
+    n = sum(r.differs for r in rows)
+    print(f"\n{text.count(n)} of {text.count(len(rows))} parameters differ.")
+    if args.sources and n:
+        print("\nSources of the differences:")
+        for r in rows:
+            if r.differs:
+                print(f"\n{r.key}")
+                for tag, side in (("A", r.a), ("B", r.b)):
+                    print(f"  {tag}: {side.source or '(none)' if side else '(not set)'}")
+    if args.outputs:
+        out = outputs(a, b, samples=args.samples)
+        body = [[r["figure"], _figure(r["a"], r["unit"]), _figure(r["b"], r["unit"])] for r in out]
+        print("\nKey figures (median [5th – 95th percentile]; the year: [10th – 90th]):\n")
+        print(_table(["figure", "A", "B"], body))
+    return 0
