@@ -6,14 +6,17 @@ import sys
 
 from scalesim.analysis.calibrate.backtest import backtest
 from scalesim.analysis.calibrate.history import load_history
-from scalesim.cli._common import check_output, count_int, year_int
+from scalesim.cli._common import check_output, check_seed, count_int, year_int
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_backtest,
+    format_compare,
+    format_rolling,
     history_label,
 )
 from scalesim.engine.backend import namespace
 from scalesim.engine.io import write_json
+from scalesim.errors import InputError
 
 DEFAULT_SEED = 20241125
 
@@ -29,9 +32,20 @@ def register(sub) -> None:
     p.add_argument(
         "--cutoff",
         type=year_int,
-        required=True,
+        default=None,
         metavar="YEAR",
-        help="last year of data used for the fit",
+        help="last year of data used for the fit (required unless --compare or --rolling)",
+    )
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="backtest v2: the straight line against a trend that can change regime (model "
+        "averaging over breaks) at cutoffs 2016, 2018, 2020 and 2022",
+    )
+    p.add_argument(
+        "--rolling",
+        action="store_true",
+        help="backtest v2: rolling origins every half-year 2012–2023, scores by horizon",
     )
     p.add_argument(
         "--through",
@@ -59,10 +73,15 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    check_seed(args.seed)
     check_output("--json", args.json)
     xp = namespace(args.backend)
     history = load_history(args.history)
     seed = DEFAULT_SEED if args.seed is None else args.seed
+    if args.compare or args.rolling:
+        return _v2(args, history, seed)
+    if args.cutoff is None:
+        raise InputError("backtest: --cutoff YEAR is required (or --compare / --rolling)")
     result = backtest(
         history,
         cutoff=args.cutoff,
@@ -77,5 +96,39 @@ def main(args) -> int:
     print(format_backtest(result, history_label(history)))
     if args.json:
         write_json(args.json, result)
+        print(f"\nwrote JSON: {args.json}", file=sys.stdout)
+    return 0
+
+
+def _v2(args, history, seed: int) -> int:
+    from scalesim.analysis.calibrate.backtest import compare_models, rolling
+
+    label = history_label(history)
+    out: dict = {}
+    if args.compare:
+        out["compare"] = compare_models(
+            history,
+            through=args.through,
+            since=args.since,
+            bootstrap=args.bootstrap,
+            seed=seed,
+            frontier=args.frontier,
+            top_k=args.top_k,
+        )
+        print(format_compare(out["compare"], label))
+    if args.rolling:
+        out["rolling"] = rolling(
+            history,
+            since=args.since,
+            draws=args.bootstrap,
+            seed=seed,
+            frontier=args.frontier,
+            top_k=args.top_k,
+        )
+        if args.compare:
+            print()
+        print(format_rolling(out["rolling"], label))
+    if args.json:
+        write_json(args.json, out)
         print(f"\nwrote JSON: {args.json}", file=sys.stdout)
     return 0

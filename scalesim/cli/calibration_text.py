@@ -16,6 +16,7 @@ from scalesim.present.text import (
     interval,
     median_interval,
     share,
+    year,
 )
 
 TREND_LABELS = {
@@ -170,4 +171,51 @@ def format_backtest(result: dict, label: str) -> str:
     for i, year in enumerate(pj["years"]):
         cells = " ".join(f"{column_number(pj[k][i]):>9}" for k in ("p5", "p50", "p95"))
         lines.append(f"{year:<6} {cells}")
+    return "\n".join(lines)
+
+
+def format_compare(rows: list[dict], label: str) -> str:
+    """The straight line (v1) against the regime-change average at each cutoff."""
+    lines = [
+        f"backtest v2: frontier runs ({label}); each model fitted on runs up to the end of the "
+        "cutoff year, scored on the runs after it",
+        "",
+        f"{'cutoff':>6}  {'fit':>4}  {'scored':>6}  {'line CRPS':>9}  {'50%':>4}  {'90%':>4}  "
+        f"{'breaks CRPS':>11}  {'50%':>4}  {'90%':>4}  weights line / shift / break",
+    ]
+    for r in rows:
+        ln, br, w = r["line"], r["breaks"], r["weights"]
+        lines.append(
+            f"{r['cutoff']:>6}  {count(r['n_fit']):>4}  {count(r['n_scored']):>6}  "
+            f"{decimal(ln['crps'], 2):>9}  {share(ln['coverage_50']):>4}  "
+            f"{share(ln['coverage_90']):>4}  {decimal(br['crps'], 2):>11}  "
+            f"{share(br['coverage_50']):>4}  {share(br['coverage_90']):>4}  "
+            f"{share(w['line'])} / {share(w['shift'])} / {share(w['break'])}"
+        )
+    lines.append("")
+    lines.append(
+        "CRPS in log10 FLOP (lower is better); 50% and 90%: share of the scored runs inside "
+        "the central predictive intervals."
+    )
+    return "\n".join(lines)
+
+
+def format_rolling(result: dict, label: str) -> str:
+    """Rolling-origin scores by horizon, per model, with the PIT histogram."""
+    origins = result["origins"]
+    lines = [
+        f"rolling-origin backtest ({label}): {count(len(origins))} origins every half-year "
+        f"{year(origins[0])}–{year(origins[-1])}; runs scored by years ahead",
+        "",
+        f"{'model':<7} {'horizon':<9} {'runs':>5}  {'CRPS':>5}  {'50%':>4}  {'90%':>4}  "
+        "PIT histogram (10 bins, flat is calibrated)",
+    ]
+    for model, scores in result["models"].items():
+        for (lo, hi), s in zip(result["horizons"], scores, strict=True):
+            pit = " ".join(f"{c:>3}" for c in s["pit"])
+            lines.append(
+                f"{model:<7} {decimal(lo, 0)}–{decimal(hi, 0)} yr{'':<3} {count(s['n']):>5}  "
+                f"{decimal(s['crps'], 2):>5}  {share(s['coverage_50']):>4}  "
+                f"{share(s['coverage_90']):>4}  {pit}"
+            )
     return "\n".join(lines)

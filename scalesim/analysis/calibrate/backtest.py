@@ -197,3 +197,142 @@ def backtest(
             "p95": [float(10**v) for v in qp[:, 4]],
         },
     }
+
+
+# --- backtest v2: a trend that can change regime, rolling origins, scores by horizon ----------
+
+#: Cutoffs of the comparison table (the issue's "Done when").
+COMPARE_CUTOFFS = (2016, 2018, 2020, 2022)
+#: Horizon bins of the rolling backtest: (lo, hi] years after the origin.
+HORIZONS = ((0.0, 1.0), (1.0, 2.0), (2.0, 3.0), (3.0, 5.0))
+PIT_BINS = 10
+
+
+def score_draws(draws: np.ndarray, observed: np.ndarray) -> dict:
+    """Coverage of the central 50% and 90% intervals, mean CRPS [log10 FLOP] and the PIT
+    histogram (share of draws below each observation, in :data:`PIT_BINS` bins) of
+    predictive ``draws`` (point, draw) for ``observed`` log10 compute."""
+    q = np.quantile(draws, [0.05, 0.25, 0.75, 0.95], axis=1)
+    y = np.asarray(observed, dtype=np.float64)
+    in50 = (y >= q[1]) & (y <= q[2])
+    in90 = (y >= q[0]) & (y <= q[3])
+    crps = fit.crps_ensemble(draws, y, xp=np)
+    pit = np.mean(draws < y[:, None], axis=1)
+    hist = np.histogram(pit, bins=PIT_BINS, range=(0.0, 1.0))[0]
+    return {
+        "n": int(y.size),
+        "coverage_50": float(in50.mean()) if y.size else None,
+        "coverage_90": float(in90.mean()) if y.size else None,
+        "crps": float(crps.mean()) if y.size else None,
+        "pit": [int(c) for c in hist],
+    }
+
+
+def _split(history, since, origin, horizon, frontier, top_k):
+    runs = history[select_frontier(history, frontier, top_k, xp=np)]
+    t = decimal_year(runs["date"])
+    y = np.log10(runs["training_flop"].to_numpy(np.float64))
+    fit_mask = (t >= since) & (t <= origin)
+    test_mask = (t > origin) & (t <= origin + horizon)
+    return t[fit_mask] - T0, y[fit_mask], t[test_mask] - T0, y[test_mask]
+
+
+def _draws(model: str, t_fit, y_fit, t_test, draws, rng) -> np.ndarray:
+    from scalesim.analysis.calibrate import breaks
+
+    kinds = ("line",) if model == "line" else breaks.KINDS
+    return breaks.predictive_draws(breaks.fit_models(t_fit, y_fit, kinds), t_test, draws, rng)
+
+
+def compare_models(
+    history: pd.DataFrame,
+    *,
+    cutoffs=COMPARE_CUTOFFS,
+    through: int | None = None,
+    since: int = 2010,
+    bootstrap: int = 4000,
+    seed: int = 0,
+    frontier: str = "auto",
+    top_k: int = TOP_K,
+) -> list[dict]:
+    """The v1 straight line (:func:`backtest`) and the regime-change average
+    (:mod:`scalesim.analysis.calibrate.breaks`) at each cutoff, scored on the same runs (those
+    released after the end of the cutoff year): one row per cutoff with ``line`` and
+    ``breaks`` scores (coverage_50, coverage_90, crps) and the breaks model's weights."""
+    from scalesim.analysis.calibrate import breaks
+
+    rows = []
+    for cutoff in cutoffs:
+        v1 = backtest(
+            history,
+            cutoff=cutoff,
+            through=through,
+            since=since,
+            bootstrap=bootstrap,
+            seed=seed,
+            frontier=frontier,
+            top_k=top_k,
+        )
+        horizon = v1["through"] + 1 - (cutoff + 1)
+        t_fit, y_fit, t_test, y_test = _split(history, since, cutoff + 1, horizon, frontier, top_k)
+        rng = np.random.default_rng(seed)
+        models = breaks.fit_models(t_fit, y_fit)
+        draws = breaks.predictive_draws(models, t_test, int(bootstrap), rng)
+        new = score_draws(draws, y_test)
+        rows.append(
+            {
+                "cutoff": int(cutoff),
+                "n_fit": v1["n_fit"],
+                "n_scored": v1["n_scored"],
+                "line": {k: v1[k] for k in ("coverage_50", "coverage_90", "crps")},
+                "breaks": {k: new[k] for k in ("coverage_50", "coverage_90", "crps")},
+                "weights": breaks.weights_by_kind(models),
+                "likeliest_break": breaks.likeliest_break(models),
+            }
+        )
+    return rows
+
+
+def rolling(
+    history: pd.DataFrame,
+    *,
+    first: float = 2012.0,
+    last: float = 2023.0,
+    step: float = 0.5,
+    horizons=HORIZONS,
+    since: int = 2010,
+    draws: int = 4000,
+    seed: int = 0,
+    frontier: str = "auto",
+    top_k: int = TOP_K,
+) -> dict:
+    """Rolling-origin backtest: at every origin from ``first`` to ``last`` (every ``step``
+    years), fit each model on the runs released from ``since`` to the origin and score the
+    runs released in each horizon bin after it. Scores are pooled over origins per model and
+    horizon: ``{"origins": [...], "models": {name: [score per horizon]}}`` with the horizon
+    bins in ``"horizons"``."""
+    origins = [round(first + i * step, 6) for i in range(int(round((last - first) / step)) + 1)]
+    reach = max(hi for _, hi in horizons)
+    pooled = {m: {h: ([], []) for h in horizons} for m in ("line", "breaks")}
+    rng = np.random.default_rng(seed)
+    for origin in origins:
+        t_fit, y_fit, t_test, y_test = _split(history, since, origin, reach, frontier, top_k)
+        if t_fit.size < 4 or t_test.size == 0:
+            continue
+        ahead = t_test + T0 - origin
+        for model in pooled:
+            d = _draws(model, t_fit, y_fit, t_test, draws, rng)
+            for lo, hi in horizons:
+                sel = (ahead > lo) & (ahead <= hi)
+                pooled[model][(lo, hi)][0].append(d[sel])
+                pooled[model][(lo, hi)][1].append(y_test[sel])
+    out = {"origins": origins, "horizons": [list(h) for h in horizons], "models": {}}
+    for model, by_h in pooled.items():
+        out["models"][model] = [
+            score_draws(
+                np.concatenate(by_h[h][0]) if by_h[h][0] else np.zeros((0, draws)),
+                np.concatenate(by_h[h][1]) if by_h[h][1] else np.zeros(0),
+            )
+            for h in horizons
+        ]
+    return out
