@@ -8,24 +8,29 @@ Public API (listed explicitly; see ARCHITECTURE.md, "Output contract")::
     results.variables["largest_run_flop"]   # (sample, year) array [FLOP]
 """
 
-from scalesim._version import __version__
-from scalesim.engine.results import Results
-from scalesim.engine.run import run
-from scalesim.errors import InputError, ScalesimError
-from scalesim.model.parameters import PARAMETERS, ParamSpec
-from scalesim.model.variables import HEADLINE, VARIABLES
-from scalesim.present.text import format_summary
-from scalesim.scenario.loader import (
-    Scenario,
-    load_scenario,
-    load_scenario_text,
-    scenario_from_mapping,
-)
-from scalesim.scenario.priors import Prior
-from scalesim.units import ureg
+from __future__ import annotations
 
-#: Heavier parts of the API, imported on first use so that ``import scalesim`` stays quick.
+import importlib
+
+from scalesim._version import __version__
+from scalesim.errors import InputError, ScalesimError
+
+#: Every other public name, imported on first use (PEP 562) so that ``import scalesim`` stays
+#: quick (numpy, pandas, pint and pydantic load only when a name that needs them is used).
 _LAZY = {
+    "Results": "scalesim.engine.results",
+    "run": "scalesim.engine.run",
+    "PARAMETERS": "scalesim.model.parameters",
+    "ParamSpec": "scalesim.model.parameters",
+    "HEADLINE": "scalesim.model.variables",
+    "VARIABLES": "scalesim.model.variables",
+    "format_summary": "scalesim.present.text",
+    "Scenario": "scalesim.scenario.loader",
+    "load_scenario": "scalesim.scenario.loader",
+    "load_scenario_text": "scalesim.scenario.loader",
+    "scenario_from_mapping": "scalesim.scenario.loader",
+    "Prior": "scalesim.scenario.priors",
+    "ureg": "scalesim.units",
     "sensitivity_analysis": "scalesim.analysis.sensitivity",
     "load_sweep": "scalesim.analysis.sweep",
     "run_sweep": "scalesim.analysis.sweep",
@@ -36,10 +41,14 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     raise AttributeError(f"module 'scalesim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

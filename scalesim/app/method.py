@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+from scalesim.scenario import catalog
+
+README = catalog.shipped("README.md")
 
 
 def readme_section(heading: str, readme: str | Path = README) -> str:

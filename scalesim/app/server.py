@@ -16,7 +16,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from scalesim.scenario import catalog
+
+ROOT = catalog.shipped("app.py").parent  # the checkout, or the wheel's copy
 
 
 def free_port() -> int:

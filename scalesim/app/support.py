@@ -25,6 +25,7 @@ from scalesim.engine.results import Results
 from scalesim.engine.run import run
 from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
+from scalesim.scenario import catalog
 from scalesim.scenario.loader import (
     Scenario,
     load_scenario,
@@ -32,8 +33,8 @@ from scalesim.scenario.loader import (
     scenario_from_mapping,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_DIR = ROOT / "scenarios"
+ROOT = catalog.shipped("app.py").parent
+SCENARIO_DIR = catalog.shipped_dir()
 #: Largest scenario upload accepted [bytes].
 MAX_UPLOAD_BYTES = 256 * 1024
 #: Sample counts offered by the app's samples slider [samples].

@@ -28,7 +28,32 @@ ORDER = [
     "sweep",
     "report",
     "app",
+    "schema",
 ]
+#: The extra that brings each optional import (``pip install 'scalesim[EXTRA]'``).
+EXTRAS = {
+    "streamlit": "app",
+    "altair": "app",
+    "vl_convert": "report",
+    "papermill": "report",
+    "jupytext": "report",
+    "nbconvert": "report",
+    "nbformat": "report",
+    "nbclient": "report",
+    "jupyter_client": "report",
+    "jupyter_core": "report",
+    "ipykernel": "report",
+    "playwright": "pdf",
+    "dask": "dask",
+    "distributed": "dask",
+    "SALib": "sensitivity",
+    "pyarrow": "parquet",
+    "xarray": "xarray",
+    "h5netcdf": "xarray",
+    "h5py": "xarray",
+    "netCDF4": "xarray",
+    "cupy": "gpu",
+}
 #: Modules of scalesim.cli that are not subcommands.
 HELPERS = ("calibration_text",)
 
@@ -52,7 +77,16 @@ class _OneLineParser(argparse.ArgumentParser):
         raise InputError(f"{command}: {message}" if command else message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The ``scalesim`` parser.
+
+    Parameters
+    ----------
+    command : str or None
+        The subcommand whose module is imported and registered in full; every other one gets
+        a placeholder with the help line read from its source (so ``scalesim --help`` and
+        ``scalesim run ...`` import no other command's dependencies). ``"*"``: all in full.
+    """
     parser = _OneLineParser(
         prog="scalesim",
         description="Monte Carlo projections of the largest feasible AI training run.",
@@ -61,12 +95,48 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     sub.required = True
     for name in command_modules():
-        importlib.import_module(f"scalesim.cli.{name}").register(sub)
+        summary = None if command in ("*", name) else help_line(name)
+        if summary is None:
+            importlib.import_module(f"scalesim.cli.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
+def help_line(name: str) -> str | None:
+    """The ``help=`` of the ``add_parser(name, ...)`` call in ``scalesim/cli/<name>.py``, read
+    without importing the module (None when it is not a plain string there)."""
+    import ast
+    from pathlib import Path
+
+    try:
+        tree = ast.parse(Path(__path__[0], f"{name}.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "add_parser"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == name
+        ):
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+    return None
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (its first word that is not an option)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in command_modules() else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [*argv]  # (`list` here is scalesim.cli.list)
+    parser = build_parser(_command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version
@@ -82,6 +152,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scalesim: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        message = missing_extra(exc, args.command)
+        if message is None:
+            raise
+        print(f"scalesim: error: {message}", file=sys.stderr)
+        return 2
+
+
+def missing_extra(exc: ModuleNotFoundError, command: str) -> str | None:
+    """The one line for a command whose optional dependency is not installed (None when the
+    missing module is not one of an extra's)."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    if extra is None:
+        return None
+    return (
+        f"scalesim {command} needs {top!r}, which is not installed: pip install 'scalesim[{extra}]'"
+    )
 
 
 if __name__ == "__main__":

@@ -1,45 +1,73 @@
-"""``scalesim list``: the shipped scenarios with their descriptions."""
+"""``scalesim list``: the known scenarios (``./scenarios`` and the shipped ones) with paths."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-import yaml
-
 from scalesim.errors import InputError
+from scalesim.scenario import catalog
 
 
 def scenario_dir() -> Path:
-    """The scenarios/ folder: ./scenarios when present, else the one beside the package."""
-    here = Path("scenarios")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    """The scenarios/ folder: ./scenarios when present, else the shipped one."""
+    here = catalog.local_dir()
+    return here if here.is_dir() else catalog.shipped_dir()
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "list",
-        help="list the scenarios in scenarios/",
-        description="List scenario files with their names and descriptions.",
+        help="list the scenarios: shipped ones and those in ./scenarios",
+        description="List the scenarios that `scalesim run NAME` knows (those in ./scenarios, "
+        "then the shipped ones and reproduction packs), each with its name, file and "
+        "description. With --dir, the scenario files of one folder.",
     )
-    p.add_argument("--dir", default=None, help="folder of scenario files (default: scenarios/)")
+    p.add_argument(
+        "--dir", default=None, help="list the scenario files of this folder instead (no paths)"
+    )
     p.set_defaults(func=main)
 
 
+def _header(path: Path) -> tuple[str, str]:
+    """(name, description) from the top of a scenario file; the stem if it cannot be read."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return str(data.get("name", path.stem)), " ".join(str(data.get("description", "")).split())
+
+
+def _print(key: str, path: Path, where: str | None) -> None:
+    name, desc = _header(path)
+    print(f"{key}: {name}")
+    if where is not None:
+        print(f"    {where}")
+    if desc:
+        print(textwrap.indent(textwrap.fill(desc, 88), "    "))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def main(args) -> int:
-    folder = Path(args.dir) if args.dir else scenario_dir()
-    if not folder.is_dir():
-        raise InputError(f"folder {str(folder)!r} does not exist")
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            data = {}
-        name = data.get("name", path.stem) if isinstance(data, dict) else path.stem
-        desc = data.get("description", "") if isinstance(data, dict) else ""
-        print(f"{path.stem}: {name}")
-        if desc:
-            print(textwrap.indent(textwrap.fill(" ".join(str(desc).split()), 88), "    "))
+    if args.dir:
+        folder = Path(args.dir)
+        if not folder.is_dir():
+            raise InputError(f"folder {str(folder)!r} does not exist")
+        for path in sorted(folder.glob("*.yaml")):
+            _print(path.stem, path, None)
+        return 0
+    known = catalog.catalog()
+    for key in catalog.names():
+        origin, path = known[key]
+        _print(key, path, f"{_shown(path)} ({origin})")
     return 0

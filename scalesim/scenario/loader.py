@@ -28,6 +28,7 @@ from scalesim.model.parameters import (
     groups,
     spec_for,
 )
+from scalesim.scenario import catalog
 from scalesim.scenario.priors import KINDS, Prior, parse_prior
 
 TOP_KEYS = (
@@ -182,8 +183,10 @@ def load_scenario(path: str | Path) -> Scenario:
     InputError
         Naming the file and the key path of the first problem.
     """
-    raw, origins = _resolve(Path(path), ())
-    return scenario_from_mapping(raw, path=str(path), origins=origins)
+    found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
+    raw, origins = _resolve(found, ())
+    shown = str(path) if found == Path(path) else str(found)
+    return scenario_from_mapping(raw, path=shown, origins=origins)
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
@@ -255,9 +258,12 @@ def _resolve_mapping(data: dict, where: str, base: Path, chain) -> tuple[dict, d
         return data, {}
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise InputError(f"expected a file path, got {parent_ref!r}", path=where, key="extends")
-    parent_path = base / parent_ref
-    if not parent_path.exists():
-        raise InputError(f"extended file {parent_ref!r} not found", path=where, key="extends")
+    parent_path = catalog.extends_path(base, parent_ref)  # base/REF, else a shipped name
+    if parent_path is None:
+        looked = f"looked in {str(base)!r} and the shipped scenarios"
+        raise InputError(
+            f"extended file {parent_ref!r} not found ({looked})", path=where, key="extends"
+        )
     parent, origins = _resolve(parent_path, chain)
     origins.update(_leaf_paths(parent, str(parent_path), origins))
     merged = _merge(parent, data)

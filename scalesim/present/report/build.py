@@ -23,10 +23,11 @@ from scalesim._version import __version__
 from scalesim.engine.io import atomic_write, write_text
 from scalesim.errors import InputError, ScalesimError
 from scalesim.present.report.data import default_title
+from scalesim.scenario import catalog
 from scalesim.scenario.loader import load_scenario
 
 #: The report notebook, in jupytext percent format.
-NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "policy_report.py"
+NOTEBOOK = catalog.shipped("notebooks", "policy_report.py")
 #: Seconds one notebook cell may run.
 CELL_TIMEOUT = 600
 #: Chromium flags for headless printing on machines without a display or network.
