@@ -16,8 +16,8 @@ from scalesim.present.text import (
     interval,
     median_interval,
     share,
-    year,
 )
+from scalesim.present.text import year as year_text
 
 TREND_LABELS = {
     "frontier_compute_growth": "frontier compute growth",
@@ -205,7 +205,7 @@ def format_rolling(result: dict, label: str) -> str:
     origins = result["origins"]
     lines = [
         f"rolling-origin backtest ({label}): {count(len(origins))} origins every half-year "
-        f"{year(origins[0])}–{year(origins[-1])}; runs scored by years ahead",
+        f"{year_text(origins[0])}–{year_text(origins[-1])}; runs scored by years ahead",
         "",
         f"{'model':<7} {'horizon':<9} {'runs':>5}  {'CRPS':>5}  {'50%':>4}  {'90%':>4}  "
         "PIT histogram (10 bins, flat is calibrated)",
