@@ -50,7 +50,7 @@ def check_outputs(out: str | None, summary_json: str | None) -> None:
     """
     for opt, path in (("--out", out), ("--summary-json", summary_json)):
         check_output(opt, path)
-    if out and Path(out).suffix.lower() not in (".parquet", ".csv"):
+    if out and Path(out).suffix.lower() not in (".parquet", ".csv", ".nc"):
         raise InputError(f"--out: expected a path ending in .parquet or .csv, got {out!r}")
 
 

@@ -194,8 +194,18 @@ class Results:
             frame["data_exhaustion_year"] = np.repeat(self.data_exhaustion_year, y)
         return frame
 
+    def to_xarray(self, variables: list[str] | None = None):
+        """Per-sample arrays as a labelled xarray.Dataset (scalesim.engine.labelled)."""
+        from scalesim.engine.labelled import to_xarray
+
+        return to_xarray(self, variables)
+
     def write(self, path: str | Path) -> Path:
-        """Write the per-sample table to ``.parquet`` or ``.csv``, atomically."""
+        """Write the per-sample table to ``.parquet`` or ``.csv`` (``.nc``: NetCDF), atomically."""
+        if Path(path).suffix.lower() == ".nc":
+            from scalesim.engine.labelled import write_netcdf
+
+            return write_netcdf(self, path)
         if Path(path).suffix.lower() not in (".parquet", ".csv"):
             raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
         return write_table(path, self.to_frame())
