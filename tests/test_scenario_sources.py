@@ -27,9 +27,14 @@ def _source_of(scenario, key):
 def test_every_number_names_a_source(path):
     s = scalesim.load_scenario(path)
     keys = {k for k in s.priors if k in s.explicit or k.rpartition(".")[0] in s.explicit}
-    missing = sorted(k for k in keys if not _source_of(s, k))
+    milestone_keys = {k for m in s.milestones for k in m.source_keys()}
+    missing = sorted(k for k in keys | milestone_keys if not _source_of(s, k))
     assert not missing, f"{path.name}: no source for {missing}"
-    unknown = sorted(k for k in s.sources if k not in s.priors and f"{k}.initial" not in s.priors)
+    unknown = sorted(
+        k
+        for k in s.sources
+        if k not in s.priors and f"{k}.initial" not in s.priors and k not in milestone_keys
+    )
     assert not unknown, f"{path.name}: sources for keys it does not set: {unknown}"
 
 
@@ -39,7 +44,8 @@ _CI = re.compile(r"\b(50|80|90|95)% (?:CI|interval|credibility)|\((50|80|90|95)%
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_intervals_have_their_sources_credibility(path):
     s = scalesim.load_scenario(path)
-    for key, prior in s.priors.items():
+    requirements = {m.requirement_key(h): h.requirement for m in s.milestones for h in m.hypotheses}
+    for key, prior in {**s.priors, **requirements}.items():
         spec = prior.spec
         if not isinstance(spec, dict) or not any(k in spec for k in ("to", "normal", "lognormal")):
             continue

@@ -77,6 +77,8 @@ class Results:
     exhaustion_never: int = 0
     constraints: tuple[str, ...] = ("compute", "data")
     units: dict[str, str] = field(default_factory=dict)
+    #: Mergeable counts per milestone (scalesim.engine.milestones.MilestoneCounts).
+    milestones: dict = field(default_factory=dict)
 
     # --- summaries ---------------------------------------------------------------------
 
@@ -131,6 +133,20 @@ class Results:
             "variables": variables,
             "data_exhaustion_year": self.exhaustion_summary(),
             "binding_constraint_share": self.binding_shares(),
+            **({"milestones": self.milestone_summary()} if self.scenario.milestones else {}),
+        }
+
+    def milestone_summary(self) -> dict[str, dict]:
+        """Per milestone: metric, P(reached by each year), arrival-year p10/p50/p90 (None
+        after the last year), share never reached and share dropped by ``not_reached_by``."""
+        from scalesim.engine.milestones import MilestoneCounts
+
+        n_years = len(self.years)
+        return {
+            m.name: self.milestones.get(m.name, MilestoneCounts(n_years)).summary(
+                m.metric, self.samples
+            )
+            for m in self.scenario.milestones
         }
 
     def write_summary_json(self, path: str | Path) -> Path:

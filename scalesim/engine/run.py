@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from scalesim.engine import backend as backends
+from scalesim.engine.milestones import count_chunk, merge_counts, wanted_metrics
 from scalesim.engine.results import Results
 from scalesim.engine.summary import BlockSums, LogHistogram, year_histogram
 from scalesim.errors import InputError
@@ -122,7 +123,7 @@ def run(
         means={n: BlockSums() for n in summary_names},
         binding_counts=np.zeros((len(years), n_ceilings), dtype=np.int64),
     )
-    wanted = set(keep_names) | set(summary_names)
+    wanted = set(keep_names) | set(summary_names) | wanted_metrics(scenario.milestones)
 
     def work(bounds_ab):
         a, b = bounds_ab
@@ -131,6 +132,10 @@ def run(
         part = _summarise_chunk(
             a, b, logs, binding, exhaustion, keep_names, summary_names, len(years), n_ceilings
         )
+        if scenario.milestones:
+            part["milestones"] = count_chunk(
+                scenario.milestones, logs, inputs.grid.years, seed, a, b, xp
+            )
         if on_chunk is not None:
             on_chunk(b - a)
         return part
@@ -386,6 +391,7 @@ def _merge(results: Results, part: dict) -> None:
     for k, c in counts.items():
         results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
     results.exhaustion_never += never
+    merge_counts(results.milestones, part.get("milestones", {}))
     if "binding" in part:
         results.binding_constraint[a:b] = part["binding"]
         results.data_exhaustion_year[a:b] = part["exhaustion_years"]
@@ -409,6 +415,7 @@ def _empty_like(results: Results) -> Results:
         histograms={n: LogHistogram(n_years) for n in results.histograms},
         means={n: BlockSums() for n in results.means},
         binding_counts=np.zeros_like(results.binding_counts),
+        milestones={},
     )
 
 
@@ -420,6 +427,7 @@ def _merge_results(results: Results, part: Results) -> None:
     for k, c in part.exhaustion_counts.items():
         results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
     results.exhaustion_never += part.exhaustion_never
+    merge_counts(results.milestones, part.milestones)
 
 
 def _keep_names(keep, present, samples, n_years) -> list[str]:

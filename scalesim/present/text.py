@@ -410,7 +410,44 @@ def format_summary(results: Results) -> str:
     lines.append("  " + f"{'constraint':<12}" + "".join(f"{y:>8}" for y in shown))
     for name, values in results.binding_shares().items():
         lines.append(f"  {name:<12}" + "".join(f"{share(values[i]):>8}" for i in at))
+    if results.scenario.milestones:
+        lines += ["", *milestone_lines(results)]
     return "\n".join(lines)
+
+
+#: Years of the milestone table where a run has them (the bio anchors' published years).
+MILESTONE_YEARS = (2025, 2030, 2036, 2040, 2050, 2075, 2100)
+
+
+def milestone_years(results: Results) -> list[int]:
+    """:data:`MILESTONE_YEARS` the run has, with its last year; else :func:`table_years`."""
+    shown = [y for y in MILESTONE_YEARS if y in results.years]
+    if not shown:
+        return table_years(results)
+    return shown if results.years[-1] in shown else [*shown, results.years[-1]]
+
+
+def milestone_lines(results: Results) -> list[str]:
+    """The milestone part of ``scalesim run``'s summary: P(reached by year) per milestone,
+    its arrival-year p10/p50/p90, the share never reached and the share dropped."""
+    last = results.years[-1]
+    shown = milestone_years(results)
+    at = [results.years.index(y) for y in shown]
+    lines = ["Milestones: probability the requirement is reached by the year (share of samples)"]
+    lines.append("  " + f"{'milestone':<24}" + "".join(f"{y:>8}" for y in shown))
+    summary = results.milestone_summary()
+    for m in results.scenario.milestones:
+        p = summary[m.name]["p_reached"]
+        lines.append(f"  {m.name:<24}" + "".join(f"{share(p[i]):>8}" for i in at))
+    lines.append("  arrival year (fractional):")
+    for m in results.scenario.milestones:
+        s = summary[m.name]
+        qs = "   ".join(f"{k}: {year(v, last)}" for k, v in s["arrival_year"].items())
+        text = f"    {m.name:<22}{qs}   never by {last}: {share(s['share_never'], 1)}"
+        if m.not_reached_by is not None:
+            text += f"   dropped (reached by {m.not_reached_by}): {share(s['share_dropped'], 1)}"
+        lines.append(text + f"   [{m.metric}]")
+    return lines
 
 
 # --- sensitivity ---------------------------------------------------------------------------

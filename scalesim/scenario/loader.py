@@ -29,6 +29,7 @@ from scalesim.model.parameters import (
     spec_for,
 )
 from scalesim.scenario import catalog
+from scalesim.scenario.milestones import Milestone, parse_milestones
 from scalesim.scenario.priors import KINDS, Prior, parse_prior
 
 TOP_KEYS = (
@@ -42,6 +43,7 @@ TOP_KEYS = (
     "parameters",
     "sources",
     "published",
+    "milestones",
 )
 MAX_SAMPLES = 100_000_000
 
@@ -110,6 +112,8 @@ class Scenario(BaseModel):
     sources: dict[str, str]
     effective_sources: frozenset[str] = frozenset()
     raw: dict[str, Any]
+    #: The ``milestones:`` block (scalesim.scenario.milestones), in file order.
+    milestones: tuple[Milestone, ...] = ()
 
     @property
     def year_list(self) -> list[int]:
@@ -313,7 +317,9 @@ def _validate(raw: dict, where: str) -> Scenario:
     for key in raw:
         if key not in TOP_KEYS:
             raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key))
-    header_fields = {k: v for k, v in raw.items() if k not in ("parameters", "published")}
+    header_fields = {
+        k: v for k, v in raw.items() if k not in ("parameters", "milestones", "published")
+    }
     if "name" not in header_fields:
         header_fields["name"] = Path(where).stem
     try:
@@ -348,6 +354,7 @@ def _validate(raw: dict, where: str) -> Scenario:
         effective_sources=effective,
         sources=dict(header.sources),
         raw=copy.deepcopy(raw),
+        milestones=parse_milestones(raw.get("milestones"), (header.years.start, header.years.end)),
     )
 
 
