@@ -7,7 +7,7 @@ PY := $(UV) run --frozen python
 SCENARIO ?= scenarios/baseline.yaml
 PORT ?= 8501
 
-.PHONY: env run app test bench report lint chromium
+.PHONY: env run app test bench report lint chromium docs wheel
 
 env:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv 2>/dev/null || python3 -m pip install --quiet --user uv
@@ -29,6 +29,7 @@ test: env chromium
 
 bench: env chromium
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_calibrate.py
 	$(PY) benchmarks/bench_cluster.py
 	$(PY) benchmarks/bench_peers.py
@@ -43,3 +44,12 @@ lint: env
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff format --check .
+
+# The docs site (mkdocs-material + mkdocstrings) into build/site; `make test` builds it too
+# (tests/test_packaging.py).
+docs: env
+	NO_MKDOCS_2_WARNING=1 $(UV) run --frozen mkdocs build --strict -q
+
+# The wheel (with its shipped scenarios, report notebook and app) into dist/.
+wheel: env
+	$(UV) build --wheel -o dist

@@ -257,3 +257,40 @@ def test_core_install_runs_without_any_extra(wheel, tmp_path_factory):
     assert done.returncode == 2
     assert done.stderr.endswith("pip install 'scalesim[app]'\n"), done.stderr
     assert done.stderr.count("\n") == 1
+
+
+# --- docs site and citation --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_docs_site_builds_strict(tmp_path):
+    """``mkdocs build --strict`` (what ``make docs`` runs): generated pages, API reference."""
+    import os
+
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    cli_page = (site / "cli" / "index.html").read_text(encoding="utf-8")
+    from scalesim.cli import command_modules
+
+    for name in command_modules():
+        assert f"scalesim {name}" in cli_page
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    assert 'id="scalesim.engine.run.run"' in api and 'id="scalesim.engine.results.Results"' in api
+    scenarios_page = (site / "scenarios" / "index.html").read_text(encoding="utf-8")
+    assert "parameters.economy.world_gdp" in scenarios_page
+
+
+def test_citation_file_names_the_package_version():
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["version"] == PYPROJECT["project"]["version"] == scalesim.__version__
