@@ -72,6 +72,27 @@ def test_checks_against_hand_values(tmp_path):
     assert [c.passed for c in checks] == [True, False, True, True, False]
 
 
+def test_milestone_probability_with_a_share_tolerance(tmp_path):
+    # A requirement of 1e20 FLOP is met in every sample from the start; 1e60 never.
+    path = tmp_path / "ms.yaml"
+    path.write_text(
+        f"extends: {COTRA}\nsamples: 64\n"
+        "milestones:\n"
+        "  easy: {metric: largest_run_flop, requirement: 1e20 FLOP}\n"
+        "  hard: {metric: largest_run_flop, requirement: 1e60 FLOP}\n"
+        "published:\n  study: test\n  figures:\n"
+        "    - figure: easy\n      measure: {milestone: easy, p_reached_by: 2030}\n"
+        "      value: 1.0\n      tolerance: {share: 0.005}\n"
+        "    - figure: hard\n      measure: {milestone: hard, p_reached_by: 2030}\n"
+        "      value: 0.01\n      tolerance: {share: 0.005}\n",
+        encoding="utf-8",
+    )
+    checks = evaluate(load_pack(path))
+    assert [c.scalesim for c in checks] == [1.0, 0.0]
+    assert [c.passed for c in checks] == [True, False]
+    assert "± 0.5%" in format_checks(checks)
+
+
 @pytest.mark.parametrize(
     "figure, message",
     [

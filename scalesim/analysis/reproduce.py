@@ -10,7 +10,8 @@ assumptions and adds a ``published:`` block::
       figures:
         - figure: year the stock is fully used (median)
           where: abstract, Figure 1
-          measure: {exhaustion: 0.5}         # or {variable: NAME, year: Y, quantile: q}
+          measure: {exhaustion: 0.5}         # or {variable: NAME, year: Y, quantile: q},
+                                             # or {milestone: NAME, p_reached_by: YEAR}
           value: 2028                        # or "3e14 token"; or range: [lo, hi]
           tolerance: {years: 1}              # or {digits: N}, {log10: x}; none with range
           precision: why this tolerance (the study's own precision)
@@ -23,6 +24,7 @@ Tolerances come from the study's precision, never from scalesim's output:
   it (within half a unit of the last stated digit).
 - ``years: Y``: within Y years.
 - ``log10: x``: within x in log10 (a figure stated as a log to one decimal: x = 0.05).
+- ``share: x``: a probability within x (a percentage stated to the whole percent: 0.005).
 - ``range: [lo, hi]``: scalesim's statistic (usually the median) inside the published range.
 
 Every figure runs through :func:`scalesim.engine.run.run`, one run per scenario of the pack.
@@ -45,7 +47,7 @@ from scalesim.scenario.loader import Scenario, load_scenario
 PACKS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "papers"
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z/]*)\s*$")
-_TOLERANCES = ("digits", "years", "log10")
+_TOLERANCES = ("digits", "years", "log10", "share")
 
 
 @dataclass(frozen=True)
@@ -142,10 +144,13 @@ def _figure(spec: dict, key: str, variants: dict) -> Figure:
         raise InputError(f"expected a mapping, got {spec!r}", key=key)
     measure = spec.get("measure")
     if not isinstance(measure, dict) or not (
-        "exhaustion" in measure or {"variable", "year", "quantile"} <= set(measure)
+        "exhaustion" in measure
+        or {"variable", "year", "quantile"} <= set(measure)
+        or {"milestone", "p_reached_by"} <= set(measure)
     ):
         raise InputError(
-            "expected {exhaustion: q} or {variable: NAME, year: Y, quantile: q}",
+            "expected {exhaustion: q}, {variable: NAME, year: Y, quantile: q} or "
+            "{milestone: NAME, p_reached_by: YEAR}",
             key=f"{key}.measure",
         )
     variable = measure.get("variable")
@@ -226,7 +231,7 @@ def _passes(fig: Figure, x: float | None) -> bool:
     if fig.range is not None:
         return fig.range[0] <= x <= fig.range[1]
     (kind, tol) = next(iter(fig.tolerance.items()))
-    if kind == "years":
+    if kind in ("years", "share"):
         return abs(x - fig.value) <= float(tol) + 1e-9
     if kind == "log10":
         return x > 0 and abs(math.log10(x) - math.log10(fig.value)) <= float(tol) + 1e-12
@@ -255,7 +260,9 @@ def evaluate(pack: Pack, samples: int | None = None, seed: int | None = None) ->
         res = run(scenario, samples=samples, seed=seed, keep="none", summarize=names or "headline")
         for fig in figs:
             m = fig.measure
-            if "exhaustion" in m:
+            if "milestone" in m:
+                x, lo, hi = _p_reached(res, m, pack)
+            elif "exhaustion" in m:
                 q = float(m["exhaustion"])
                 x, lo, hi = year_quantiles(
                     res.exhaustion_counts, res.exhaustion_never, [q, 0.1, 0.9]
@@ -296,6 +303,18 @@ def evaluate(pack: Pack, samples: int | None = None, seed: int | None = None) ->
             )
         )
     return out
+
+
+def _p_reached(res, m: dict, pack: Pack) -> tuple[float | None, None, None]:
+    summary = getattr(res, "milestone_summary", None)
+    found = summary() if summary else {}
+    if m["milestone"] not in found:
+        raise InputError(f"the scenario has no milestone {m['milestone']!r}", path=str(pack.path))
+    year = int(m["p_reached_by"])
+    if year not in res.years:
+        raise InputError(f"year {year} is outside the scenario's years", path=str(pack.path))
+    p = found[m["milestone"]]["p_reached"][res.years.index(year)]
+    return p, None, None
 
 
 def reproduce(names: list[str] | None = None, samples: int | None = None) -> list[Check]:

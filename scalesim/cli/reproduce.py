@@ -34,10 +34,14 @@ def _published(c) -> str:
         return text.interval(*c.published_range, c.unit, digits=2)
     if c.kind.startswith("years"):
         return text.year(c.published, places=0)
+    if c.kind.startswith("share"):
+        return text.share(c.published)
     return text.quantity(c.published, c.unit, 2)
 
 
 def _ours(c) -> str:
+    if c.kind.startswith("share"):
+        return text.share(c.scalesim, 1)
     if c.kind.startswith("years"):
         return text.year(c.scalesim)
     return text.quantity(c.scalesim, c.unit, 2)
@@ -51,6 +55,8 @@ def _tolerance(c) -> str:
         return "inside the range"
     if kind == "years":
         return f"± {text.number(float(tol))} yr"
+    if kind == "share":
+        return f"± {text.share(float(tol), 1)}"
     if kind == "log10":
         return f"± {text.number(float(tol))} in log10"
     lo, hi = digits_bounds(c.published, int(tol))
