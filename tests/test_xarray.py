@@ -89,3 +89,19 @@ def test_nothing_kept_is_one_clear_error():
     r = scalesim.run(SCENARIOS / "baseline.yaml", samples=100, seed=1, keep="none")
     with pytest.raises(scalesim.InputError, match="per-sample arrays were not kept"):
         r.to_xarray()
+
+
+def test_parquet_table_carries_units_and_provenance(results, tmp_path):
+    import pandas as pd
+
+    pytest.importorskip("pyarrow")
+    path = results.write(tmp_path / "run.parquet")
+    back = pd.read_parquet(path)
+    attrs = back.attrs
+    assert attrs["scenario_sha256"] == results.scenario.sha256
+    assert attrs["seed"] == 7 and attrs["model_version"] == results.summary()["model_version"]
+    assert attrs["scalesim_version"] == scalesim.__version__
+    for name in results.variables:
+        assert attrs["units"][name] == results.units[name]
+        assert name in back.columns
+    assert attrs["units"]["data_exhaustion_year"] == "year"

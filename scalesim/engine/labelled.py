@@ -44,6 +44,16 @@ def metadata(results) -> dict[str, str | int]:
     }
 
 
+def table_metadata(results) -> dict:
+    """What a per-sample Parquet table carries (``DataFrame.attrs``, which pandas stores in
+    the file): :func:`metadata` plus the unit of each column."""
+    units = {"year": "year"}
+    units.update({v: results.units.get(v, "") for v in results.variables})
+    if results.data_exhaustion_year is not None:
+        units["data_exhaustion_year"] = "year"
+    return {**metadata(results), "units": units}
+
+
 def _descriptions(results) -> dict[str, str]:
     from scalesim.model.variables import VARIABLES
 

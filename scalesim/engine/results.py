@@ -224,7 +224,11 @@ class Results:
             return write_netcdf(self, path)
         if Path(path).suffix.lower() not in (".parquet", ".csv"):
             raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
-        return write_table(path, self.to_frame())
+        from scalesim.engine.labelled import table_metadata
+
+        frame = self.to_frame()
+        frame.attrs.update(table_metadata(self))  # Parquet keeps it: units, hash, seed, versions
+        return write_table(path, frame)
 
 
 def _finite(q: dict[str, list[float]]) -> dict[str, list[float | None]]:
