@@ -119,7 +119,8 @@ def count_chunk(milestones, logs, grid_years, seed: int, a: int, b: int, xp):
         log_req = log_requirement(reqs, choice, xp=xp)
         log_req = log_req + xp.zeros((n, 1), dtype=log_req.dtype)
         metric = logs[m.metric]
-        metric = metric + xp.zeros((n, n_years), dtype=metric.dtype)
+        if metric.shape[0] != n:  # every sample alike (fixed priors): one row broadcast
+            metric = metric + xp.zeros((n, n_years), dtype=metric.dtype)
         with np.errstate(invalid="ignore"):
             index, arrival = first_reached(metric, log_req, grid_years, xp=xp)
         index, arrival = backends.to_numpy(index), backends.to_numpy(arrival)

@@ -99,7 +99,9 @@ def run(
     present = list(inputs.variables)
     years = scenario.year_list
     keep_names = _keep_names(keep, present, samples, len(years))
-    summary_names = _summary_names(summarize, present, inputs.ceilings)
+    paradigm = {"rl", "test_time", "post_training"} & scenario.groups
+    shown = ("rl_flop", "capability_equivalent_flop") if paradigm else ()
+    summary_names = _summary_names(summarize, present, inputs.ceilings, shown)
 
     chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
     if chunk < 1:
@@ -218,7 +220,9 @@ def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
             steps=tuple(float(x) for x in dt.ravel()),
         ),
         ceilings=ceilings,
-        variables=variables_of(ceilings, reliability=scenario.reliability),
+        variables=variables_of(
+            ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
+        ),
         sources=scenario.data_sources,
         effective=scenario.effective_sources,
         synthetic=not (share.is_fixed and share.args[0] == 0.0),
@@ -458,9 +462,9 @@ def _keep_names(keep, present, samples, n_years) -> list[str]:
     return names
 
 
-def _summary_names(summarize, present, ceilings=()) -> list[str]:
+def _summary_names(summarize, present, ceilings=(), shown=()) -> list[str]:
     if summarize == "headline":
-        extra = {c.variable for c in ceilings} | {"goodput"}
+        extra = {c.variable for c in ceilings} | {"goodput"} | set(shown)
         return [v for v in present if v in HEADLINE or v in extra]
     if summarize == "all":
         return list(present)

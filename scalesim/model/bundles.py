@@ -148,6 +148,22 @@ class Training:
 
 
 @dataclass(frozen=True)
+class Paradigms:
+    """Routes besides pretraining (ARCHITECTURE.md, Allocation of the budget). Defaults give
+    no RL compute and gains of 1, so a scenario without these groups is unchanged."""
+
+    post_growth: Rate  # of the post-training gain
+    post_max_gain: object  # [1]
+    rl_share: object  # f_rl [1]
+    rl_gain_exponent: object  # b_rl [1]
+    rl_max_gain: object  # [1]
+    tt_compute_multiple: object  # m_tt [1]
+    tt_gain_per_10x: object  # g_tt [1]
+    tt_max_gain: object  # [1]
+    rl: bool  # False when no sample spends compute on RL
+
+
+@dataclass(frozen=True)
 class Power:
     available0: object  # power one run can draw in the base year [W]
     growth: Rate
@@ -215,6 +231,7 @@ class Params:
     chips: Chips | None = None
     latency: Latency | None = None
     reliability: Reliability | None = None
+    paradigms: Paradigms | None = None
 
 
 def _rate(values, key, kind, *, xp):
@@ -336,6 +353,20 @@ def build(
             v["scaling_law.parameter_reuse_decay"],
         ),
     )
+    if has("post_training") or has("rl") or has("test_time"):
+        one, inf = xp.ones((1, 1), dtype=xp.float64), xp.full((1, 1), math.inf, dtype=xp.float64)
+        growth = rate("post_training.growth")
+        params["paradigms"] = Paradigms(
+            growth if growth is not None else Rate(xp.zeros((1, 1), dtype=xp.float64)),
+            v.get("post_training.max_gain", inf),
+            v.get("rl.share_of_compute", 0.0 * one),
+            v.get("rl.gain_exponent", one),
+            v.get("rl.max_gain", inf),
+            v.get("test_time.compute_multiple", one),
+            v.get("test_time.gain_per_tenfold", one),
+            v.get("test_time.max_gain", inf),
+            has("rl"),
+        )
     if has("demand"):
         params["demand"] = Demand(
             v["demand.dataset_size"], rate("demand.dataset_growth"), v["demand.use_trend"]

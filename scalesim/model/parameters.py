@@ -230,6 +230,32 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _p("training.utilisation", _DL, 0.375, 0, 1, True, "u",
        "Model FLOP utilisation: achieved over peak FLOP/s (power, chips, reliability).",
        "Sevilla et al. 2024: 37.5% (20-60%)"),
+    # Paradigms (optional groups: present only when the scenario has `post_training:`,
+    # `rl:` or `test_time:`; their defaults give gains of 1 and no RL compute)
+    _g("post_training.growth", 1.0, "g_post",
+       "Growth of the post-training gain G_post, a multiplier per year.",
+       "assumption; 1 (constant) by default"),
+    _p("post_training.max_gain", _DL, INF, 1, INF, False, "G_post_max",
+       "Cap on the post-training gain as it grows (inf: none).",
+       "Davidson et al. 2023: gains mostly > 5x, some > 20x; none by default"),
+    _p("rl.share_of_compute", _DL, 0.0, 0, 1, False, "f_rl",
+       "Share of the compute budget spent on reinforcement-learning post-training.",
+       "0 (none) by default"),
+    _p("rl.gain_exponent", _DL, 1.0, 0, INF, False, "b_rl",
+       "Exponent b of the RL gain G_rl = (1 + C_rl / C_pre)^b (b = 1: an RL FLOP is worth "
+       "one pretraining FLOP).", "assumption; 1 by default"),
+    _p("rl.max_gain", _DL, INF, 1, INF, False, "G_rl_max",
+       "Cap on the compute-equivalent gain of RL post-training (inf: none).",
+       "assumption; none by default"),
+    _p("test_time.compute_multiple", _DL, 1.0, 1, INF, False, "m_tt",
+       "Inference compute per task, as a multiple of a plain forward pass.",
+       "1 (none) by default"),
+    _p("test_time.gain_per_tenfold", _DL, 1.0, 1, INF, False, "g_tt",
+       "Compute-equivalent gain per 10x of inference compute per task.",
+       "Villalobos & Atkinson 2023; Snell et al. 2024; 1 (none) by default"),
+    _p("test_time.max_gain", _DL, INF, 1, INF, False, "G_tt_max",
+       "Cap on the compute-equivalent gain of test-time compute (inf: none).",
+       "Villalobos & Atkinson 2023: 1-2 OOM of training compute can be traded; none by default"),
     # Power (optional group: present only when the scenario has `power:`)
     _p("power.available", "W", 1.5e8, 0, INF, True, "P_pow0",
        "Power one training run can draw in the base year.",
@@ -311,7 +337,16 @@ PARAMETERS: tuple[ParamSpec, ...] = (
 
 SPECS: dict[str, ParamSpec] = {p.path: p for p in PARAMETERS}
 #: Groups that switch a constraint on: their defaults apply only when a scenario has them.
-OPTIONAL_GROUPS = ("power", "chips", "latency", "reliability", "demand")
+OPTIONAL_GROUPS = (
+    "power",
+    "chips",
+    "latency",
+    "reliability",
+    "demand",
+    "post_training",
+    "rl",
+    "test_time",
+)
 SOURCE_FIELDS = tuple(
     p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*.")
 )

@@ -29,6 +29,9 @@ AFTER_CEILINGS: dict[str, tuple[str, str]] = {
     "accelerators": ("chip", "Accelerators the hardware ceilings imply (with reliability)"),
     "goodput": ("dimensionless", "Useful share of the hardware's compute (with reliability)"),
     "largest_run_flop": ("FLOP", "Largest feasible training run"),
+    "parameters": ("dimensionless", "Parameters of the largest run, sqrt(C / 6k)"),
+    "training_tokens": ("token", "Training tokens of the largest run, k times its parameters"),
+    "rl_flop": ("FLOP", "Compute for RL post-training (C_rl = f_rl budget)"),
     "effective_compute_flop": ("FLOP", "Largest run times the algorithmic multiplier"),
     "data_wall_equivalent_flop": (
         "FLOP",
@@ -38,9 +41,13 @@ AFTER_CEILINGS: dict[str, tuple[str, str]] = {
 }
 #: Variables that only exist when a scenario has a ``reliability:`` group.
 RELIABILITY_VARIABLES = ("accelerators", "goodput")
+#: Variables that only exist when a scenario has an ``rl:`` group.
+RL_VARIABLES = ("rl_flop",)
 
 
-def variables_of(ceilings=None, reliability: bool = True) -> dict[str, tuple[str, str]]:
+def variables_of(
+    ceilings=None, reliability: bool = True, rl: bool = True
+) -> dict[str, tuple[str, str]]:
     """Name -> (unit, description) of a run's variables, in table order.
 
     Parameters
@@ -49,6 +56,8 @@ def variables_of(ceilings=None, reliability: bool = True) -> dict[str, tuple[str
         The run's ceilings (default: every registered one).
     reliability : bool
         Whether the run has the reliability variables.
+    rl : bool
+        Whether the run has the RL variables (an ``rl:`` group).
     """
     ceilings = registry.ceilings() if ceilings is None else ceilings
     out = dict(BASE_VARIABLES)
@@ -56,7 +65,7 @@ def variables_of(ceilings=None, reliability: bool = True) -> dict[str, tuple[str
         if c.variable not in out:
             out[c.variable] = ("FLOP", c.description)
     for name, value in AFTER_CEILINGS.items():
-        if reliability or name not in RELIABILITY_VARIABLES:
+        if (reliability or name not in RELIABILITY_VARIABLES) and (rl or name not in RL_VARIABLES):
             out[name] = value
     return out
 

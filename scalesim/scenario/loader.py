@@ -30,6 +30,7 @@ from scalesim.model.parameters import (
 )
 from scalesim.scenario import catalog
 from scalesim.scenario.milestones import Milestone, parse_milestones
+from scalesim.scenario.paradigms import check_shares
 from scalesim.scenario.priors import KINDS, Prior, parse_prior
 
 TOP_KEYS = (
@@ -339,6 +340,7 @@ def _validate(raw: dict, where: str) -> Scenario:
             f"expected a mapping of parameter groups, got {params!r}", key="parameters"
         )
     priors, explicit, effective = _parse_parameters(params)
+    check_shares(priors)
     canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
     return Scenario(
         name=header.name,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-from scalesim.model.kernels.data import exhaustion_year
-
 
 def log_requirement(log_requirements, choice, *, xp):
     """ln of each sample's requirement: hypothesis ``choice`` of a mixture.
@@ -55,18 +53,36 @@ def first_reached(log_metric, log_req, years, *, xp):
     index : array of int64, shape (sample,)
         Index of the first year with metric >= requirement; the number of years if never.
     arrival : array, shape (sample,)
-        Fractional arrival year [year]: interpolated in log between that year and the one
-        before; the first year when already reached then; +inf if never.
+        Fractional arrival year [year]: gap = ln(metric / requirement) interpolated linearly
+        between the last year below 0 and the first at or above it (as
+        scalesim.model.kernels.data.exhaustion_year); the first year when already reached
+        then; +inf if never.
     """
     n_years = years.shape[1]
-    reached = log_metric >= log_req
-    ever = xp.any(reached, axis=1)
-    first = xp.argmax(xp.astype(reached, xp.int8), axis=1)
-    index = xp.where(ever, xp.astype(first, xp.int64), xp.full_like(first, n_years, dtype=xp.int64))
-    req = log_req + xp.zeros((log_metric.shape[0], 1), dtype=log_metric.dtype)
-    # "No path" (+inf) never arrives; a finite stand-in keeps inf − inf out of the arithmetic.
-    finite = xp.where(xp.isfinite(req), req, xp.zeros_like(req))
-    arrival = exhaustion_year(log_metric, finite, years, xp=xp)
+    # One pass for the gap and one for the comparison; the rest gathers one value per sample.
+    gap = log_metric - log_req
+    crossed = gap >= 0.0
+    first = xp.reshape(xp.argmax(xp.astype(crossed, xp.int8), axis=1), (-1, 1))
+    ever = xp.reshape(xp.take_along_axis(crossed, first, axis=1), (-1,))
+    before = xp.where(first > 0, first - 1, first)
+    gap_at = xp.reshape(xp.take_along_axis(gap, first, axis=1), (-1,))
+    gap_before = xp.reshape(xp.take_along_axis(gap, before, axis=1), (-1,))
+    flat_years = xp.reshape(years, (-1,))
+    year_at = xp.take(flat_years, xp.reshape(first, (-1,)))
+    year_before = xp.take(flat_years, xp.reshape(before, (-1,)))
+    # Samples never reaching it (gaps of −inf for "no path") are set aside before subtracting.
+    gap_at = xp.where(ever, gap_at, xp.ones_like(gap_at))
+    gap_before = xp.where(ever, gap_before, xp.zeros_like(gap_before))
+    denom = gap_at - gap_before
+    interpolating = ever & (denom > 0.0)
+    safe = xp.where(interpolating, denom, xp.ones_like(denom))
+    frac = xp.where(interpolating, gap_at / safe, xp.zeros_like(denom))
+    arrival = year_at - frac * (year_at - year_before)
+    index = xp.where(
+        ever,
+        xp.astype(xp.reshape(first, (-1,)), xp.int64),
+        xp.full(ever.shape, n_years, dtype=xp.int64),
+    )
     return index, xp.where(ever, arrival, xp.full_like(arrival, math.inf))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from scalesim.model.kernels import algorithms, data, economics, reliability, scaling
+from scalesim.model.kernels import algorithms, data, economics, paradigms, reliability, scaling
 
 
 def project(params, ceilings, *, xp, outputs=None):
@@ -44,7 +44,14 @@ def project(params, ceilings, *, xp, outputs=None):
     out["flop_per_usd"] = economics.log_flop_per_usd(p.hardware, grid, xp=xp)
     out["budget_flop"] = out["spend_usd"] + out["flop_per_usd"]
     share = p.synthetic.share
-    out["training_flop"] = economics.log_pretraining_flop(out["budget_flop"], share, xp=xp)
+    routes = p.paradigms
+    if routes is not None and routes.rl:
+        # RL post-training takes its share of the budget from pretraining; it needs no tokens.
+        out["rl_flop"] = paradigms.log_rl_flop(out["budget_flop"], routes.rl_share, xp=xp)
+        pre_share = share + routes.rl_share
+    else:
+        pre_share = share
+    out["training_flop"] = economics.log_pretraining_flop(out["budget_flop"], pre_share, xp=xp)
     out["algorithmic_multiplier"] = algorithms.log_algorithmic_multiplier(p.algorithms, grid, xp=xp)
 
     # Human data: raw (unique) sources are reused for epochs, effective ones are not.
@@ -107,6 +114,8 @@ def project(params, ceilings, *, xp, outputs=None):
         binding = xp.where(values[code] == largest, xp.asarray(code, dtype=xp.int8), binding)
 
     out["effective_compute_flop"] = largest + out["algorithmic_multiplier"]
+    if outputs is None or "parameters" in outputs or "training_tokens" in outputs:
+        out["parameters"], out["training_tokens"] = paradigms.log_model_size(largest, k, xp=xp)
     if outputs is None or "data_wall_equivalent_flop" in outputs:
         # Unique tokens: the human ones as given and the synthetic ones (each seen once).
         unique = out["human_tokens"]
@@ -116,13 +125,33 @@ def project(params, ceilings, *, xp, outputs=None):
             out["training_flop"], unique, p.scaling_law, xp=xp
         )
     if outputs is None or "capability_equivalent_flop" in outputs:
-        out["capability_equivalent_flop"] = out["effective_compute_flop"] + xp.log(
-            p.training.post_training_gain
-        )
+        out["capability_equivalent_flop"] = _log_capability(p, out, xp=xp)
     exhaustion = data.exhaustion_year(
         out["data_demand_tokens"], out["human_effective_tokens"], grid.years, xp=xp
     )
     return out, binding, exhaustion
+
+
+def _log_capability(p, out, *, xp):
+    """ln capability_equivalent_flop = ln(effective compute · G_post · G_rl · G_tt)."""
+    routes = p.paradigms
+    if routes is None:
+        return out["effective_compute_flop"] + xp.log(p.training.post_training_gain)
+    gain = paradigms.log_post_training_gain(
+        p.training.post_training_gain, routes.post_growth, routes.post_max_gain, p.grid, xp=xp
+    )
+    if routes.rl:
+        gain = gain + paradigms.log_rl_gain(
+            out["rl_flop"],
+            out["largest_run_flop"],
+            routes.rl_gain_exponent,
+            routes.rl_max_gain,
+            xp=xp,
+        )
+    gain = gain + paradigms.log_test_time_gain(
+        routes.tt_compute_multiple, routes.tt_gain_per_10x, routes.tt_max_gain, xp=xp
+    )
+    return out["effective_compute_flop"] + gain
 
 
 def _min(arrays, *, xp):
