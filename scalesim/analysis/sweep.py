@@ -17,17 +17,21 @@ unit. File format: README.md, "Sensitivity and sweeps"; examples: scenarios/swee
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import logging
 import math
+import re
+import threading
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from scalesim._version import __version__
 from scalesim.engine.results import QUANTILES, Results
@@ -36,6 +40,7 @@ from scalesim.engine.summary import LOG10_BIN, BlockSums, LogHistogram
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model import constraints as registry
 from scalesim.model.parameters import SPECS, spec_for
+from scalesim.scenario import safe_yaml
 from scalesim.scenario.loader import MAX_SAMPLES, Scenario, load_scenario
 from scalesim.units import is_dimensionless, parse_quantity
 
@@ -90,18 +95,17 @@ def load_sweep(path: str | Path, *, samples: int | None = None, seed: int | None
     ``samples`` and ``seed`` override the file's. Raises InputError naming the file and key.
     """
     where = str(path)
+    # a regular file, size-capped; YAML with depth, node, alias and integer limits
+    text = safe_yaml.read_text(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = safe_yaml.load(text, where)
+    except InputError as exc:
+        message = exc.message.replace("invalid YAML: ", "cannot read the file: ", 1)
+        raise InputError(message, path=exc.path, key=exc.key) from None
+    try:
         return _build(data, where, Path(path).parent, samples, seed)
     except InputError as exc:
         raise exc.at(path=where) from None
-    except FileNotFoundError:
-        raise InputError("file not found", path=where) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        what = getattr(exc, "problem", None) or exc.__class__.__name__
-        raise InputError(f"cannot read the file: {at}{what}", path=where) from None
 
 
 def _need(ok: bool, message: str, key: str) -> None:
@@ -120,6 +124,7 @@ def _int(value, key, lo, hi) -> int:
 
 def _scenario(base_dir: Path, ref, key) -> Scenario:
     _need(isinstance(ref, str) and ref.strip(), f"expected a scenario file path, got {ref!r}", key)
+    safe_yaml.check_path(base_dir / ref, None, key)
     _need((base_dir / ref).is_file(), f"scenario file {ref!r} not found", key)
     try:
         return load_scenario(base_dir / ref)
@@ -176,13 +181,18 @@ def _build(data, where, base_dir, samples, seed) -> Sweep:
     samples, seed = samples or base.samples, base.seed if seed is None else seed
     if method == "grid":
         _need("points" not in data, "points is for method lhs, not grid", "points")
-        columns = {p: _grid_values(p, spec) for p, spec in params.items()}
-        combos = list(itertools.product(*(range(len(v)) for v in columns.values())))
+        sizes = [
+            len(e["values"]) if isinstance(e, dict) and isinstance(e.get("values"), list) else 1
+            for e in params.values()
+        ]
+        total = math.prod(sizes)  # checked before any point (or value) is built
         _need(
-            len(combos) <= MAX_POINTS,
-            f"{len(combos):,} grid points; at most {MAX_POINTS:,}",
+            total <= MAX_POINTS,
+            f"{total:,} grid points; at most {MAX_POINTS:,}",
             "parameters",
         )
+        columns = {p: _grid_values(p, spec) for p, spec in params.items()}
+        combos = list(itertools.product(*(range(len(v)) for v in columns.values())))
         choices = [list(zip(columns, combo, strict=True)) for combo in combos]
     else:
         n = _int(data.get("points"), "points", 1, MAX_POINTS)
@@ -357,6 +367,7 @@ def run_sweep(
     workers: int | None = None,
     serial: bool = False,
     on_progress=None,
+    client=None,
 ) -> SweepResult:
     """Run every point of ``sweep``; results come in point order whatever ran where.
 
@@ -372,6 +383,8 @@ def run_sweep(
         Run the points one by one in this process, without Dask.
     on_progress : callable, optional
         Called with 1 as each point finishes.
+    client : distributed.Client, optional
+        Already connected to ``scheduler`` (see :func:`connect`); closed at the end.
 
     Returns
     -------
@@ -384,15 +397,13 @@ def run_sweep(
         )
     from distributed import Client, LocalCluster
 
-    if scheduler:
+    if scheduler is not None:
+        address = check_scheduler(scheduler)
+        c = client if client is not None else connect(address)
         try:
-            c = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError) as exc:
-            raise InputError(
-                f"--scheduler: cannot connect to {scheduler} ({exc.__class__.__name__})"
-            ) from None
-        with c:
-            return SweepResult(sweep, _on_client(c, sweep, tick), f"Dask scheduler {scheduler}")
+            return SweepResult(sweep, _on_client(c, sweep, tick), f"Dask scheduler {address}")
+        finally:
+            close_client(c)
     if workers is None:
         workers = default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -414,11 +425,149 @@ def run_sweep(
         )
 
 
-def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
-    from distributed import as_completed
+#: A scheduler address: tcp:// or tls:// (optional), a host name or IPv4/[IPv6], a port.
+_ADDRESS = re.compile(
+    r"(?:(?P<scheme>tcp|tls)://)?(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+    r"|\[[0-9A-Fa-f:.]{2,45}\]):(?P<port>\d{1,5})"
+)
+#: Seconds a scheduler may leave a request unanswered, while connecting or mid-sweep.
+ANSWER_TIMEOUT_S = 8.0
+#: Seconds a sweep waits with no worker connected to the scheduler before giving up.
+NO_WORKER_TIMEOUT_S = 15.0
+#: Seconds a running sweep waits for a scheduler that stopped answering.
+STALL_TIMEOUT_S = 20.0
+#: Seconds between health checks of the scheduler while a sweep runs.
+_CHECK_EVERY_S = 2.0
 
+
+def check_scheduler(address: str) -> str:
+    """A validated ``--scheduler`` address (``tcp://HOST:PORT``; the scheme may be left out).
+
+    Raises
+    ------
+    InputError
+        For an empty or malformed address or a port outside 1-65535, in one line.
+    """
+    text = str(address).strip()
+    shown = repr(text if len(text) <= 80 else text[:60] + "...")
+    match = _ADDRESS.fullmatch(text) if len(text) <= 300 else None
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise InputError(
+            f"--scheduler: expected an address such as tcp://127.0.0.1:8786, got {shown}"
+        )
+    return text if match["scheme"] else f"tcp://{text}"
+
+
+def connect(address: str):
+    """A Client of ``address`` within :data:`ANSWER_TIMEOUT_S`, or a one-line InputError.
+
+    dask's own ``timeout`` does not cover a server that accepts the connection but never
+    answers, so the connection is made in a daemon thread bounded by a deadline of ours.
+    """
+    from distributed import Client
+
+    box: dict = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(address, timeout=ANSWER_TIMEOUT_S)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="scalesim-connect", daemon=True)
+    thread.start()
+    thread.join(ANSWER_TIMEOUT_S + 1.0)
+    if thread.is_alive() or "client" not in box:
+        err = box.get("error")
+        why = f"{err.__class__.__name__}" if err is not None else "no answer"
+        raise InputError(
+            f"--scheduler: cannot connect to {address} within {ANSWER_TIMEOUT_S:g} s ({why}); "
+            "is a dask scheduler listening there?"
+        )
+    return box["client"]
+
+
+def close_client(client) -> None:
+    """Close a client without waiting long on a scheduler that is gone."""
+    thread = threading.Thread(target=_quiet_close, args=(client,), daemon=True)
+    thread.start()
+    thread.join(5.0)
+
+
+def _quiet_close(client) -> None:
+    with contextlib.suppress(Exception):
+        client.close(timeout=3)
+
+
+def _health(client, where: str, state: dict) -> None:
+    """Raise InputError when the scheduler is gone, has not answered for
+    :data:`STALL_TIMEOUT_S`, or has had no worker for :data:`NO_WORKER_TIMEOUT_S`.
+    ``state`` holds the times of the last answer and of the last worker seen."""
+    now = time.monotonic()
+    try:
+        info = client.sync(client.scheduler.identity, n_workers=-1, callback_timeout=5.0)
+    except TimeoutError:
+        if now - state["answer"] > STALL_TIMEOUT_S:
+            raise InputError(
+                f"{where}: the Dask scheduler has not answered for {STALL_TIMEOUT_S:g} s; "
+                "the sweep was not finished"
+            ) from None
+        return
+    except Exception as exc:
+        raise InputError(
+            f"{where}: lost the Dask scheduler ({exc.__class__.__name__}); the sweep was not "
+            "finished"
+        ) from None
+    state["answer"] = now
+    if info.get("workers") or info.get("n_workers"):
+        state["worker"] = now
+    elif now - state["worker"] > NO_WORKER_TIMEOUT_S:
+        raise InputError(
+            f"{where}: no Dask worker left for {NO_WORKER_TIMEOUT_S:g} s; the sweep was not "
+            "finished"
+        )
+
+
+def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
+    """Run the points as tasks and wait for them, bounded: a point whose workers keep dying
+    (KilledWorker), a lost or silent scheduler, or no workers at all end the sweep with a
+    one-line InputError instead of a traceback or a wait without end. A point lost with its
+    worker is rerun elsewhere by dask; its numbers are the same (seeded per point)."""
+    from distributed import wait
+    from distributed.client import FutureCancelledError
+    from distributed.comm import CommClosedError
+
+    try:
+        from distributed import KilledWorker
+    except ImportError:  # older dask
+        from distributed.scheduler import KilledWorker
+
+    where = f"Dask scheduler {client.scheduler.address}"
     futures = client.map(run_point, list(sweep.points), pure=False)
-    done = {part.id: part for part in (_ticked(f.result(), tick) for f in as_completed(futures))}
+    pending, done, checked = set(futures), {}, time.monotonic()
+    state = {"answer": checked, "worker": checked}
+    try:
+        while pending:
+            try:
+                finished, pending = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = set()
+            for future in finished:
+                part = future.result()
+                done[part.id] = _ticked(part, tick)
+            if pending and time.monotonic() - checked > _CHECK_EVERY_S:
+                _health(client, where, state)
+                checked = time.monotonic()
+    except KilledWorker as exc:
+        raise InputError(
+            f"{where}: a point's workers died 3 times in a row (KilledWorker: "
+            f"{str(exc).splitlines()[0][:80]}); out of memory?"
+        ) from None
+    except (FutureCancelledError, asyncio.CancelledError, CommClosedError, OSError) as exc:
+        raise InputError(
+            f"{where}: lost the Dask scheduler ({exc.__class__.__name__}); the sweep was not "
+            "finished"
+        ) from None
     return [done[p.id] for p in sweep.points]
 
 

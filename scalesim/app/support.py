@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from scalesim.engine.results import Results
 from scalesim.engine.run import run
 from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
-from scalesim.scenario import catalog
+from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.loader import (
     Scenario,
     load_scenario,
@@ -126,8 +125,8 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
     except UnicodeDecodeError:
         raise InputError("cannot read the file (UnicodeDecodeError)", path=name) from None
     try:
-        parsed = yaml.safe_load(text)
-    except yaml.YAMLError:
+        parsed = safe_yaml.load(text, name)  # depth, node, alias and integer limits
+    except InputError:
         parsed = None  # load_scenario_text below reports it, as the CLI does
     if isinstance(parsed, dict):
         _check_upload(parsed, name, Path(base_dir))
@@ -156,6 +155,7 @@ def _check_upload(data: dict, name: str, base_dir: Path) -> None:
             stack.extend(node)
     parent = data.get("extends")
     if isinstance(parent, str) and parent.strip():
+        safe_yaml.check_path(base_dir / parent, name, "extends")
         root = base_dir.resolve()
         target = (base_dir / parent).resolve()
         if not target.is_relative_to(root):
@@ -168,7 +168,7 @@ def _check_upload(data: dict, name: str, base_dir: Path) -> None:
 
 def scenario_from_yaml(text: str, path: str | None) -> Scenario:
     """A resolved scenario (:meth:`Scenario.to_yaml` output) back from its YAML text."""
-    return scenario_from_mapping(yaml.safe_load(text), path=path)
+    return scenario_from_mapping(safe_yaml.load(text, path or "<scenario>"), path=path)
 
 
 def with_run_settings(scenario: Scenario, samples: int, seed: int) -> Scenario:

@@ -3,34 +3,102 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 
+from scalesim.engine.io import refuse_special
 from scalesim.errors import InputError
+from scalesim.scenario.safe_yaml import check_path
+
+#: Largest seed and sample count accepted (as in a scenario file).
+MAX_SEED = 2**63 - 1
+MAX_SAMPLES = 100_000_000
 
 
 def int_arg(text: str) -> int:
     """An integer option that also accepts ``1e6``."""
+    shown = text if len(text) <= 40 else text[:30] + "..."
     try:
-        return int(float(text)) if "e" in text.lower() else int(text)
+        if len(text) > 40:
+            raise ValueError
+        value = float(text) if "e" in text.lower() else int(text)
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError
+            value = int(value)
+        return value
     except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"expected a finite integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a finite integer, got {shown!r}") from None
 
 
 def seed_arg(text: str) -> int:
-    """A seed option: an integer >= 0."""
+    """A seed option: an integer from 0 to 2**63 - 1 (what a scenario's ``seed:`` takes)."""
     value = int_arg(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to 2**63 - 1, got {text!r}")
     return value
+
+
+def check_seed(seed: int | None) -> None:
+    """Refuse a ``--seed`` outside 0 to 2**63 - 1 (for options parsed as plain ints)."""
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InputError(f"--seed: expected an integer from 0 to 2**63 - 1, got {seed}")
+
+
+def samples_arg(text: str) -> int:
+    """A sample count: a whole number from 1 to 100,000,000 (``1e6`` allowed)."""
+    value = count_int(text)
+    if value > MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_SAMPLES:,} samples, got {text!r}")
+    return value
+
+
+def bounded_float(lo: float, hi: float, what: str = "a number"):
+    """argparse type: a finite float in [lo, hi]."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
+        return value
+
+    return parse
+
+
+def bounded_int(lo: int, hi: int):
+    """argparse type: a whole number in [lo, hi] (``1e4`` allowed)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int_arg(text)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {lo:,} to {hi:,}, got {text!r}"
+            )
+        return value
+
+    return parse
 
 
 def check_output(option: str, path: str | Path | None) -> None:
     """Fail early when ``path`` cannot be written: missing or read-only folder, or a folder
     where a file should go."""
-    if not path:
+    if path is None:
         return
+    if not str(path).strip():
+        raise InputError(f"{option}: an empty path; give a file name")
+    try:
+        check_path(path)
+    except InputError as exc:
+        raise InputError(f"{option}: {exc.message}") from None
     path = Path(path)
+    refuse_special(path, option)
     folder = path.parent.resolve()
     if not folder.is_dir():
         raise InputError(f"{option}: folder {str(path.parent)!r} does not exist")

@@ -6,7 +6,7 @@ import sys
 
 from scalesim.analysis.calibrate.backtest import backtest
 from scalesim.analysis.calibrate.history import load_history
-from scalesim.cli._common import check_output, count_int, year_int
+from scalesim.cli._common import check_output, check_seed, count_int, year_int
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_backtest,
@@ -73,6 +73,7 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    check_seed(args.seed)
     check_output("--json", args.json)
     xp = namespace(args.backend)
     history = load_history(args.history)

@@ -19,7 +19,7 @@ from scalesim.analysis.calibrate.trends import (
     frontier_label,
     select_frontier,
 )
-from scalesim.cli._common import check_output, count_int, year_int
+from scalesim.cli._common import check_output, check_seed, count_int, year_int
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_importance,
@@ -103,6 +103,7 @@ def default_scenario() -> Path:
 def main(args) -> int:
     for opt, path in (("--json", args.json), ("--write-scenario", args.write_scenario)):
         check_output(opt, path)
+    check_seed(args.seed)
     if args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
     if args.bootstrap > 10_000_000:

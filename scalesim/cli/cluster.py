@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scalesim.cli._common import check_output, seed_arg
+from scalesim.cli._common import bounded_float, check_output, seed_arg
 from scalesim.engine.io import write_json
 from scalesim.errors import InputError
 from scalesim.model.reliability import cluster
 from scalesim.model.reliability.goodput import best_checkpoint_interval
 from scalesim.present.text import count, decimal, number, share
+
+#: Weibull shapes accepted: Gamma(1 + 1/shape) overflows below ~0.006; past 20 every
+#: accelerator fails at almost the same age.
+WEIBULL_SHAPES = (0.05, 20.0)
+#: Most replications (each a full SimPy simulation, run twice: best interval search).
+MAX_REPLICATIONS = 10_000
 
 
 def register(subparsers) -> None:
@@ -43,12 +49,24 @@ def register(subparsers) -> None:
         ("--restart-minutes", cluster.RESTART_MINUTES, "restart time R without a spare"),
         ("--swap-minutes", cluster.SWAP_MINUTES, "time to swap in a hot spare"),
         ("--repair-hours", cluster.REPAIR_HOURS, "until a failed accelerator is a spare again"),
-        ("--weibull-shape", 1.0, "per-accelerator lifetime shape; 1 is exponential"),
     ]
     for flag, default, text in options:
         p.add_argument(flag, type=float, default=default, help=f"{text} (default %(default)g)")
+    p.add_argument(
+        "--weibull-shape",
+        type=bounded_float(*WEIBULL_SHAPES, "a Weibull shape"),
+        default=1.0,
+        help="per-accelerator lifetime shape; 1 is exponential (default %(default)g; "
+        f"{WEIBULL_SHAPES[0]:g} to {WEIBULL_SHAPES[1]:g})",
+    )
     p.add_argument("--spares", type=int, default=0, metavar="K", help="hot spares (default 0)")
-    p.add_argument("--replications", type=int, default=20, metavar="R", help="(default 20)")
+    p.add_argument(
+        "--replications",
+        type=int,
+        default=20,
+        metavar="R",
+        help=f"(default 20, at most {MAX_REPLICATIONS:,})",
+    )
     p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help="(default 0)")
     p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
     p.set_defaults(func=run_command)
@@ -65,9 +83,11 @@ def run_command(args: argparse.Namespace) -> int:
     settings += ["repair_hours", "weibull_shape"]
     try:
         run = cluster.TrainingRun(**{key: getattr(args, key) for key in settings})
-        if args.replications < 1:
+        if not 1 <= args.replications <= MAX_REPLICATIONS:
             raise InputError(
-                f"must be a positive integer, got {args.replications}", key="replications"
+                f"must be a positive integer, at most {MAX_REPLICATIONS:,}, got "
+                f"{args.replications}",
+                key="replications",
             )
     except InputError as exc:
         raise InputError(exc.message, key=_option(exc.key)) from None

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from scalesim.analysis.sweep import SweepResult, load_sweep, run_sweep
-from scalesim.cli._common import check_outputs, int_arg
+from scalesim.analysis.sweep import (
+    SweepResult,
+    check_scheduler,
+    close_client,
+    connect,
+    load_sweep,
+    run_sweep,
+)
+from scalesim.cli._common import check_outputs, samples_arg, seed_arg
 from scalesim.engine.io import write_json, write_table
 from scalesim.engine.progress import progress_bar
 from scalesim.errors import InputError
@@ -43,10 +50,10 @@ def register(sub) -> None:
         help="run the points one by one in this process, without Dask",
     )
     p.add_argument(
-        "--samples", type=int_arg, default=None, help="samples per point (default: the file's)"
+        "--samples", type=samples_arg, default=None, help="samples per point (default: the file's)"
     )
     p.add_argument(
-        "--seed", type=int_arg, default=None, help="seed of every point (default: the file's)"
+        "--seed", type=seed_arg, default=None, help="seed of every point (default: the file's)"
     )
     p.add_argument("--out", default=None, help="tidy table to write (.parquet or .csv)")
     p.add_argument("--summary-json", default=None, help="sweep summary JSON to write")
@@ -56,9 +63,17 @@ def register(sub) -> None:
 
 def main(args) -> int:
     check_outputs(args.out, args.summary_json)
-    if args.scheduler and args.serial:
+    if args.scheduler is not None and args.serial:
         raise InputError("--scheduler and --serial exclude each other")
-    sweep = load_sweep(args.sweep, samples=args.samples, seed=args.seed)
+    client = None
+    if args.scheduler is not None:  # checked and connected before the sweep is built
+        client = connect(check_scheduler(args.scheduler))
+    try:
+        sweep = load_sweep(args.sweep, samples=args.samples, seed=args.seed)
+    except BaseException:
+        if client is not None:
+            close_client(client)
+        raise
     with progress_bar(
         f"sweep: {len(sweep.points)} points", len(sweep.points), quiet=args.quiet
     ) as bar:
@@ -68,6 +83,7 @@ def main(args) -> int:
             workers=args.workers,
             serial=args.serial,
             on_progress=bar.advance,
+            client=client,
         )
     if args.out:
         write_table(args.out, result.frame())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 from scalesim.errors import InputError
 
@@ -33,6 +36,7 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
         raise InputError(f"folder {str(folder)!r} does not exist", path=str(path))
     if path.is_dir():
         raise InputError("is a folder, not a file", path=str(path))
+    refuse_special(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -51,6 +55,30 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def refuse_special(path: str | Path, option: str | None = None) -> None:
+    """Refuse a destination that exists and is not a regular file: the rename would replace
+    a device node, FIFO or socket, or the symlink itself, with a regular file."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(
+            f"{option + ': ' if option else ''}cannot write ({exc.strerror})", path=str(path)
+        ) from None
+    if stat.S_ISLNK(info.st_mode):
+        what = "a symbolic link; give the real file's path"
+    elif stat.S_ISDIR(info.st_mode):
+        return  # the callers' own check names it
+    elif not stat.S_ISREG(info.st_mode):
+        what = "not a regular file (a device, FIFO or socket); it is never written through"
+    else:
+        return
+    raise InputError(f"{option + ': ' if option else ''}is {what}", path=str(path))
 
 
 def write_table(path: str | Path, frame) -> Path:
@@ -80,6 +108,33 @@ def write_text(path: str | Path, text: str) -> Path:
     return atomic_write(path, _write)
 
 
+def finite_json(data: object) -> object:
+    """``data`` with every non-finite float (NaN, ±inf) replaced by None.
+
+    JSON has no NaN or Infinity; scalesim writes ``null`` for them, meaning "no finite
+    value": an event never reached by the last year, an unbounded ceiling, a statistic
+    that is undefined for the samples at hand. (Runs stop with an error on a NaN in a
+    kernel's output, so a null never hides a failed computation.)
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite_json(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_json(v) for v in data]
+    if isinstance(data, np.generic):
+        return finite_json(data.item())
+    if isinstance(data, np.ndarray):
+        return finite_json(data.tolist())
+    return data
+
+
+def dumps(data: object) -> str:
+    """JSON text as scalesim writes it: indented, UTF-8, non-finite numbers as null."""
+    return json.dumps(finite_json(data), indent=2, allow_nan=False, ensure_ascii=False)
+
+
 def write_json(path: str | Path, data: object) -> Path:
-    """Write JSON atomically (indented, UTF-8, NaN refused)."""
-    return write_text(path, json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n")
+    """Write JSON atomically (indented, UTF-8; NaN and ±inf written as null, see
+    :func:`finite_json`)."""
+    return write_text(path, dumps(data) + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from scalesim.model.parameters import (
     groups,
     spec_for,
 )
-from scalesim.scenario import catalog
+from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.milestones import Milestone, parse_milestones
 from scalesim.scenario.paradigms import check_shares
 from scalesim.scenario.priors import KINDS, Prior, parse_prior
@@ -188,6 +189,7 @@ def load_scenario(path: str | Path) -> Scenario:
     InputError
         Naming the file and the key path of the first problem.
     """
+    safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
     raw, origins = _resolve(found, ())
     shown = str(path) if found == Path(path) else str(found)
@@ -222,54 +224,57 @@ def scenario_from_mapping(
 # --- reading and extends ----------------------------------------------------------------
 
 
-def _parse_yaml(text: str, where: str) -> dict:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"invalid YAML: {at}{problem}", path=where) from None
+def _parse_yaml(text: str, where: str, budget: safe_yaml.Budget | None = None) -> dict:
+    data = safe_yaml.load(text, where, budget)  # depth, node, alias and integer limits
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
         raise InputError(f"expected a mapping of scenario keys, got {got}", path=where)
     return data
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, budget: safe_yaml.Budget | None = None) -> dict:
+    # regular files only (no FIFO, no /dev/zero), size-capped, paths of sane length
+    return _parse_yaml(safe_yaml.read_text(path), str(path), budget)
+
+
+def _resolve(path: Path, chain: tuple[str, ...], budget=None) -> tuple[dict, dict[str, str]]:
+    safe_yaml.check_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        key = str(path.resolve())
+    except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable folder
         raise InputError(
-            f"cannot read the file ({exc.__class__.__name__})", path=str(path)
+            f"cannot resolve the path ({exc.__class__.__name__})", path=str(path)
         ) from None
-    return _parse_yaml(text, str(path))
-
-
-def _resolve(path: Path, chain: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
-    key = str(path.resolve())
     if key in chain:
         loop = " -> ".join([*(Path(c).name for c in chain[chain.index(key) :]), path.name])
         raise InputError(f"loop: {loop}", path=str(path), key="extends")
-    return _resolve_mapping(_read(path), str(path), path.parent, (*chain, key))
+    budget = budget or safe_yaml.Budget()  # one node budget for the whole extends chain
+    return _resolve_mapping(_read(path, budget), str(path), path.parent, (*chain, key), budget)
 
 
-def _resolve_mapping(data: dict, where: str, base: Path, chain) -> tuple[dict, dict[str, str]]:
+#: Longest ``extends:`` chain [files].
+MAX_EXTENDS = 32
+
+
+def _resolve_mapping(
+    data: dict, where: str, base: Path, chain, budget=None
+) -> tuple[dict, dict[str, str]]:
     parent_ref = data.get("extends")
     data = {k: v for k, v in data.items() if k != "extends"}
     if parent_ref is None:
         return data, {}
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise InputError(f"expected a file path, got {parent_ref!r}", path=where, key="extends")
+    if len(chain) >= MAX_EXTENDS:
+        raise InputError(f"chain longer than {MAX_EXTENDS} files", path=where, key="extends")
+    safe_yaml.check_path(base / parent_ref, where, "extends")
     parent_path = catalog.extends_path(base, parent_ref)  # base/REF, else a shipped name
     if parent_path is None:
         looked = f"looked in {str(base)!r} and the shipped scenarios"
         raise InputError(
             f"extended file {parent_ref!r} not found ({looked})", path=where, key="extends"
         )
-    parent, origins = _resolve(parent_path, chain)
+    parent, origins = _resolve(parent_path, chain, budget)
     origins.update(_leaf_paths(parent, str(parent_path), origins))
     merged = _merge(parent, data)
     for leaf in _leaf_paths(data, where, {}):
@@ -479,12 +484,21 @@ def _set_prior(priors: dict, value, path: str) -> None:
     priors[path] = _prior(value, path)
 
 
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
+
+
 def _parse_sources(sources, priors: dict, explicit: set) -> set[str]:
     where = "parameters.data.sources"
     effective: set[str] = set()
     if not isinstance(sources, dict) or not sources:
         raise InputError(f"expected a mapping of source names, got {sources!r}", key=where)
     for name, fields in sources.items():
+        if not isinstance(name, str) or not _SOURCE_NAME.fullmatch(name):
+            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:50] + "..."
+            raise InputError(
+                f"a source name is letters, digits, _ and - (no dots or spaces), got {shown}",
+                key=f"{where}.{str(name)[:60]}",
+            )
         if not isinstance(fields, dict):
             raise InputError(
                 f"expected a mapping with a stock, got {fields!r}", key=f"{where}.{name}"

@@ -38,6 +38,11 @@ KINDS = ("fixed", "to", "normal", "lognormal", "uniform", "loguniform", "triangu
 _OPTIONS = ("clip", "credibility")
 _STD = NormalDist()
 _Q_EPS = 1e-12  # probabilities are kept in [eps, 1 - eps] by Prior.ppf
+#: Credibility of an interval [percent]: the range where its z-score is well defined.
+MIN_CREDIBILITY, MAX_CREDIBILITY = 1.0, 99.99
+#: Widest spread a prior may have between its 1e-12 and 1 - 1e-12 quantiles [decades]: wider
+#: priors put samples beyond float64 (lognormal sigma 1000 is 6,000 decades).
+MAX_DECADES = 200.0
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,10 @@ def parse_prior(value: object, spec: ParamSpec) -> Prior:
         With ``key`` set to the sub-key at fault (``to``, ``clip``...), relative to the
         parameter.
     """
+    return _parse_prior(value, spec)
+
+
+def _parse_prior(value: object, spec: ParamSpec) -> Prior:
     unit = spec.unit
     if not isinstance(value, dict):
         x = _num(value, unit, None)
@@ -188,6 +197,13 @@ def parse_prior(value: object, spec: ParamSpec) -> Prior:
     ):
         raise InputError(
             f"expected a percentage between 0 and 100 (e.g. 90), got {credibility!r}",
+            key="credibility",
+        )
+    if not MIN_CREDIBILITY <= credibility <= MAX_CREDIBILITY:
+        # near 0 the interval has no width (z -> 0); near 100 0.5 + c/200 rounds to 1
+        raise InputError(
+            f"expected a percentage between 0 and 100, from {MIN_CREDIBILITY:g} to "
+            f"{MAX_CREDIBILITY:g} (e.g. 90), got {credibility!r}",
             key="credibility",
         )
     z = _STD.inv_cdf(0.5 + credibility / 200)
@@ -245,8 +261,8 @@ def _parse_moments(kind, arg, spec, clip, value) -> Prior:
     if kind == "lognormal":
         if centre <= 0:
             raise InputError(f"must be > 0, got {centre:g}", key=f"{kind}.median")
-        return Prior(kind, (math.log(centre), spread), spec.unit, clip, spec=value)
-    return Prior(kind, (centre, spread), spec.unit, clip, spec=value)
+        return _check_spread(Prior(kind, (math.log(centre), spread), spec.unit, clip, spec=value))
+    return _check_spread(Prior(kind, (centre, spread), spec.unit, clip, spec=value))
 
 
 def _parse_choice(arg, spec, clip, value) -> Prior:
@@ -267,15 +283,17 @@ def _parse_choice(arg, spec, clip, value) -> Prior:
         not isinstance(weights, list)
         or len(weights) != len(nums)
         or not all(
-            isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights
+            isinstance(w, (int, float)) and not isinstance(w, bool) and 0 <= w < math.inf
+            for w in weights
         )
-        or sum(weights) <= 0
+        or not 0 < _total(weights) < math.inf
     ):
         raise InputError(
-            f"expected {len(nums)} weights >= 0 with a positive sum, got {weights!r}",
+            f"expected {len(nums)} finite weights >= 0 with a positive, finite sum, "
+            f"got {_short(weights)}",
             key="choice.weights",
         )
-    total = float(sum(weights))
+    total = _total(weights)
     return Prior(
         "choice", tuple(nums), spec.unit, clip, tuple(w / total for w in weights), spec=value
     )
@@ -293,7 +311,45 @@ def _parse_clip(clip, spec: ParamSpec) -> tuple[float, float]:
     c_hi = math.inf if clip[1] is None else _num(clip[1], spec.unit, "clip[1]")
     if c_lo > c_hi:
         raise InputError(f"lower bound {c_lo:g} is above upper bound {c_hi:g}", key="clip")
+    for i, bound in enumerate((c_lo, c_hi)):
+        if clip[i] is None:
+            continue
+        # A bound outside the domain would clip every draw to an impossible value (NaN
+        # downstream); the domain's own edge (even an open one) is fine.
+        if math.isnan(bound) or not (spec.lower <= bound <= spec.upper):
+            raise InputError(
+                f"outside the parameter's domain: {spec.domain_text()}, got {bound:g}",
+                key=f"clip[{i}]",
+            )
     return (max(lo, c_lo), min(hi, c_hi))
+
+
+def _total(weights) -> float:
+    """Exact sum of the weights; inf when it overflows float64."""
+    try:
+        return math.fsum(float(w) for w in weights)
+    except OverflowError:
+        return math.inf
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:60] + "..." + text[-10:]
+
+
+def _check_spread(prior: Prior) -> Prior:
+    """Refuse a prior whose draws leave float64 or span more than :data:`MAX_DECADES`."""
+    with np.errstate(all="ignore"):
+        edges = prior.ppf(np.asarray([_Q_EPS, 1.0 - _Q_EPS]))
+    lo, hi = float(edges[0]), float(edges[1])
+    finite = math.isfinite(lo) and math.isfinite(hi)
+    decades = math.log10(hi) - math.log10(lo) if finite and lo > 0 else 0.0
+    if not finite or decades > MAX_DECADES:
+        raise InputError(
+            f"too wide: its draws would span {lo:.3g} to {hi:.3g} (beyond float64 or more "
+            f"than {MAX_DECADES:g} orders of magnitude); narrow it or add clip: [lo, hi]"
+        )
+    return prior
 
 
 def _num(value, unit, key) -> float:
