@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scalesim.engine import backend as backends
-from scalesim.engine.summary import year_histogram, year_quantiles
+from scalesim.engine.summary import YEAR_BIN, year_quantiles
 from scalesim.model.kernels.milestones import first_reached, log_requirement
 from scalesim.scenario.priors import draw
 
@@ -33,15 +33,17 @@ class MilestoneCounts:
     first_year : numpy.ndarray of int64, shape (year + 1,)
         Kept samples by the index of the first year they reach the requirement; the last
         entry counts those that never do by the last year.
-    arrival_counts : dict of int to int
-        Fractional arrival years in bins of 0.01 year (reached samples only).
+    arrival_offset : int, arrival : numpy.ndarray of int64
+        Fractional arrival years in bins of 0.01 year (reached samples only): ``arrival[i]``
+        counts bin ``arrival_offset + i`` (bin k holds [k · 0.01, (k + 1) · 0.01) year).
     dropped : int
         Samples that had reached the requirement by ``not_reached_by`` (dropped).
     """
 
     n_years: int
     first_year: np.ndarray = None
-    arrival_counts: dict = field(default_factory=dict)
+    arrival_offset: int = 0
+    arrival: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     dropped: int = 0
 
     def __post_init__(self):
@@ -51,9 +53,31 @@ class MilestoneCounts:
     def merge(self, other: MilestoneCounts) -> None:
         """Add ``other``'s counts (exact)."""
         self.first_year += other.first_year
-        for k, c in other.arrival_counts.items():
-            self.arrival_counts[k] = self.arrival_counts.get(k, 0) + c
+        if other.arrival.size:
+            if not self.arrival.size:
+                self.arrival_offset, self.arrival = other.arrival_offset, other.arrival.copy()
+            else:
+                lo = min(self.arrival_offset, other.arrival_offset)
+                hi = max(
+                    self.arrival_offset + self.arrival.size,
+                    other.arrival_offset + other.arrival.size,
+                )
+                grown = np.zeros(hi - lo, dtype=np.int64)
+                for part, offset in (
+                    (self.arrival, self.arrival_offset),
+                    (other.arrival, other.arrival_offset),
+                ):
+                    grown[offset - lo : offset - lo + part.size] += part
+                self.arrival_offset, self.arrival = lo, grown
         self.dropped += other.dropped
+
+    @property
+    def arrival_counts(self) -> dict[int, int]:
+        """Bin index -> count of the non-empty arrival-year bins."""
+        nz = np.flatnonzero(self.arrival)
+        return dict(
+            zip((nz + self.arrival_offset).tolist(), self.arrival[nz].tolist(), strict=True)
+        )
 
     @property
     def kept(self) -> int:
@@ -130,9 +154,19 @@ def count_chunk(milestones, logs, grid_years, seed: int, a: int, b: int, xp):
             counts.dropped = int(n - keep.sum())
             index, arrival = index[keep], arrival[keep]
         counts.first_year = np.bincount(index, minlength=n_years + 1).astype(np.int64)
-        counts.arrival_counts, _ = year_histogram(arrival)
+        counts.arrival_offset, counts.arrival = _year_bins(arrival)
         out[m.name] = counts
     return out
+
+
+def _year_bins(years: np.ndarray) -> tuple[int, np.ndarray]:
+    """Counts of the finite fractional years in bins of :data:`YEAR_BIN` from the first
+    non-empty bin (the bins of scalesim.engine.summary.year_histogram)."""
+    k = np.floor(years[np.isfinite(years)] / YEAR_BIN).astype(np.int64)
+    if k.size == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    lo = int(k.min())
+    return lo, np.bincount(k - lo).astype(np.int64)
 
 
 def merge_counts(into: dict, part: dict) -> None:

@@ -219,7 +219,8 @@ def year_histogram(years: np.ndarray) -> tuple[dict[int, int], int]:
         return {}, int((~finite).sum())
     lo = int(k.min())
     counts = np.bincount(k - lo)
-    return {lo + int(i): int(c) for i, c in enumerate(counts) if c}, int((~finite).sum())
+    nz = np.flatnonzero(counts)
+    return dict(zip((nz + lo).tolist(), counts[nz].tolist(), strict=True)), int((~finite).sum())
 
 
 def year_quantiles(counts: dict[int, int], never: int, probs) -> list[float | None]:
