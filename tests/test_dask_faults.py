@@ -1,5 +1,6 @@
-"""Dask faults: a worker killed mid-sweep (same numbers as the serial run), a scheduler that
-accepts but never answers (one line within 15 s). Real scheduler and worker processes."""
+"""Dask faults: a worker killed mid-sweep (same numbers as the serial run), all workers or
+the scheduler killed (one line within 30 s), a scheduler that accepts but never answers (one
+line within 15 s). Real scheduler and worker processes."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import sys
 import threading
 import time
 
+import pytest
 from conftest import ROOT
 
 from scalesim.analysis.sweep import load_sweep, run_sweep
 from scalesim.cli import main
+from scalesim.errors import InputError
 
 SWEEP = """
 base: {base}
@@ -103,6 +106,29 @@ def test_a_worker_killed_mid_sweep_gives_the_serial_numbers(tmp_path):
         _stop(scheduler, *workers)
     assert killed
     assert _numbers(result) == _numbers(serial)
+
+
+@pytest.mark.parametrize("victim", ["workers", "scheduler"])
+def test_losing_all_workers_or_the_scheduler_ends_in_one_line_within_30_s(tmp_path, victim):
+    sweep = _sweep(tmp_path, samples=3 * 16384)
+    address, scheduler, workers = _start(tmp_path, 2)
+    killed = []
+
+    def tick(_):
+        if not killed:
+            for p in [scheduler] if victim == "scheduler" else workers:
+                p.send_signal(signal.SIGKILL)
+            killed.append(time.monotonic())
+
+    try:
+        with pytest.raises(InputError) as info:
+            run_sweep(sweep, scheduler=address, on_progress=tick)
+        took = time.monotonic() - killed[0]
+    finally:
+        _stop(scheduler, *workers)
+    message = str(info.value)
+    assert "\n" not in message and "Dask" in message, message
+    assert took < 30, took
 
 
 def test_a_scheduler_that_never_answers_ends_in_one_line_within_15_s(tmp_path, capsys):

@@ -533,9 +533,15 @@ def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
     (KilledWorker), a lost or silent scheduler, or no workers at all end the sweep with a
     one-line InputError instead of a traceback or a wait without end. A point lost with its
     worker is rerun elsewhere by dask; its numbers are the same (seeded per point)."""
+    import distributed.client as dclient
     from distributed import wait
-    from distributed.client import FutureCancelledError
     from distributed.comm import CommClosedError
+
+    cancelled = tuple(
+        getattr(dclient, n)
+        for n in ("FutureCancelledError", "FuturesCancelledError")
+        if hasattr(dclient, n)
+    )
 
     try:
         from distributed import KilledWorker
@@ -563,7 +569,7 @@ def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
             f"{where}: a point's workers died 3 times in a row (KilledWorker: "
             f"{str(exc).splitlines()[0][:80]}); out of memory?"
         ) from None
-    except (FutureCancelledError, asyncio.CancelledError, CommClosedError, OSError) as exc:
+    except (*cancelled, asyncio.CancelledError, CommClosedError, OSError) as exc:
         raise InputError(
             f"{where}: lost the Dask scheduler ({exc.__class__.__name__}); the sweep was not "
             "finished"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scalesim.analysis.sweep import (
@@ -66,6 +67,9 @@ def main(args) -> int:
     if args.scheduler is not None and args.serial:
         raise InputError("--scheduler and --serial exclude each other")
     client = None
+    # dask logs a lost scheduler or worker as multi-line tracebacks on stderr; the sweep
+    # reports such faults itself, in one line
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if args.scheduler is not None:  # checked and connected before the sweep is built
         client = connect(check_scheduler(args.scheduler))
     try:
