@@ -28,6 +28,7 @@ import numpy as np
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model.parameters import ParamSpec
+from scalesim.scenario.normal import ndtri
 from scalesim.units import parse_quantity
 
 #: Samples per random-number block [samples]. Chunks are whole numbers of blocks; a block is
@@ -92,8 +93,6 @@ class Prior:
         float or numpy.ndarray
             A float for a scalar ``q``, else an array shaped like ``q``.
         """
-        from scipy.special import ndtri  # imported on first use: keeps `import scalesim` quick
-
         scalar = np.ndim(q) == 0
         q = np.clip(np.asarray(q, dtype=np.float64), _Q_EPS, 1.0 - _Q_EPS)
         k, a = self.kind, self.args
