@@ -245,7 +245,9 @@ def test_core_install_runs_without_any_extra(wheel, tmp_path_factory):
     """No extras: run/validate/list work; a command that needs an extra says which."""
     base = tmp_path_factory.mktemp("core")
     bin_ = _venv(base / "venv", wheel)
-    print(f"installed core: {_size_mb(base / 'venv'):.0f} MB")
+    size = _size_mb(base / "venv")
+    print(f"installed core: {size:.0f} MB")
+    assert size < 150, f"the core install is {size:.0f} MB (issue 15: under 150 MB)"
     for args in (["list"], ["validate", "baseline"], ["run", "baseline", "--samples", "1000"]):
         done = subprocess.run(
             [str(bin_ / "scalesim"), *args], cwd=base, capture_output=True, text=True
