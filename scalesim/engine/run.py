@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from scalesim.engine import backend as backends
-from scalesim.engine.milestones import count_chunk, merge_counts, wanted_metrics
+from scalesim.engine.chunks import compact, empty_like, merge_chunk, merge_results, summarise_chunk
+from scalesim.engine.milestones import count_chunk, wanted_metrics
 from scalesim.engine.results import Results
-from scalesim.engine.summary import BlockSums, LogHistogram, year_histogram
+from scalesim.engine.summary import BlockSums, LogHistogram
 from scalesim.errors import InputError
 from scalesim.model import bundles
 from scalesim.model.bundles import Grid
@@ -131,7 +132,7 @@ def run(
         a, b = bounds_ab
         host = draw(inputs.priors, seed, a, b)
         logs, binding, exhaustion = project_chunk(inputs, host, xp, wanted, first_sample=a)
-        part = _summarise_chunk(
+        part = summarise_chunk(
             a, b, logs, binding, exhaustion, keep_names, summary_names, len(years), n_ceilings
         )
         if scenario.milestones:
@@ -145,22 +146,22 @@ def run(
     n_workers = max(1, min(workers or default_workers(), len(bounds)))
     if n_workers == 1:
         for ab in bounds:
-            _merge(results, work(ab))
-        return _compact(results)
+            merge_chunk(results, work(ab))
+        return compact(results)
 
     def work_many(share):
         # Each thread folds its own chunks into its own partial result; partial results are
         # merged at the end. Merging is exact, so the split does not change any number.
-        part = _empty_like(results)
+        part = empty_like(results)
         for ab in share:
-            _merge(part, work(ab))
+            merge_chunk(part, work(ab))
         return part
 
     shares = [bounds[i::n_workers] for i in range(n_workers)]
     with ThreadPoolExecutor(max_workers=n_workers) as pool:
         for part in pool.map(work_many, shares):
-            _merge_results(results, part)
-    return _compact(results)
+            merge_results(results, part)
+    return compact(results)
 
 
 def default_workers() -> int:
@@ -341,97 +342,6 @@ def _refuse_nan(logs: dict, host: dict, inputs: KernelInputs, first_sample: int)
             + (f" ({shown})" if shown else "")
             + "; check the parameters' ranges"
         )
-
-
-def _compact(results: Results) -> Results:
-    for hist in results.histograms.values():
-        hist.compact()
-    return results
-
-
-def _summarise_chunk(
-    a, b, logs, binding, exhaustion, keep_names, summary_names, n_years, n_ceilings
-):
-    n = b - a
-    out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
-    for name in set(keep_names) | set(summary_names):
-        lg = backends.to_numpy(logs[name])
-        if lg.shape != (n, n_years):
-            lg = np.broadcast_to(lg, (n, n_years))
-        values = np.exp(lg)
-        if name in summary_names:
-            out["hist"][name] = LogHistogram.from_logs(lg)
-            sums = BlockSums()
-            sums.add_blocks(a // BLOCK, values, BLOCK)
-            out["sums"][name] = sums
-        if name in keep_names:
-            out["kept"][name] = values
-    codes = backends.to_numpy(binding).astype(np.int64)
-    if codes.shape != (n, n_years):
-        codes = np.broadcast_to(codes, (n, n_years))
-    flat = codes * n_years + np.arange(n_years)[None, :]
-    out["binding_counts"] = (
-        np.bincount(flat.ravel(), minlength=n_ceilings * n_years).reshape(n_ceilings, n_years).T
-    )
-    exhaustion = backends.to_numpy(exhaustion)
-    if exhaustion.shape != (n,):
-        exhaustion = np.broadcast_to(exhaustion, (n,))
-    out["exhaustion"] = year_histogram(exhaustion)
-    if keep_names:
-        out["binding"] = codes.astype(np.int8)
-        out["exhaustion_years"] = exhaustion
-    return out
-
-
-def _merge(results: Results, part: dict) -> None:
-    a, b = part["a"], part["b"]
-    for name, hist in part["hist"].items():
-        results.histograms[name].merge(hist)
-        results.means[name].merge(part["sums"][name])
-    for name, values in part["kept"].items():
-        results.variables[name][a:b] = values
-    results.binding_counts += part["binding_counts"]
-    counts, never = part["exhaustion"]
-    for k, c in counts.items():
-        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
-    results.exhaustion_never += never
-    merge_counts(results.milestones, part.get("milestones", {}))
-    if "binding" in part:
-        results.binding_constraint[a:b] = part["binding"]
-        results.data_exhaustion_year[a:b] = part["exhaustion_years"]
-
-
-def _empty_like(results: Results) -> Results:
-    """A partial result sharing the kept arrays (threads write disjoint rows) but with
-    empty summaries."""
-    n_years = len(results.years)
-    return Results(
-        scenario=results.scenario,
-        samples=results.samples,
-        seed=results.seed,
-        years=results.years,
-        backend=results.backend,
-        constraints=results.constraints,
-        units=results.units,
-        variables=results.variables,
-        binding_constraint=results.binding_constraint,
-        data_exhaustion_year=results.data_exhaustion_year,
-        histograms={n: LogHistogram(n_years) for n in results.histograms},
-        means={n: BlockSums() for n in results.means},
-        binding_counts=np.zeros_like(results.binding_counts),
-        milestones={},
-    )
-
-
-def _merge_results(results: Results, part: Results) -> None:
-    for name, hist in part.histograms.items():
-        results.histograms[name].merge(hist)
-        results.means[name].merge(part.means[name])
-    results.binding_counts += part.binding_counts
-    for k, c in part.exhaustion_counts.items():
-        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
-    results.exhaustion_never += part.exhaustion_never
-    merge_counts(results.milestones, part.milestones)
 
 
 def _keep_names(keep, present, samples, n_years) -> list[str]:

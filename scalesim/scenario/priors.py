@@ -141,12 +141,6 @@ class Prior:
             np.clip(x, lo, hi, out=x)
         return x
 
-    def describe(self) -> str:
-        """Short human description, e.g. ``lognormal, 90% CI 2 to 2.9``."""
-        if self.is_fixed:
-            return f"{self.args[0]:.4g}"
-        return f"{self.kind}, 90% CI {self.ppf(0.05):.3g} to {self.ppf(0.95):.3g}"
-
 
 def parse_prior(value: object, spec: ParamSpec) -> Prior:
     """Parse the YAML value of one parameter into a :class:`Prior`.

@@ -1,0 +1,111 @@
+"""Chunks of a run: each chunk's mergeable part, and folding parts into a result.
+
+Merging is exact (integer counts and per-block sums), so the numbers do not depend on how a
+run is split into chunks or threads (scalesim.engine.summary).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scalesim.engine import backend as backends
+from scalesim.engine.milestones import merge_counts
+from scalesim.engine.results import Results
+from scalesim.engine.summary import BlockSums, LogHistogram, year_histogram
+from scalesim.scenario.priors import BLOCK
+
+
+def compact(results: Results) -> Results:
+    """Drop the empty margins of the histograms (smaller results to keep and ship)."""
+    for hist in results.histograms.values():
+        hist.compact()
+    return results
+
+
+def summarise_chunk(
+    a, b, logs, binding, exhaustion, keep_names, summary_names, n_years, n_ceilings
+):
+    """The mergeable part of samples ``a:b``: histograms, block sums, binding counts,
+    exhaustion-year counts, and the per-sample arrays kept."""
+    n = b - a
+    out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
+    for name in set(keep_names) | set(summary_names):
+        lg = backends.to_numpy(logs[name])
+        if lg.shape != (n, n_years):
+            lg = np.broadcast_to(lg, (n, n_years))
+        values = np.exp(lg)
+        if name in summary_names:
+            out["hist"][name] = LogHistogram.from_logs(lg)
+            sums = BlockSums()
+            sums.add_blocks(a // BLOCK, values, BLOCK)
+            out["sums"][name] = sums
+        if name in keep_names:
+            out["kept"][name] = values
+    codes = backends.to_numpy(binding).astype(np.int64)
+    if codes.shape != (n, n_years):
+        codes = np.broadcast_to(codes, (n, n_years))
+    flat = codes * n_years + np.arange(n_years)[None, :]
+    out["binding_counts"] = (
+        np.bincount(flat.ravel(), minlength=n_ceilings * n_years).reshape(n_ceilings, n_years).T
+    )
+    exhaustion = backends.to_numpy(exhaustion)
+    if exhaustion.shape != (n,):
+        exhaustion = np.broadcast_to(exhaustion, (n,))
+    out["exhaustion"] = year_histogram(exhaustion)
+    if keep_names:
+        out["binding"] = codes.astype(np.int8)
+        out["exhaustion_years"] = exhaustion
+    return out
+
+
+def merge_chunk(results: Results, part: dict) -> None:
+    """Fold a chunk's part (:func:`summarise_chunk`) into ``results`` (exact)."""
+    a, b = part["a"], part["b"]
+    for name, hist in part["hist"].items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part["sums"][name])
+    for name, values in part["kept"].items():
+        results.variables[name][a:b] = values
+    results.binding_counts += part["binding_counts"]
+    counts, never = part["exhaustion"]
+    for k, c in counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += never
+    merge_counts(results.milestones, part.get("milestones", {}))
+    if "binding" in part:
+        results.binding_constraint[a:b] = part["binding"]
+        results.data_exhaustion_year[a:b] = part["exhaustion_years"]
+
+
+def empty_like(results: Results) -> Results:
+    """A partial result sharing the kept arrays (threads write disjoint rows) but with
+    empty summaries."""
+    n_years = len(results.years)
+    return Results(
+        scenario=results.scenario,
+        samples=results.samples,
+        seed=results.seed,
+        years=results.years,
+        backend=results.backend,
+        constraints=results.constraints,
+        units=results.units,
+        variables=results.variables,
+        binding_constraint=results.binding_constraint,
+        data_exhaustion_year=results.data_exhaustion_year,
+        histograms={n: LogHistogram(n_years) for n in results.histograms},
+        means={n: BlockSums() for n in results.means},
+        binding_counts=np.zeros_like(results.binding_counts),
+        milestones={},
+    )
+
+
+def merge_results(results: Results, part: Results) -> None:
+    """Fold a partial result (one thread's chunks) into ``results`` (exact)."""
+    for name, hist in part.histograms.items():
+        results.histograms[name].merge(hist)
+        results.means[name].merge(part.means[name])
+    results.binding_counts += part.binding_counts
+    for k, c in part.exhaustion_counts.items():
+        results.exhaustion_counts[k] = results.exhaustion_counts.get(k, 0) + c
+    results.exhaustion_never += part.exhaustion_never
+    merge_counts(results.milestones, part.milestones)
