@@ -219,6 +219,7 @@ def test_wheel_in_a_fresh_environment_lists_runs_validates_reports_and_serves(
         cwd=work,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, stopped as a whole below
     )
     try:
         import time
@@ -236,7 +237,10 @@ def test_wheel_in_a_fresh_environment_lists_runs_validates_reports_and_serves(
                 time.sleep(0.2)  # polling interval of the health check
         assert answer == "ok"
     finally:
-        proc.terminate()
+        import os
+        import signal
+
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
 
 

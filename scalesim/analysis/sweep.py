@@ -528,6 +528,10 @@ def _health(client, where: str, state: dict) -> None:
         )
 
 
+#: Longest wait for the result of a future reported finished [s].
+_RESULT_WAIT_S = 5.0
+
+
 def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
     """Run the points as tasks and wait for them, bounded: a point whose workers keep dying
     (KilledWorker), a lost or silent scheduler, or no workers at all end the sweep with a
@@ -559,7 +563,12 @@ def _on_client(client, sweep: Sweep, tick) -> list[PointResult]:
             except TimeoutError:
                 finished = set()
             for future in finished:
-                part = future.result()
+                try:
+                    # bounded: a future lost with its workers can look finished and block
+                    part = future.result(timeout=_RESULT_WAIT_S)
+                except TimeoutError:
+                    pending.add(future)  # not done after all: the health check decides
+                    continue
                 done[part.id] = _ticked(part, tick)
             if pending and time.monotonic() - checked > _CHECK_EVERY_S:
                 _health(client, where, state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -55,7 +56,12 @@ def main(args) -> int:
     if importlib.util.find_spec("streamlit") is None:
         raise ModuleNotFoundError("No module named 'streamlit'", name="streamlit")
     print(f"scalesim app: http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    cmd = command(args.port, args.host)
+    if os.name == "posix":
+        # Become the server: a signal to this process (Ctrl-C, kill) then stops the server
+        # itself, and no orphaned server outlives a stopped `scalesim app`.
+        os.execv(cmd[0], cmd)
     try:
-        return subprocess.call(command(args.port, args.host))
+        return subprocess.call(cmd)
     except KeyboardInterrupt:
         return 0
