@@ -47,3 +47,18 @@ def to_np(a) -> np.ndarray:
 def arr(xp, values):
     """A float64 array of ``values`` in namespace ``xp``."""
     return xp.asarray(np.asarray(values, dtype=np.float64))
+
+
+def toy_ceiling():
+    """A flat 1e27 FLOP wall: a new ceiling is one kernel and one registry entry."""
+    from scalesim.model import constraints as registry
+
+    return registry.Ceiling(
+        name="toy",
+        label="Toy wall",
+        colour="#123456",
+        group=None,
+        hardware=False,
+        kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
+        description="A flat wall at 1e27 FLOP",
+    )

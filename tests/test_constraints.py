@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from conftest import SCENARIOS
+from conftest import SCENARIOS, toy_ceiling
 from test_kernels import close, col, grid, growth
 
 import scalesim
@@ -140,15 +140,7 @@ def test_reliability_is_drawn_per_sample(tmp_path):
 
 def test_a_toy_ceiling_binds_is_summarised_and_labelled():
     # A new ceiling is one kernel and one registry entry; nothing else changes.
-    toy = registry.Ceiling(
-        name="toy",
-        label="Toy wall",
-        colour="#123456",
-        group=None,
-        hardware=False,
-        kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
-        description="A flat wall at 1e27 FLOP",
-    )
+    toy = toy_ceiling()
     with registry.registered(toy):
         r = scalesim.run(SCENARIOS / "baseline.yaml", samples=2000, seed=1, summarize="all")
         s = r.summary()

@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import toy_ceiling
 
 import scalesim
 from scalesim.model import constraints as registry
@@ -226,15 +227,7 @@ def test_null_quantiles_are_dropped_not_plotted(runs):
 
 
 def test_a_new_ceiling_gets_its_registry_label_and_colour_in_the_charts():
-    toy = registry.Ceiling(
-        name="toy",
-        label="Toy wall",
-        colour="#123456",
-        group=None,
-        hardware=False,
-        kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
-        description="A flat wall at 1e27 FLOP",
-    )
+    toy = toy_ceiling()
     with registry.registered(toy):
         r = scalesim.run(BASELINE, samples=1000, seed=1, keep="none", summarize="all")
         budget = plots.budget_chart(r).to_dict()

@@ -7,7 +7,7 @@ import doctest
 import math
 
 import pytest
-from conftest import SCENARIOS
+from conftest import SCENARIOS, toy_ceiling
 
 import scalesim
 from scalesim.model import constraints as registry
@@ -247,15 +247,7 @@ def test_summary_lists_every_ceiling_in_registry_order(scaling):
 
 
 def test_summary_of_a_run_with_a_new_ceiling_shows_it():
-    toy = registry.Ceiling(
-        name="toy",
-        label="Toy wall",
-        colour="#123456",
-        group=None,
-        hardware=False,
-        kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
-        description="A flat wall at 1e27 FLOP",
-    )
+    toy = toy_ceiling()
     with registry.registered(toy):
         r = scalesim.run(SCENARIOS / "baseline.yaml", samples=1000, seed=1, summarize="all")
         out = scalesim.format_summary(r)

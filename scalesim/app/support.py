@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scalesim.engine.results import Results
+from scalesim.engine.results import Results, binding_frame
 from scalesim.engine.run import run
 from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
@@ -221,15 +221,7 @@ class RunView:
 
     def binding_frame(self) -> pd.DataFrame:
         """Tidy binding-constraint shares: year, constraint, share."""
-        shares = self.binding_shares()
-        return pd.DataFrame(
-            [
-                {"year": y, "constraint": c, "share": s[i]}
-                for c, s in shares.items()
-                for i, y in enumerate(self.years)
-            ],
-            columns=["year", "constraint", "share"],
-        )
+        return binding_frame(self.binding_shares(), self.years)
 
 
 def simulate(yaml_text: str, path: str | None, samples: int, seed: int) -> RunView:

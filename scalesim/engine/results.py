@@ -173,14 +173,7 @@ class Results:
 
     def binding_frame(self) -> pd.DataFrame:
         """Tidy binding-constraint shares: year, constraint, share."""
-        shares = self.binding_shares()
-        return pd.DataFrame(
-            [
-                {"year": y, "constraint": c, "share": s[i]}
-                for c, s in shares.items()
-                for i, y in enumerate(self.years)
-            ]
-        )
+        return binding_frame(self.binding_shares(), self.years)
 
     def to_frame(self, variables: list[str] | None = None) -> pd.DataFrame:
         """Per-sample table: one row per (sample, year), one column per kept variable, plus
@@ -234,3 +227,15 @@ class Results:
 def _finite(q: dict[str, list[float]]) -> dict[str, list[float | None]]:
     """JSON has no inf/NaN: write them as null."""
     return {k: [v if math.isfinite(v) else None for v in vals] for k, vals in q.items()}
+
+
+def binding_frame(shares: dict[str, list[float]], years) -> pd.DataFrame:
+    """Tidy binding-constraint shares: one row per (year, constraint) with its share [1]."""
+    return pd.DataFrame(
+        [
+            {"year": y, "constraint": c, "share": s[i]}
+            for c, s in shares.items()
+            for i, y in enumerate(years)
+        ],
+        columns=["year", "constraint", "share"],
+    )
