@@ -10,10 +10,15 @@ Public API (listed explicitly; see ARCHITECTURE.md, "Output contract")::
 
 from __future__ import annotations
 
-import importlib
+from scalesim import _interrupt
+
+if _interrupt.is_command():  # Ctrl-C during the command's own imports: one line, exit 130
+    _interrupt.install()
+
+import importlib  # noqa: E402
 
 from scalesim._version import __version__
-from scalesim.errors import InputError, ScalesimError
+from scalesim.errors import InputError, ScalesimError  # noqa: E402
 
 #: Every other public name, imported on first use (PEP 562) so that ``import scalesim`` stays
 #: quick (numpy, pandas, pint and pydantic load only when a name that needs them is used).

@@ -259,23 +259,35 @@ def test_ceilings_table_is_the_median_of_each_ceiling(capsys):
 @pytest.mark.parametrize(
     "args, line",
     [
-        (["--out", "x.txt"], "--out: expected a path ending in .parquet or .csv, got 'x.txt'"),
+        (["--out", "x.txt"], "--out: expected a path ending in .parquet, .csv or .nc, got 'x.txt'"),
         (["--out", "/no/such/folder/x.csv"], "--out: folder '/no/such/folder' does not exist"),
-        (["--samples", "0"], "--samples: must be an integer between 1 and 100,000,000, got 0"),
         (
-            ["--samples", "1e999"],
-            "run: argument --samples: expected a finite integer, got '1e999' (see scalesim --help)",
+            ["--samples", "0"],
+            "run: argument -n/--samples: expected a whole number >= 1, got '0' (see scalesim --help)",
+        ),
+        (
+            ["-n", "1e999"],
+            "run: argument -n/--samples: expected a whole number, got '1e999' (see scalesim --help)",
         ),
         (
             ["--samples", "many"],
-            "run: argument --samples: expected a finite integer, got 'many' (see scalesim --help)",
+            "run: argument -n/--samples: expected a whole number, got 'many' (see scalesim --help)",
+        ),
+        (
+            ["--samples", "2e8"],
+            "run: argument -n/--samples: expected at most 100,000,000 samples, got '2e8' "
+            "(see scalesim --help)",
         ),
         (
             ["--seed", "x"],
-            "run: argument --seed: expected a finite integer, got 'x' (see scalesim --help)",
+            "run: argument -s/--seed: expected a finite integer, got 'x' (see scalesim --help)",
         ),
-        (["--seed", "-1"], "--seed: must be an integer >= 0, got -1"),
-        (["--summary-json", "/tmp"], "--summary-json: '/tmp' is a folder, not a file"),
+        (
+            ["-s", "-1"],
+            "run: argument -s/--seed: expected an integer from 0 to 2**63 - 1, got '-1' "
+            "(see scalesim --help)",
+        ),
+        (["--summary-json", "/tmp"], "--json: '/tmp' is a folder, not a file"),
     ],
 )
 def test_bad_options_exit_2_with_one_exact_line(args, line, capsys):

@@ -134,9 +134,86 @@ def _command_of(argv: list[str]) -> str | None:
     return first if first in command_modules() else None
 
 
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM, so that what a Ctrl-C cleans up (temporary
+    files of atomic writes, progress bars, worker pools) is cleaned up on SIGTERM too."""
+
+
+#: Exit statuses on a signal: 128 + the signal's number, as a shell reports a killed process.
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C)
+EXIT_TERMINATED = 143  # SIGTERM
+EXIT_BROKEN_PIPE = 141  # SIGPIPE: the reader of stdout went away (`scalesim list | head -1`)
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated
+
+
+def _install_signal_handlers():
+    """SIGTERM raises :class:`Terminated`; returns the previous handler (None: unchanged)."""
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (main() called from a library's thread)
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The ``scalesim`` command: parse ``argv``, run the subcommand, return the exit status.
+
+    Exit statuses: 0 success; 1 a check failed (``reproduce``, ``validate``); 2 bad input or
+    usage, one line on stderr; 130 interrupted (Ctrl-C, at any moment, start-up included);
+    143 terminated (SIGTERM); 141 stdout closed by its reader. On 130 and 143 no temporary
+    file of an output is left behind.
+    """
+    previous = _install_signal_handlers()
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here rather than at exit
+        return status
+    except Terminated:
+        print("scalesim: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        print("scalesim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        _restore_sigterm(previous)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else [*argv]  # (`list` here is scalesim.cli.list)
-    parser = build_parser(_command_of(argv))
+    command = _command_of(argv)
+    try:
+        parser = build_parser(command)
+    except ModuleNotFoundError as exc:  # a command module that imports an extra at the top
+        message = missing_extra(exc, command or "")
+        if message is None:
+            raise
+        print(f"scalesim: error: {message}", file=sys.stderr)
+        return 2
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version
@@ -149,9 +226,6 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"scalesim: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("scalesim: interrupted", file=sys.stderr)
-        return 130
     except ModuleNotFoundError as exc:
         message = missing_extra(exc, args.command)
         if message is None:

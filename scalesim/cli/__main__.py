@@ -2,6 +2,10 @@
 
 import sys
 
-from scalesim.cli import main
+try:
+    from scalesim.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the interpreter imports the CLI itself
+    print("scalesim: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -1,4 +1,16 @@
-"""Option parsing and output checks shared by the subcommands."""
+"""Option parsing and output checks shared by the subcommands.
+
+The conventions every command follows (``scalesim COMMAND --help`` shows them):
+
+- ``-o/--out PATH``: a table (``.parquet``, ``.csv``; ``run`` also ``.nc``) — :func:`add_out`;
+- ``--json PATH``: the command's summary as JSON — :func:`add_json`;
+- ``-q/--quiet``: no summary on stdout and no progress bar — :func:`add_quiet`;
+- ``-n/--samples N`` and ``-s/--seed S`` — :func:`add_samples`, :func:`add_seed`.
+
+An output path is checked before any work (:func:`check_output`): its folder must exist and
+be writable, it must not be a folder, a device, a FIFO or a symbolic link, and it must not be
+one of the command's input files.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +19,7 @@ import math
 import os
 from pathlib import Path
 
-from scalesim.engine.io import refuse_special
+from scalesim.engine.io import _same_file, refuse_input, refuse_special
 from scalesim.errors import InputError
 from scalesim.scenario.safe_yaml import check_path
 
@@ -86,9 +98,47 @@ def bounded_int(lo: int, hi: int):
     return parse
 
 
-def check_output(option: str, path: str | Path | None) -> None:
-    """Fail early when ``path`` cannot be written: missing or read-only folder, or a folder
-    where a file should go."""
+def add_samples(parser, help: str = "number of samples (default: the scenario's)", **kw):
+    """Add ``-n/--samples N`` (a whole number from 1 to 100,000,000; ``1e6`` allowed)."""
+    kw.setdefault("type", samples_arg)
+    kw.setdefault("default", None)
+    return parser.add_argument("-n", "--samples", metavar="N", help=help, **kw)
+
+
+def add_seed(parser, help: str = "random seed (default: the scenario's)", **kw):
+    """Add ``-s/--seed S`` (an integer from 0 to 2**63 - 1)."""
+    kw.setdefault("type", seed_arg)
+    kw.setdefault("default", None)
+    return parser.add_argument("-s", "--seed", metavar="S", help=help, **kw)
+
+
+def add_out(parser, help: str = "table to write (.parquet or .csv)", **kw):
+    """Add ``-o/--out PATH``: the table a command writes."""
+    kw.setdefault("default", None)
+    return parser.add_argument("-o", "--out", metavar="PATH", help=help, **kw)
+
+
+def add_json(parser, help: str = "summary JSON to write", *aliases: str, **kw):
+    """Add ``--json PATH`` (``args.json``): the command's summary as JSON. ``aliases`` are
+    older spellings (``--summary-json``) still accepted, not shown in ``--help``."""
+    kw.setdefault("default", None)
+    action = parser.add_argument("--json", dest="json", metavar="PATH", help=help, **kw)
+    if aliases:
+        parser.add_argument(*aliases, dest="json", default=None, help=argparse.SUPPRESS)
+    return action
+
+
+def add_quiet(parser, help: str = "print no summary and no progress bar", **kw):
+    """Add ``-q/--quiet`` (``args.quiet``)."""
+    return parser.add_argument("-q", "--quiet", action="store_true", help=help, **kw)
+
+
+def check_output(
+    option: str, path: str | Path | None, inputs: tuple[str | Path, ...] | list = ()
+) -> None:
+    """Fail early when ``path`` cannot be written: missing or read-only folder, a folder
+    where a file should go, a device, FIFO or symbolic link, or one of ``inputs`` (the
+    command's input files, which an output must never overwrite)."""
     if path is None:
         return
     if not str(path).strip():
@@ -106,20 +156,43 @@ def check_output(option: str, path: str | Path | None) -> None:
         raise InputError(f"{option}: {str(path)!r} is a folder, not a file")
     if not os.access(folder, os.W_OK):
         raise InputError(f"{option}: folder {str(path.parent)!r} is not writable")
+    refuse_input(path, inputs, option)
 
 
-def check_outputs(out: str | None, summary_json: str | None) -> None:
-    """Fail early, before any work, when ``--out`` or ``--summary-json`` cannot be written.
+def check_outputs(
+    out: str | None,
+    summary_json: str | None,
+    inputs: tuple[str | Path, ...] | list = (),
+    json_option: str = "--summary-json",
+    suffixes: tuple[str, ...] = (".parquet", ".csv", ".nc"),
+) -> None:
+    """Fail early, before any work, when ``--out`` or the summary JSON cannot be written.
+
+    Parameters
+    ----------
+    out, summary_json : str or None
+        The table and summary paths given (None: not asked for).
+    inputs : sequence of str or Path
+        The command's input files; neither output may be one of them.
+    json_option : str
+        The summary option's name as the user wrote it (for the message).
+    suffixes : tuple of str
+        The table formats the command writes.
 
     Raises
     ------
     InputError
-        When a folder does not exist or ``--out`` is neither .parquet nor .csv.
+        When a folder does not exist, a path is an input, or ``--out`` has another suffix.
     """
-    for opt, path in (("--out", out), ("--summary-json", summary_json)):
-        check_output(opt, path)
-    if out and Path(out).suffix.lower() not in (".parquet", ".csv", ".nc"):
-        raise InputError(f"--out: expected a path ending in .parquet or .csv, got {out!r}")
+    for opt, path in (("--out", out), (json_option, summary_json)):
+        check_output(opt, path, inputs)
+    if out and Path(out).suffix.lower() not in suffixes:
+        shown = (
+            ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+        )
+        raise InputError(f"--out: expected a path ending in {shown}, got {out!r}")
+    if out and summary_json and _same_file(out, summary_json):
+        raise InputError(f"--out and {json_option} are the same file: {str(out)!r}")
 
 
 def year_int(text: str) -> int:

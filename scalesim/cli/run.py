@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from scalesim.cli._common import check_outputs, int_arg
+from scalesim.cli._common import (
+    add_json,
+    add_out,
+    add_quiet,
+    add_samples,
+    add_seed,
+    check_outputs,
+)
 from scalesim.engine.backend import BACKENDS
 from scalesim.engine.progress import progress_bar
 from scalesim.engine.run import run
@@ -18,25 +25,26 @@ def register(sub) -> None:
         help="run a scenario and print its summary",
         description="Run a scenario's Monte Carlo projection headless.",
     )
-    p.add_argument("scenario", help="scenario YAML file")
     p.add_argument(
-        "--samples", type=int_arg, default=None, help="number of samples (default: the scenario's)"
+        "scenario", help="scenario YAML file, or the name of one (`scalesim list` shows them)"
     )
-    p.add_argument(
-        "--seed", type=int_arg, default=None, help="random seed (default: the scenario's)"
+    add_samples(p)
+    add_seed(p)
+    add_out(
+        p,
+        help="per-sample table to write: .parquet or .csv (one row per sample and year), "
+        ".nc (NetCDF, labelled sample x year; needs the xarray extra)",
     )
-    p.add_argument("--out", default=None, help="per-sample table to write (.parquet or .csv)")
-    p.add_argument("--summary-json", default=None, help="summary JSON to write")
+    add_json(p, "summary JSON to write (the summary contract)", "--summary-json")
     p.add_argument("--backend", default="numpy", choices=BACKENDS, help="array backend")
-    p.add_argument(
-        "--quiet", action="store_true", help="print neither the summary nor a progress bar"
-    )
+    add_quiet(p, "print neither the summary nor a progress bar")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    check_outputs(args.out, args.summary_json)
+    check_outputs(args.out, args.json, inputs=[args.scenario], json_option="--json")
     scenario = load_scenario(args.scenario)
+    check_outputs(args.out, args.json, inputs=[scenario.path], json_option="--json")
     keep = "all" if args.out else "none"
     samples = scenario.samples if args.samples is None else args.samples
     with progress_bar("samples", total=max(samples, 1), quiet=args.quiet) as bar:
@@ -50,11 +58,11 @@ def main(args) -> int:
         )
     if args.out:
         results.write(args.out)
-    if args.summary_json:
-        results.write_summary_json(args.summary_json)
+    if args.json:
+        results.write_summary_json(args.json)
     if not args.quiet:
         print(format_summary(results))
-        for label, path in (("per-sample table", args.out), ("summary JSON", args.summary_json)):
+        for label, path in (("per-sample table", args.out), ("summary JSON", args.json)):
             if path:
                 print(f"\nwrote {label}: {path}", file=sys.stdout)
     return 0

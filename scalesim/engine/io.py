@@ -37,8 +37,9 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     if path.is_dir():
         raise InputError("is a folder, not a file", path=str(path))
     refuse_special(path)
+    remove_stale_temps(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"cannot write here ({exc.strerror})", path=str(path)) from None
     os.close(fd)
@@ -55,6 +56,96 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _temp_prefix(path: Path, pid: int | None = None) -> str:
+    """Prefix of this process's temporary files for ``path``: ``.NAME.PID.``."""
+    return f".{path.name}.{os.getpid() if pid is None else pid}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a pid: leave its file alone
+    return True
+
+
+def remove_stale_temps(path: str | Path) -> list[Path]:
+    """Delete the temporary files of earlier writes of ``path`` whose process is gone.
+
+    A writer killed by SIGKILL (or a power cut) cannot clean up; its ``.NAME.PID.*.tmp``
+    file is removed by the next write of the same destination, when process PID no longer
+    exists. Files of running processes (a concurrent write) are left alone.
+
+    Parameters
+    ----------
+    path : str or Path
+        The destination.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    removed = []
+    try:
+        candidates = list(folder.glob(f".{glob_escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    """``text`` with the glob metacharacters ``*?[`` made literal."""
+    import glob
+
+    return glob.escape(text)
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name the same file (the same path, or the same inode through a
+    link); False when either does not exist yet and their resolved paths differ."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        pass
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+_same_file = same_file
+
+
+def refuse_input(path: str | Path, inputs, option: str | None = None) -> None:
+    """Refuse an output ``path`` that is one of the ``inputs`` (the same file): writing it
+    would overwrite a scenario or table the command reads.
+
+    Raises
+    ------
+    InputError
+        Naming the option and the input.
+    """
+    for source in inputs or ():
+        if source is not None and same_file(path, source):
+            also = "" if str(source) == str(path) else f" (the same file as {str(source)!r})"
+            raise InputError(
+                f"{option + ': ' if option else ''}{str(path)!r} is an input of this "
+                f"command{also}; writing it would overwrite it, give another path"
+            )
 
 
 def refuse_special(path: str | Path, option: str | None = None) -> None:
@@ -82,14 +173,27 @@ def refuse_special(path: str | Path, option: str | None = None) -> None:
 
 
 def write_table(path: str | Path, frame) -> Path:
-    """Write a pandas frame to ``.parquet`` or ``.csv`` (by the suffix), atomically."""
+    """Write a pandas frame to ``.parquet`` or ``.csv`` (by the suffix), atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination, ending in ``.parquet`` or ``.csv``.
+    frame : pandas.DataFrame
+        The table; its index is not written.
+
+    Returns
+    -------
+    Path
+        The destination.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
     if suffix == ".csv":
         return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
+    raise InputError("expected a path ending in .parquet or .csv", path=str(path))
 
 
 def _umask() -> int:
