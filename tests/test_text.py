@@ -17,8 +17,11 @@ NAN, INF = float("nan"), float("inf")
 
 
 def test_docstring_examples_hold():
-    result = doctest.testmod(text, raise_on_error=False)
-    assert result.failed == 0 and result.attempted > 20
+    for module in (text.numbers, text.words, text.summary):
+        result = doctest.testmod(module, raise_on_error=False)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(text.numbers).attempted > 20
+    assert doctest.testmod(text.words).attempted > 15
 
 
 @pytest.mark.parametrize(
