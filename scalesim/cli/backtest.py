@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from scalesim.analysis.calibrate.backtest import backtest
 from scalesim.analysis.calibrate.history import load_history
-from scalesim.cli._common import check_output, check_seed, count_int, year_int
+from scalesim.cli._common import (
+    add_out,
+    add_quiet,
+    add_samples,
+    check_output,
+    check_outputs,
+    check_seed,
+    count_int,
+    year_int,
+)
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_backtest,
@@ -15,7 +25,7 @@ from scalesim.cli.calibration_text import (
     history_label,
 )
 from scalesim.engine.backend import namespace
-from scalesim.engine.io import write_json
+from scalesim.engine.io import write_json, write_table
 from scalesim.errors import InputError
 
 DEFAULT_SEED = 20241125
@@ -48,6 +58,30 @@ def register(sub) -> None:
         help="backtest v2: rolling origins every half-year 2012–2023, scores by horizon",
     )
     p.add_argument(
+        "--engine",
+        action="store_true",
+        help="backtest the engine itself at cutoffs 2016, 2018, 2020 and 2022: base year at "
+        "the cutoff, vague spending and hardware priors calibrated on the runs up to it "
+        "(as scalesim calibrate does), engine.run, scored on the frontier runs after it",
+    )
+    p.add_argument(
+        "--scenario",
+        default=None,
+        metavar="PATH",
+        help="scenario of --engine (default scenarios/baseline.yaml; its spending and "
+        "hardware priors are replaced by vague ones and calibrated)",
+    )
+    p.add_argument(
+        "--draws",
+        type=count_int,
+        default=None,
+        metavar="M",
+        help="prior draws of the --engine calibration (default 100,000)",
+    )
+    add_samples(p, help="engine samples per cutoff of --engine (default 4,000)")
+    add_out(p, help="--engine: the score table to write (.parquet or .csv)")
+    add_quiet(p, help="print no table")
+    p.add_argument(
         "--through",
         type=year_int,
         default=None,
@@ -69,16 +103,22 @@ def register(sub) -> None:
         help="bootstrap resamples = predictive draws per run (default 4,000)",
     )
     add_history_options(p)
+    if "-s" not in p._option_string_actions:  # the convention's short form of --seed
+        p.add_argument("-s", dest="seed", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
     check_seed(args.seed)
     check_output("--json", args.json)
+    if args.engine:
+        check_outputs(args.out, args.json, json_option="--json", suffixes=(".parquet", ".csv"))
+    elif args.out is not None:
+        raise InputError("--out: only with --engine (the engine backtest's score table)")
     xp = namespace(args.backend)
     history = load_history(args.history)
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    if args.compare or args.rolling:
+    if args.compare or args.rolling or args.engine:
         return _v2(args, history, seed)
     if args.cutoff is None:
         raise InputError("backtest: --cutoff YEAR is required (or --compare / --rolling)")
@@ -93,10 +133,12 @@ def main(args) -> int:
         top_k=args.top_k,
         xp=xp,
     )
-    print(format_backtest(result, history_label(history)))
+    if not args.quiet:
+        print(format_backtest(result, history_label(history)))
     if args.json:
         write_json(args.json, result)
-        print(f"\nwrote JSON: {args.json}", file=sys.stdout)
+        if not args.quiet:
+            print(f"\nwrote JSON: {args.json}", file=sys.stdout)
     return 0
 
 
@@ -105,6 +147,7 @@ def _v2(args, history, seed: int) -> int:
 
     label = history_label(history)
     out: dict = {}
+    say = (lambda *a, **k: None) if args.quiet else print
     if args.compare:
         out["compare"] = compare_models(
             history,
@@ -115,7 +158,17 @@ def _v2(args, history, seed: int) -> int:
             frontier=args.frontier,
             top_k=args.top_k,
         )
-        print(format_compare(out["compare"], label))
+        say(format_compare(out["compare"], label))
+    if args.engine:
+        from scalesim.cli._engine_backtest_text import engine_frame, format_engine
+
+        out["engine"] = _engine(args, history, seed)
+        if args.compare:
+            say()
+        say(format_engine(out["engine"], label, out.get("compare")))
+        if args.out:
+            write_table(args.out, engine_frame(out["engine"]))
+            say(f"\nwrote table: {args.out}")
     if args.rolling:
         out["rolling"] = rolling(
             history,
@@ -125,10 +178,33 @@ def _v2(args, history, seed: int) -> int:
             frontier=args.frontier,
             top_k=args.top_k,
         )
-        if args.compare:
-            print()
-        print(format_rolling(out["rolling"], label))
+        if args.compare or args.engine:
+            say()
+        say(format_rolling(out["rolling"], label))
     if args.json:
         write_json(args.json, out)
-        print(f"\nwrote JSON: {args.json}", file=sys.stdout)
+        say(f"\nwrote JSON: {args.json}", file=sys.stdout)
     return 0
+
+
+def _engine(args, history, seed: int) -> list[dict]:
+    from scalesim.analysis.calibrate.engine_backtest import (
+        DEFAULT_DRAWS,
+        DEFAULT_SAMPLES,
+        engine_backtest,
+    )
+    from scalesim.cli.calibrate import default_scenario
+    from scalesim.scenario.loader import load_scenario
+
+    scenario = load_scenario(args.scenario or default_scenario())
+    return engine_backtest(
+        history,
+        scenario,
+        through=args.through,
+        since=args.since,
+        samples=args.samples or DEFAULT_SAMPLES,
+        draws=args.draws or DEFAULT_DRAWS,
+        seed=seed,
+        frontier=args.frontier,
+        top_k=args.top_k,
+    )
