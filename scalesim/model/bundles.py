@@ -14,10 +14,20 @@ form. A constant rate gives exactly Δ · r, as in model v1.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-LN2 = math.log(2.0)
+from scalesim.model import optional
+from scalesim.model.optional import (
+    Chips,
+    Demand,
+    Inference,
+    Latency,
+    Market,
+    Paradigms,
+    Power,
+    Reliability,
+)
+from scalesim.model.rates import LN2, Rate
 
 
 @dataclass(frozen=True)
@@ -35,45 +45,6 @@ class Grid:
     years: object
     dt: object
     steps: tuple[float, ...] = ()  # Δ of each year on the host, for loops over vintages
-
-
-@dataclass(frozen=True)
-class Rate:
-    """Growth of ln X per year [1/year], constant or a schedule.
-
-    Attributes
-    ----------
-    initial : array
-        r_0, the rate in the base year [1/year].
-    final : array or None
-        r_∞, the long-run rate [1/year]; None for a constant rate.
-    half_life : array or None
-        h, years for the gap to the long-run rate to halve [year].
-    """
-
-    initial: object
-    final: object = None
-    half_life: object = None
-
-    def cumulative(self, dt, *, xp):
-        """Σ_{j=0}^{Δ−1} r(j) [1]: ln X(t) − ln X0; Δ · r_0 before the base year.
-
-        For a schedule, with q = 2^(−1/h): Δ · r_∞ + (r_0 − r_∞) · (1 − q^Δ) / (1 − q).
-        """
-        if self.final is None:
-            return dt * self.initial
-        ln_q = -LN2 / self.half_life
-        ahead = xp.where(dt > 0.0, dt, xp.zeros_like(dt))
-        geometric = xp.expm1(ahead * ln_q) / xp.expm1(ln_q)  # (1 − q^Δ) / (1 − q)
-        forward = ahead * self.final + (self.initial - self.final) * geometric
-        return xp.where(dt > 0.0, forward, dt * self.initial)
-
-    def at(self, dt, *, xp):
-        """r(Δ) [1/year]: the rate in year Δ (r_0 before the base year)."""
-        if self.final is None:
-            return self.initial + xp.zeros_like(dt)
-        ahead = xp.where(dt > 0.0, dt, xp.zeros_like(dt))
-        return self.final + (self.initial - self.final) * xp.exp(-LN2 * ahead / self.half_life)
 
 
 @dataclass(frozen=True)
@@ -122,15 +93,6 @@ class Data:
 
 
 @dataclass(frozen=True)
-class Demand:
-    """The dataset-size arm of data demand (Villalobos et al. 2024)."""
-
-    dataset_size0: object  # largest training dataset in the base year [token]
-    growth: Rate
-    use_trend: object  # >= 0.5: this sample's demand follows the dataset-size trend [1]
-
-
-@dataclass(frozen=True)
 class Synthetic:
     share: object  # f_syn [1]
     flop_per_token: object  # [FLOP/token]
@@ -145,61 +107,6 @@ class Training:
     post_training_gain: object  # [1]
     duration: object  # [s]
     utilisation: object  # [1]
-
-
-@dataclass(frozen=True)
-class Paradigms:
-    """Routes besides pretraining (ARCHITECTURE.md, Allocation of the budget). Defaults give
-    no RL compute and gains of 1, so a scenario without these groups is unchanged."""
-
-    post_growth: Rate  # of the post-training gain
-    post_max_gain: object  # [1]
-    rl_share: object  # f_rl [1]
-    rl_gain_exponent: object  # b_rl [1]
-    rl_max_gain: object  # [1]
-    tt_compute_multiple: object  # m_tt [1]
-    tt_gain_per_10x: object  # g_tt [1]
-    tt_max_gain: object  # [1]
-    rl: bool  # False when no sample spends compute on RL
-
-
-@dataclass(frozen=True)
-class Power:
-    available0: object  # power one run can draw in the base year [W]
-    growth: Rate
-    flop_per_joule0: object  # [FLOP/J]
-    efficiency_growth: Rate
-    world_electricity0: object  # world average electric power in the base year [W]
-    world_electricity_growth: Rate
-    max_share_of_world: object  # [1]
-
-
-@dataclass(frozen=True)
-class Chips:
-    stock0: object  # accelerators at the start of the base year [chip]
-    production0: object  # chips made in the base year [chip/year]
-    production_growth: Rate
-    share_for_one_run: object  # [1]
-    flop_per_second0: object  # per chip made in the base year [FLOP/s]
-    flop_per_second_growth: Rate
-    lifetime: object  # years a chip stays in service [year]
-
-
-@dataclass(frozen=True)
-class Latency:
-    min_step_time: object  # [s]; None when the ceiling is given directly
-    critical_batch: object  # [token]
-    ceiling: object  # [FLOP]; None unless given directly
-
-
-@dataclass(frozen=True)
-class Reliability:
-    mtbf: object  # per accelerator [hour]
-    checkpoint_cost: object  # [minute]
-    restart_time: object  # [minute]
-    flop_per_second0: object  # of the accelerator that sizes the cluster [FLOP/s]
-    flop_per_second_growth: Rate
-    table: object = None  # the SimPy goodput grid (scalesim.model.reliability.goodput)
 
 
 @dataclass(frozen=True)
@@ -232,6 +139,8 @@ class Params:
     latency: Latency | None = None
     reliability: Reliability | None = None
     paradigms: Paradigms | None = None
+    market: Market | None = None
+    inference: Inference | None = None
 
 
 def _rate(values, key, kind, *, xp):
@@ -353,56 +262,30 @@ def build(
             v["scaling_law.parameter_reuse_decay"],
         ),
     )
-    if has("post_training") or has("rl") or has("test_time"):
-        one, inf = xp.ones((1, 1), dtype=xp.float64), xp.full((1, 1), math.inf, dtype=xp.float64)
-        growth = rate("post_training.growth")
-        params["paradigms"] = Paradigms(
-            growth if growth is not None else Rate(xp.zeros((1, 1), dtype=xp.float64)),
-            v.get("post_training.max_gain", inf),
-            v.get("rl.share_of_compute", 0.0 * one),
-            v.get("rl.gain_exponent", one),
-            v.get("rl.max_gain", inf),
-            v.get("test_time.compute_multiple", one),
-            v.get("test_time.gain_per_tenfold", one),
-            v.get("test_time.max_gain", inf),
-            has("rl"),
-        )
-    if has("demand"):
-        params["demand"] = Demand(
-            v["demand.dataset_size"], rate("demand.dataset_growth"), v["demand.use_trend"]
-        )
-    if has("power"):
-        params["power"] = Power(
-            v["power.available"],
-            rate("power.growth"),
-            v["power.flop_per_joule"],
-            rate("power.efficiency_growth"),
-            v["power.world_electricity"],
-            rate("power.world_electricity_growth"),
-            v["power.max_share_of_world"],
-        )
-    if "chips.stock" in v:
-        params["chips"] = Chips(
-            v["chips.stock"],
-            v["chips.production"],
-            rate("chips.production_growth"),
-            v["chips.share_for_one_run"],
-            v["chips.flop_per_second"],
-            rate("chips.flop_per_second_growth"),
-            v["chips.lifetime"],
-        )
-    if has("latency"):
-        params["latency"] = Latency(
-            v.get("latency.min_step_time"),
-            v.get("latency.critical_batch"),
-            v.get("latency.ceiling"),
-        )
-    if has("reliability"):
-        params["reliability"] = Reliability(
-            v["reliability.mtbf"],
-            v["reliability.checkpoint_cost"],
-            v["reliability.restart_time"],
-            v["chips.flop_per_second"],
-            rate("chips.flop_per_second_growth"),
-        )
+    params.update(optional.build(v, rate, has, xp=xp))
     return Params(**params)
+
+
+__all__ = [
+    "Algorithms",
+    "Chips",
+    "Data",
+    "Demand",
+    "Economy",
+    "Grid",
+    "Hardware",
+    "Inference",
+    "Latency",
+    "Market",
+    "Paradigms",
+    "Params",
+    "Power",
+    "Rate",
+    "Reliability",
+    "ScalingLaw",
+    "Source",
+    "Spending",
+    "Synthetic",
+    "Training",
+    "build",
+]

@@ -11,6 +11,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from scalesim.model.defaults import (
+    A_MAX_MEDIAN,
+    A_MAX_PRIOR,
+    A_MAX_SOURCE,
+    CHIP_LIFETIME,
+    CHIP_LIFETIME_SOURCE,
+    MARKET_PRICE,
+    MARKET_PRICE_SOURCE,
+    MARKET_STOCK,
+    MARKET_STOCK_SOURCE,
+    P_MAX_MEDIAN,
+    P_MAX_PRIOR,
+    P_MAX_SOURCE,
+    S_POWER_MEDIAN,
+    S_POWER_PRIOR,
+    S_POWER_SOURCE,
+)
+
 INF = math.inf
 
 
@@ -91,45 +109,6 @@ _DL = "dimensionless"
 #: Lowest multiplier per year a growth may take: a value below it reads as a rate (0.03 for
 #: +3%/yr), which model v2 refuses with a hint (one growth convention, ARCHITECTURE.md).
 MIN_GROWTH = 0.5
-
-# --- Physical ceilings, on by default (ARCHITECTURE.md, Economics) -------------------------
-#: P_max: the CMOS limit, ~4.7e15 FLOP/J at 4 bit, 50-1000x today's chips (Ho, Erdil &
-#: Besiroglu 2023), at 0.05-0.10 USD/kWh buys 1.7e23-3.4e23 FLOP of energy per USD. At FP8,
-#: ~40% utilisation, facility overhead, and energy 10-50% of run cost once efficiency stops
-#: improving (hardware cost per FLOP then falls with it; 2-6% today, Cottier et al. 2024),
-#: the derivation gives a median ~7.6e21 and a 90% interval of ~1e21-6e22 FLOP/USD.
-P_MAX_PRIOR = {"to": ["1e21 FLOP/USD", "6e22 FLOP/USD"], "credibility": 90}
-P_MAX_MEDIAN = math.sqrt(1e21 * 6e22)
-P_MAX_SOURCE = (
-    "Ho, Erdil & Besiroglu 2023 (CMOS limit ~4.7e15 FLOP/J at 4 bit) x electricity at "
-    "0.05-0.10 USD/kWh, FP8, ~40% utilisation, energy 10-50% of cost at the limit (2-6% today, "
-    "Cottier et al. 2024): 90% CI 1e21-6e22 (derivation, low credibility)"
-)
-#: A_max: finite software ceilings. Cotra 2020 caps algorithmic progress at 2-5 OOM over
-#: 2020 algorithms by anchor (bound(2 + (f - 32)/4, 2, 5) in Rethink Priorities' port); the
-#: takeoff model's (Davidson 2023) 1e12 suits a world where AI automates research, not a
-#: trends-continue baseline. A wide lognormal over 2-5 OOM beyond base-year algorithms.
-A_MAX_PRIOR = {"to": [1e2, 1e5], "credibility": 90}
-A_MAX_MEDIAN = math.sqrt(1e2 * 1e5)
-A_MAX_SOURCE = (
-    "Cotra 2020 (Rethink Priorities' port): algorithmic progress capped at 2-5 OOM by anchor; "
-    "assumption: 90% CI 1e2-1e5 over base-year algorithms (low credibility)"
-)
-#: s_max: one run may not draw more than a share of world electricity. Epoch/EPRI 2025: the
-#: largest 2030 run draws 4-16 GW (0.1-0.4% of ~4.1 TW); Sevilla et al. 2024: up to 45 GW
-#: distributed in 2030 (~1.1%); IEA 2025: all data centres 1.5% of world electricity (2024).
-S_POWER_PRIOR = {"to": [0.002, 0.03], "credibility": 90}
-S_POWER_MEDIAN = math.sqrt(0.002 * 0.03)
-S_POWER_SOURCE = (
-    "Epoch/EPRI 2025 (largest 2030 run 4-16 GW, 0.1-0.4% of world power); Sevilla et al. 2024 "
-    "(up to 45 GW distributed, ~1.1%); assumption: 90% CI 0.2%-3% of world electric power"
-)
-#: Chip lifetime: servers are depreciated over 5-6 years by the largest cloud providers.
-CHIP_LIFETIME = 5.0
-CHIP_LIFETIME_SOURCE = (
-    "assumption: 5 years in service (Microsoft and Alphabet depreciate servers over 6 years "
-    "since 2022, Meta over 5.5; frontier runs favour newer chips)"
-)
 
 # fmt: off
 PARAMETERS: tuple[ParamSpec, ...] = (
@@ -256,6 +235,21 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _p("test_time.max_gain", _DL, INF, 1, INF, False, "G_tt_max",
        "Cap on the compute-equivalent gain of test-time compute (inf: none).",
        "Villalobos & Atkinson 2023: 1-2 OOM of training compute can be traded; none by default"),
+    # Data bought with money (optional group `market:`; ARCHITECTURE.md, Data)
+    _p("market.share_of_spend", _DL, 0.0, 0, 1, False, "s_mkt",
+       "Share of the largest run's cost offered for licensed or private tokens.",
+       "0 (none) by default; docs/data-market.md for the scenario's assumption"),
+    _p("market.price_per_token", "USD/token", MARKET_PRICE, 0, INF, True, "p_mkt",
+       "Price of one licensed or private token for one run.", MARKET_PRICE_SOURCE),
+    _p("market.private_stock", "token", MARKET_STOCK, 0, INF, True, "U_mkt0",
+       "Private and licensable tokens for sale in the base year.", MARKET_STOCK_SOURCE),
+    _g("market.stock_growth", 1.0, "g_mkt",
+       "Multiplier per year of the private stock for sale.", "assumption; 1 by default"),
+    # Inference-aware model size (optional group `inference:`; Sardana & Frankle 2023)
+    _p("inference.tokens_ratio", _DL, 0.0, 0, INF, False, "r_inf",
+       "Lifetime inference tokens of the largest model over the compute-optimal training "
+       "tokens of its loss (D_inf / D_opt); sets k by minimising 6ND + 2N D_inf.",
+       "Sardana & Frankle 2023; 0 (Chinchilla k) by default"),
     # Power (optional group: present only when the scenario has `power:`)
     _p("power.available", "W", 1.5e8, 0, INF, True, "P_pow0",
        "Power one training run can draw in the base year.",
@@ -346,6 +340,8 @@ OPTIONAL_GROUPS = (
     "post_training",
     "rl",
     "test_time",
+    "market",
+    "inference",
 )
 SOURCE_FIELDS = tuple(
     p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*.")

@@ -23,6 +23,11 @@ BASE_VARIABLES: dict[str, tuple[str, str]] = {
     "available_tokens": ("token", "Training tokens available (D)"),
     "data_demand_tokens": ("token", "Tokens the hardware-feasible run needs (D_req)"),
     "data_limited_flop": ("FLOP", "Largest run the available data supports (C_data)"),
+    "market_tokens": (
+        "token",
+        "Licensed or private tokens the year's largest run buys (T, not cumulative)",
+    ),
+    "market_spend_usd": ("USD", "Cost of the tokens bought (M = T p_mkt), part of spend_usd"),
 }
 #: Variables after the ceilings' own.
 AFTER_CEILINGS: dict[str, tuple[str, str]] = {
@@ -43,10 +48,12 @@ AFTER_CEILINGS: dict[str, tuple[str, str]] = {
 RELIABILITY_VARIABLES = ("accelerators", "goodput")
 #: Variables that only exist when a scenario has an ``rl:`` group.
 RL_VARIABLES = ("rl_flop",)
+#: Variables that only exist when a scenario has a ``market:`` group.
+MARKET_VARIABLES = ("market_tokens", "market_spend_usd")
 
 
 def variables_of(
-    ceilings=None, reliability: bool = True, rl: bool = True
+    ceilings=None, reliability: bool = True, rl: bool = True, market: bool = False
 ) -> dict[str, tuple[str, str]]:
     """Name -> (unit, description) of a run's variables, in table order.
 
@@ -58,9 +65,11 @@ def variables_of(
         Whether the run has the reliability variables.
     rl : bool
         Whether the run has the RL variables (an ``rl:`` group).
+    market : bool
+        Whether the run has the data-market variables (a ``market:`` group).
     """
     ceilings = registry.ceilings() if ceilings is None else ceilings
-    out = dict(BASE_VARIABLES)
+    out = {k: v for k, v in BASE_VARIABLES.items() if market or k not in MARKET_VARIABLES}
     for c in ceilings:
         if c.variable not in out:
             out[c.variable] = ("FLOP", c.description)
@@ -70,8 +79,9 @@ def variables_of(
     return out
 
 
-#: Every variable of a run with every registered ceiling and reliability (the vocabulary).
-VARIABLES = variables_of()
+#: Every variable of a run with every registered ceiling, reliability and the data market
+#: (the vocabulary).
+VARIABLES = variables_of(market=True)
 
 #: Variables summarised by default (ARCHITECTURE.md, "Memory, summaries and speed").
 HEADLINE = (

@@ -9,8 +9,17 @@ and the data-exhaustion year.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from scalesim.model.kernels import algorithms, data, economics, paradigms, reliability, scaling
+from scalesim.model.kernels import (
+    algorithms,
+    data,
+    economics,
+    market,
+    paradigms,
+    reliability,
+    scaling,
+)
 
 
 def project(params, ceilings, *, xp, outputs=None):
@@ -38,11 +47,26 @@ def project(params, ceilings, *, xp, outputs=None):
         Fractional year the human stock is fully used [year]; +inf if never.
     """
     p, grid = params, params.grid
+    if p.inference is not None:
+        # Inference-aware k (Sardana & Frankle 2023): every use of k below sees it.
+        kappa = scaling.log_inference_overtraining(p.inference.tokens_ratio, p.scaling_law, xp=xp)
+        k = p.training.tokens_per_parameter * xp.exp(kappa)
+        p = replace(p, training=replace(p.training, tokens_per_parameter=k))
     out = {}
     out["gdp_usd"] = economics.log_gdp(p.economy, grid, xp=xp)
     out["spend_usd"] = economics.log_spend(p.spending, out["gdp_usd"], grid, xp=xp)
     out["flop_per_usd"] = economics.log_flop_per_usd(p.hardware, grid, xp=xp)
-    out["budget_flop"] = out["spend_usd"] + out["flop_per_usd"]
+    compute_spend = out["spend_usd"]
+    if p.market is not None:
+        # Tokens bought with a share of the run's cost; the rest of the money buys compute.
+        out["market_tokens"] = market.log_market_tokens(p.market, out["spend_usd"], grid, xp=xp)
+        out["market_spend_usd"] = market.log_market_spend(
+            out["market_tokens"], p.market.price, xp=xp
+        )
+        compute_spend = market.log_spend_left(
+            out["spend_usd"], out["market_spend_usd"], p.market.share, xp=xp
+        )
+    out["budget_flop"] = compute_spend + out["flop_per_usd"]
     share = p.synthetic.share
     routes = p.paradigms
     if routes is not None and routes.rl:
@@ -56,6 +80,8 @@ def project(params, ceilings, *, xp, outputs=None):
 
     # Human data: raw (unique) sources are reused for epochs, effective ones are not.
     raw = [data.log_source_tokens(s, grid, xp=xp) for s in p.data.sources if not s.effective]
+    if p.market is not None:
+        raw.append(out["market_tokens"])  # bought tokens are reused like unique human ones
     eff = [data.log_source_tokens(s, grid, xp=xp) for s in p.data.sources if s.effective]
     log_raw = data.log_sum(raw, xp=xp) if raw else None
     log_eff = data.log_sum(eff, xp=xp) if eff else None

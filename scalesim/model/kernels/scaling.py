@@ -140,3 +140,66 @@ def log_data_wall_equivalent(log_flop, log_unique, law, *, xp):
     result = xp.minimum(log_eq, safe_flop)
     # No pretraining compute (f_syn = 1): nothing to be equivalent to, C_eq = 0.
     return xp.where(finite, result, log_flop)
+
+
+#: Bisection steps for the inference-aware optimum: the bracket (< 50 wide in ln D for any
+#: ratio below 1e20) shrinks below 1e-17, past float64's resolution of ln D.
+_BISECTIONS = 64
+
+
+def log_inference_overtraining(tokens_ratio, law, *, xp):
+    """ln κ: tokens per parameter of the inference-aware optimum over the compute-optimal.
+
+    Sardana & Frankle 2023 choose N and D that reach a loss ℓ at the least training plus
+    lifetime inference compute, 6·N·D + 2·N·D_inf. Under L = E + A/N^α + B/D^β the
+    Lagrange condition is α·x / (β·y) = 1 + D_inf / (3D), x = A/N^α, y = B/D^β,
+    x + y = ℓ − E. With D_inf = r · D_opt, D_opt the compute-optimal tokens of the same
+    loss (where α·x = β·y), and d = ln(D / D_opt), it reduces to
+
+        (1 + α/β) · (1 − e^(−β·d)) = (r/3) · e^(−(1+β)·d),
+
+    which does not depend on ℓ, A or B: the overtraining factor is scale-free. Then
+    N / N_opt = (1 + (α/β)(1 − e^(−β·d)))^(−1/α) and κ = (D/D_opt) / (N/N_opt):
+
+        ln κ = d + ln(1 + (α/β)(1 − e^(−β·d))) / α.
+
+    r = 0 gives d = 0 and κ = 1 exactly (the compute-optimal k); for large r,
+    D / D_opt grows like r^(1/(1+β)).
+
+    Parameters
+    ----------
+    tokens_ratio : array, shape (sample, 1)
+        r = D_inf / D_opt, lifetime inference tokens over compute-optimal training tokens
+        [1], >= 0.
+    law : ScalingLaw
+        ``alpha`` and ``beta``, the law's exponents [1].
+    xp : namespace
+        Array API namespace.
+
+    Returns
+    -------
+    array, shape (sample, 1)
+        ln κ [1], >= 0.
+
+    References
+    ----------
+    Sardana, Portes, Doubov & Frankle 2023, "Beyond Chinchilla-Optimal: Accounting for
+    Inference in Language Model Scaling Laws" (arXiv 2401.00448), eq. 2.
+    """
+    alpha, beta = law.alpha, law.beta
+    ratio = alpha / beta
+    third = tokens_ratio / 3.0
+
+    def excess(d):  # increasing in d; < 0 at d = 0 when r > 0
+        return (1.0 + ratio) * -xp.expm1(-beta * d) - third * xp.exp(-(1.0 + beta) * d)
+
+    lo = xp.zeros_like(tokens_ratio + alpha + beta)
+    # At this d, e^(−βd) <= 1/2 and e^(−d) <= 1/(1+r): the left side is > 1/2, the right < 1/3.
+    hi = lo + xp.log1p(tokens_ratio) + math.log(2.0) / beta
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        above = excess(mid) > 0.0
+        hi = xp.where(above, mid, hi)
+        lo = xp.where(above, lo, mid)
+    d = lo  # exactly 0 when r = 0: every midpoint is then above the root
+    return d + xp.log1p(ratio * -xp.expm1(-beta * d)) / alpha
