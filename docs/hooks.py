@@ -1,9 +1,8 @@
 """MkDocs hook: fill the generated parts of the docs site at build time.
 
-Markers in a page, each alone on a line:
+The pages hold their own text; markers in a page, each alone on a line, are replaced by
+what the code generates:
 
-- ``<!-- readme: HEADING -->``: the README section under ``## HEADING`` (or ``### HEADING``),
-  its headings raised one level; the README stays the one place that text is written.
 - ``<!-- generated: parameters -->``: the parameter reference, from scalesim/model/parameters.py.
 - ``<!-- generated: cli -->``: every command's ``--help``, from the argparse parsers.
 - ``<!-- generated: packs -->``: the shipped scenarios and reproduction packs.
@@ -15,23 +14,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MARKER = re.compile(r"^<!-- (readme|generated): (.+?) -->$", re.M)
-#: Links in README text that point into the repository: shown as code on the site.
-REPO_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|#|mailto:)([^)]+)\)")
-
-
-def readme_section(heading: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"^(#{{2,3}}) {re.escape(heading)}[^\n]*\n", text, flags=re.M)
-    if match is None:
-        raise KeyError(f"README.md has no section {heading!r}")
-    level = len(match.group(1))
-    rest = text[match.end() :]
-    end = re.search(rf"^#{{2,{level}}} ", rest, flags=re.M)
-    body = rest[: end.start()] if end else rest
-    body = re.sub(r"^(#{3,6}) ", lambda m: m.group(1)[1:] + " ", body, flags=re.M)
-    body = REPO_LINK.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", body)
-    return body.strip() + "\n"
+MARKER = re.compile(r"^<!-- generated: (.+?) -->$", re.M)
 
 
 def cli_reference() -> str:
@@ -71,8 +54,4 @@ def generated(what: str) -> str:
 
 
 def on_page_markdown(markdown: str, **kwargs) -> str:
-    def fill(match: re.Match) -> str:
-        kind, arg = match.group(1), match.group(2).strip()
-        return readme_section(arg) if kind == "readme" else generated(arg)
-
-    return MARKER.sub(fill, markdown)
+    return MARKER.sub(lambda match: generated(match.group(1).strip()), markdown)

@@ -316,9 +316,9 @@ def test_version_and_help_exit_0(capsys):
 
 
 def test_readme_error_example_is_what_the_cli_prints(tmp_path, monkeypatch, capsys):
-    # README: "the CLI prints one line naming the file and the key path and exits with
-    # status 2, e.g. `scenarios/x.yaml: parameters.spending.growth: ...`".
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # docs/index.md: "the CLI prints one line naming the file and the key path and exits
+    # with status 2, e.g. `scenarios/x.yaml: parameters.spending.growth: ...`".
+    readme = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     (example,) = re.findall(r"`(scenarios/x\.yaml: parameters\.spending\.growth: [^`]+)`", readme)
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "x.yaml").write_text(

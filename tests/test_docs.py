@@ -1,5 +1,6 @@
-"""The README stays true: its tables, key paths, commands and API names are read back out of
-it and checked against the code."""
+"""The README and the docs pages stay true: their tables, key paths, commands and API names
+are read back out of them and checked against the code. The pages are read as the docs site
+shows them where a part is generated (``<!-- generated: ... -->``, filled by docs/hooks.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,26 @@ from scalesim.model.variables import VARIABLES
 from scalesim.present.docs import parameter_markdown
 from scalesim.units import ureg
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+_spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+hooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(hooks)
+
+#: The README and every docs page as written (generated parts left as their markers).
+TEXTS = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8")} | {
+    f"docs/{p.name}": p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md"))
+}
+README = "\n\n".join(TEXTS.values())
 FENCED = re.findall(r"^```(\w*)\n(.*?)^```", README, flags=re.M | re.S)
 INLINE = re.findall(r"`([^`]+)`", re.sub(r"^```.*?^```", "", README, flags=re.M | re.S))
-#: Every piece of code in the README: fenced blocks and inline spans.
+#: Every piece of code in the README and the docs pages: fenced blocks and inline spans.
 CODE = [body for _, body in FENCED] + INLINE
+
+
+def rendered(page: str) -> str:
+    """A docs page as the site shows it: its generated parts filled in."""
+    return hooks.on_page_markdown(TEXTS[f"docs/{page}"])
+
 
 #: Keys that may follow a parameter's path in a key path: prior forms, their options, and
 #: the sweep file's point specifications (README "Priors" and "Sweeps").
@@ -56,11 +72,11 @@ GROUPS = {p.path.split(".")[0] for p in PARAMETERS}
 NOT_IN_VARIABLE_TABLE: set[str] = set()
 
 
-def _table(heading: str) -> list[list[str]]:
+def _table(heading: str, text: str = README) -> list[list[str]]:
     """The cells of the first Markdown table after the line ``heading`` (header row and
     separator dropped)."""
-    start = README.index(heading)
-    lines = README[start:].splitlines()[1:]
+    start = text.index(heading)
+    lines = text[start:].splitlines()[1:]
     first = next(i for i, line in enumerate(lines) if line.startswith("|"))
     rows = []
     for line in lines[first + 2 :]:
@@ -86,14 +102,15 @@ def _matches(path: str) -> bool:
 
 # --- the parameter reference ---------------------------------------------------------------
 
-PARAM_ROWS = _table("### Parameter reference")
+SCENARIO_PAGE = rendered("scenarios.md")
+PARAM_ROWS = _table("## Parameter reference", SCENARIO_PAGE)
 
 
 def test_parameter_reference_is_the_generated_one():
-    start = README.index("| key | symbol | unit | default | domain | meaning | source |")
-    lines = README[start:].splitlines()
+    assert "<!-- generated: parameters -->" in TEXTS["docs/scenarios.md"]
+    start = SCENARIO_PAGE.index("| key | symbol | unit | default | domain | meaning | source |")
+    lines = SCENARIO_PAGE[start:].splitlines()
     shown = lines[: next(i for i, line in enumerate(lines) if not line.startswith("|"))]
-    # regenerate with: uv run python -m scalesim.present.docs
     assert shown == parameter_markdown().splitlines()
 
 
@@ -104,7 +121,7 @@ def test_parameter_reference_lists_every_parameter_once_in_order():
 @pytest.mark.parametrize("p", PARAMETERS, ids=lambda p: p.path)
 def test_parameter_row_gives_unit_default_and_domain(p):
     rows = {r[0]: r for r in PARAM_ROWS}
-    assert f"`parameters.{p.path}`" in rows, "no row in the README's parameter reference"
+    assert f"`parameters.{p.path}`" in rows, "no row in the docs' parameter reference"
     cells = rows[f"`parameters.{p.path}`"]
     assert len(cells) == 7, cells  # key, symbol, unit, default, domain, meaning, source
     row = dict(zip(["key", "symbol", "unit", "default", "domain"], cells[:5], strict=True))
@@ -199,7 +216,7 @@ def test_key_path_matching_rejects_what_is_not_a_parameter():
 
 
 def test_variable_table_gives_each_variable_with_its_unit_and_meaning():
-    rows = _table("Variables, each (sample, year), canonical units:")
+    rows = _table("Variables, each (sample, year), canonical units:", TEXTS["docs/outputs.md"])
     table = {r[0].strip("`"): (r[1], r[2]) for r in rows}
     assert len(table) == len(rows), "a variable listed twice"
     assert table.pop("binding_constraint")[0] == "name"
@@ -210,8 +227,32 @@ def test_variable_table_gives_each_variable_with_its_unit_and_meaning():
 
 
 def test_scenario_table_lists_exactly_the_shipped_scenarios():
-    files = [r[0].strip("`") for r in _table("## Scenarios")]
-    assert sorted(files) == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+    page = rendered("reproduction.md")
+    names = re.findall(r"^\| `([\w/.-]+)` \|", page, flags=re.M)
+    files = [p.stem for p in SCENARIOS.glob("*.yaml")]
+    files += [f"papers/{p.stem}" for p in (SCENARIOS / "papers").glob("*.yaml")]
+    assert sorted(names) == sorted(files)
+
+
+def test_every_marker_is_a_generated_part_and_every_page_is_in_the_nav():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for name, text in TEXTS.items():
+        for marker in re.findall(r"^<!-- (\w+): (.+?) -->$", text, flags=re.M):
+            if marker[0] == "scalesim reproduce":
+                continue
+            assert marker[0] == "generated", (name, marker)
+            hooks.generated(marker[1])  # raises for an unknown part
+        if name.startswith("docs/"):
+            assert f": {name.removeprefix('docs/')}" in nav, f"{name} is not in mkdocs.yml's nav"
+    assert "<!-- readme:" not in README
+
+
+def test_readme_links_point_at_docs_pages_that_exist():
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", TEXTS["README.md"])
+    assert len(links) >= 10
+    for link in links:
+        if not link.startswith("http"):
+            assert (ROOT / link).is_file(), link
 
 
 def test_commands_in_readme_code_exist_and_every_command_is_documented():

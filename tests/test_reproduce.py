@@ -155,13 +155,13 @@ def test_every_failing_figure_says_why(reproduced):
 
 def test_readme_table_is_the_commands_output(reproduced):
     _, printed, checks = reproduced
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme, re.S)
-    assert block, "README.md lacks the scalesim reproduce block"
+    page = (ROOT / "docs" / "reproduction.md").read_text(encoding="utf-8")
+    block = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), page, re.S)
+    assert block, "docs/reproduction.md lacks the scalesim reproduce block"
     table = printed.split("\nwrote checks JSON:")[0].strip()
     assert block.group(1).strip() == table, (
-        "README.md's reproduction table differs from `scalesim reproduce`; paste its output "
-        "between the markers"
+        "docs/reproduction.md's reproduction table differs from `scalesim reproduce`; paste "
+        "its output between the markers"
     )
 
 

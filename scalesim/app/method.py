@@ -1,4 +1,4 @@
-"""Content of the web app's method page: the README's method section and the limitations."""
+"""Content of the web app's method page: the equations and limitations of docs/method.md."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from pathlib import Path
 
 from scalesim.scenario import catalog
 
-README = catalog.shipped("README.md")
+#: The docs site's method page (a checkout's, or the copy shipped inside the package).
+METHOD_PAGE = catalog.shipped("docs", "method.md")
+#: Links between docs pages (``[text](page.md#anchor)``): only their text is shown in the app.
+_PAGE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:)[^)]*\)")
 
 
-def readme_section(heading: str, readme: str | Path = README) -> str:
-    """The body of the README section whose ``##`` heading starts with ``heading``."""
+def readme_section(heading: str, readme: str | Path = METHOD_PAGE) -> str:
+    """The body of the section whose ``##`` heading starts with ``heading``."""
     try:
         text = Path(readme).read_text(encoding="utf-8")
     except OSError:
@@ -29,13 +32,38 @@ def readme_section(heading: str, readme: str | Path = README) -> str:
     return "\n".join(body).strip()
 
 
-def method_texts(readme: str | Path = README) -> tuple[str, str]:
-    """The README's method section split into (equations, limitations) Markdown.
+def _page_body(page: str | Path) -> str:
+    """A page's text from its title to its first ``##`` heading (the title left out)."""
+    try:
+        text = Path(page).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    body = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            break
+        if not line.startswith("# "):
+            body.append(line)
+    return "\n".join(body).strip()
 
-    The limitations are the paragraph starting ``Limitations:``; either part is empty when
-    the README has no such text.
+
+def method_texts(page: str | Path = METHOD_PAGE) -> tuple[str, str]:
+    """The method split into (equations, limitations) Markdown.
+
+    Parameters
+    ----------
+    page : str or Path
+        The method page (``docs/method.md``: its text before the first ``##`` heading), or a
+        Markdown file with a ``## Method`` section.
+
+    Returns
+    -------
+    tuple of str
+        The equations, and the paragraph that starts ``Limitations:`` without that word;
+        either is empty when the file has no such text (or cannot be read).
     """
-    section = readme_section("Method", readme)
+    section = readme_section("Method", page) or _page_body(page)
+    section = _PAGE_LINK.sub(lambda m: m.group(1), section)
     paragraphs = re.split(r"\n\s*\n", section)
     limits = [p for p in paragraphs if p.strip().startswith("Limitations")]
     rest = [p for p in paragraphs if p not in limits]
