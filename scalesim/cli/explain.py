@@ -1,0 +1,72 @@
+"""``scalesim explain``: which assumptions make an event happen (scenario discovery)."""
+
+from __future__ import annotations
+
+import argparse
+
+from scalesim.analysis.explain import explain
+from scalesim.cli._common import check_output, samples_arg, seed_arg
+from scalesim.engine.io import write_json
+from scalesim.engine.progress import progress_bar
+from scalesim.present.explain import format_explain
+from scalesim.scenario.loader import load_scenario
+
+EXAMPLES = """examples:
+  scalesim explain scenarios/baseline.yaml --when "binding_constraint[2030] == data" -n 1e5
+  scalesim explain scenarios/baseline.yaml --when "largest_run_flop[2032] >= 1e30"
+  scalesim explain scenarios/baseline.yaml --when "data_exhaustion_year < 2029 and not \\
+      spend_usd[2028] > 1e10"
+
+EXPR: comparisons VARIABLE[YEAR] OP NUMBER (OP: < <= > >= == !=; canonical units: FLOP, USD,
+token), binding_constraint[YEAR] == CEILING (compute, data, power, chips, latency),
+data_exhaustion_year OP YEAR, joined with and, or, not and parentheses."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "explain",
+        help="which assumptions make an event happen: its probability, shifted priors, PRIM boxes",
+        description="Run the scenario and report how likely an event over its outputs is, "
+        "each uncertain prior's p10/p50/p90 given the event beside its unconditional ones, "
+        "ranked by the Kolmogorov–Smirnov distance between the prior with and without the "
+        "event, and PRIM boxes (ranges of 1–3 priors) with their coverage and density.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument(
+        "--when",
+        required=True,
+        metavar="EXPR",
+        help='the event, e.g. "binding_constraint[2030] == data" (see below)',
+    )
+    p.add_argument(
+        "-n",
+        "--samples",
+        type=samples_arg,
+        default=None,
+        help="Monte Carlo samples (default: the scenario's)",
+    )
+    p.add_argument(
+        "-s", "--seed", type=seed_arg, default=None, help="seed (default: the scenario's)"
+    )
+    p.add_argument("--json", default=None, metavar="PATH", help="write the result as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no text")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    check_output("--json", args.json)
+    scenario = load_scenario(args.scenario)
+    total = args.samples or scenario.samples
+    with progress_bar("explain: samples", total, quiet=args.quiet) as bar:
+        result = explain(
+            scenario, args.when, samples=args.samples, seed=args.seed, on_chunk=bar.advance
+        )
+    if args.json:
+        write_json(args.json, result.to_dict())
+    if not args.quiet:
+        print(format_explain(result))
+        if args.json:
+            print(f"\nwrote explain JSON: {args.json}")
+    return 0

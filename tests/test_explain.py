@@ -1,0 +1,233 @@
+"""``scalesim explain``: the event's probability, the priors it shifts and PRIM boxes."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+import scalesim
+from scalesim.analysis.explain import (
+    explain,
+    explain_samples,
+    ks_distance,
+    peel,
+    prim_boxes,
+    prior_draws,
+)
+from scalesim.cli import main
+from scalesim.engine.run import evaluate
+from scalesim.present.explain import box_frame, format_explain, parameter_frame
+
+BASELINE = SCENARIOS / "baseline.yaml"
+STOCK = "data.sources.public_text.stock"
+#: Every uncertain prior of the baseline fixed at about its median except the text stock and
+#: two priors that cannot change which ceiling binds in 2030: the algorithmic halving time
+#: (it scales effective compute only) and GDP growth (the GDP share cap, ~5e11 USD in 2030,
+#: is far above the ~2e10 USD spend).
+ONE_PARAMETER = f"""
+extends: {BASELINE}
+name: explain test — only the text stock decides
+parameters:
+  spending: {{largest_run: 1.2e8 USD, growth: 2.4, max_share_of_gdp: 0.0045}}
+  hardware:
+    flop_per_usd: 7.7e17 FLOP/USD
+    doubling_time: 1.6 year
+    max_flop_per_usd: 7.8e21 FLOP/USD
+  algorithms: {{max_multiplier: 3000}}
+  data: {{sources: {{public_text: {{growth: 1.07}}}}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def one_parameter(tmp_path_factory):
+    path = tmp_path_factory.mktemp("explain") / "one-parameter.yaml"
+    path.write_text(ONE_PARAMETER, encoding="utf-8")
+    return scalesim.load_scenario(path)
+
+
+# --- the pieces, on numbers checkable by hand ------------------------------------------------
+
+
+def test_ks_distance_by_hand():
+    assert ks_distance(np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0])) == pytest.approx(1 / 3)
+    assert ks_distance(np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 1.0
+    assert ks_distance(np.array([1.0, 2.0, 2.0]), np.array([2.0, 1.0, 2.0])) == 0.0
+    # ties between the two samples are counted at the tied value, not between
+    assert ks_distance(np.array([0.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.5)
+
+
+def test_event_decided_by_one_uniform_prior():
+    """x ~ U(0, 1), the event x < 0.3; two irrelevant priors beside it."""
+    rng = np.random.default_rng(7)
+    n = 40_000
+    draws = {
+        "noise.a": rng.normal(size=n),
+        "x": rng.uniform(size=n),
+        "noise.b": rng.uniform(size=n),
+    }
+    happened = draws["x"] < 0.3
+    result = explain_samples(draws, happened, {"x": "", "noise.a": "", "noise.b": ""})
+    assert result.events == int(happened.sum())
+    assert result.probability == pytest.approx(0.3, abs=0.01)
+    assert result.standard_error == pytest.approx(math.sqrt(0.3 * 0.7 / n), rel=0.02)
+    first = result.parameters[0]
+    assert first.parameter == "x"
+    assert first.ks == 1.0  # the event separates the samples completely
+    # given the event, x ~ U(0, 0.3): p10, p50, p90 = 0.03, 0.15, 0.27
+    assert first.event_quantiles == pytest.approx((0.03, 0.15, 0.27), abs=0.006)
+    assert first.quantiles == pytest.approx((0.1, 0.5, 0.9), abs=0.01)
+    assert first.event_median_quantile == pytest.approx(0.15, abs=0.01)
+    assert all(s.ks < 0.03 for s in result.parameters[1:])  # noise: 1.358·sqrt(1/m + 1/k) ~ 0.015
+    (box, *rest) = result.boxes
+    (bound,) = box.bounds
+    assert bound.parameter == "x" and bound.low is None
+    # one peel removes 5% of the samples inside: the box ends within a peel of 0.3
+    assert bound.high == pytest.approx(0.3, abs=0.3 * 0.05)
+    assert box.coverage >= 0.9 and box.density >= 0.95
+    assert box.support * box.density == pytest.approx(box.coverage * result.probability)
+    assert all("x" in [b.parameter for b in more.bounds] for more in rest)
+
+
+def test_peeling_trajectory_counts_and_bounds():
+    """Ten samples on a line, the event at the top three: each peel removes the lowest."""
+    x = np.arange(10.0).reshape(1, -1)
+    y = x[0] >= 7
+    import scalesim.analysis.explain as ex
+
+    old = ex.MIN_INSIDE
+    ex.MIN_INSIDE = 1
+    try:
+        trajectory = peel(x, y, 1)
+    finally:
+        ex.MIN_INSIDE = old
+    inside = [box[4] for box in trajectory]
+    events = [box[3] for box in trajectory]
+    assert inside == [10, 9, 8, 7, 6, 5, 4, 3]  # one sample (5% of < 20, at least 1) a step
+    assert events == [3] * 8
+    lo, hi, order, _, _ = trajectory[-1]
+    assert lo[0] == 7.0 and hi[0] == np.inf and order == (0,)
+
+
+def test_two_parameter_event_gets_a_two_parameter_box():
+    """Event: a > 0.5 and b > 0.5 on independent uniforms (P = 1/4)."""
+    rng = np.random.default_rng(3)
+    n = 40_000
+    x = rng.uniform(size=(3, n))
+    y = (x[0] > 0.5) & (x[1] > 0.5)
+    boxes = prim_boxes(x, y, ["a", "b", "c"])
+    two = [b for b in boxes if len(b.bounds) == 2]
+    assert two, boxes
+    box = two[0]
+    assert {b.parameter for b in box.bounds} == {"a", "b"}
+    assert box.density >= 0.95 and box.coverage >= 0.95
+    for b in box.bounds:  # within a peel (5% of the samples inside) of 0.5
+        assert b.low == pytest.approx(0.5, abs=0.025) and b.high is None
+        assert b.low_quantile == pytest.approx(b.low, abs=0.01)  # uniform: quantile = value
+
+
+# --- through the engine ----------------------------------------------------------------------
+
+
+def test_one_parameter_scenario_ranks_it_first_and_boxes_it(one_parameter):
+    uncertain = [k for k, p in one_parameter.priors.items() if not p.is_fixed]
+    assert sorted(uncertain) == sorted([STOCK, "algorithms.halving_time", "economy.gdp_growth"])
+    result = explain(one_parameter, "binding_constraint[2030] == data", samples=20_000, seed=5)
+    assert 0.1 < result.probability < 0.9  # neither rare nor sure
+    assert [s.parameter for s in result.parameters][0] == STOCK
+    assert result.parameters[0].ks == 1.0
+    assert all(s.ks < 0.05 for s in result.parameters[1:])
+    box = result.boxes[0]
+    assert [b.parameter for b in box.bounds] == [STOCK]
+    assert box.coverage >= 0.9 and box.density >= 0.95
+    # The data ceiling binds when 6 D^2 / k < C_pre; with C_data ∝ stock^2 the threshold
+    # stock is s0 · sqrt(C_pre / C_data(s0)) at any s0 (engine.evaluate, no sampling).
+    s0 = 3e14
+    at = evaluate(one_parameter, {STOCK: [s0]}, outputs=("training_flop", "data_limited_flop"))
+    i = one_parameter.year_list.index(2030)
+    threshold = s0 * math.sqrt(at["training_flop"][0, i] / at["data_limited_flop"][0, i])
+    assert box.bounds[0].high == pytest.approx(threshold, rel=0.05)
+    stock = prior_draws(one_parameter, 20_000, 5)[STOCK]
+    assert result.probability == pytest.approx(np.mean(stock < threshold), abs=1e-4)
+
+
+def test_the_draws_are_the_runs_draws_and_p_is_the_runs_share():
+    scenario = scalesim.load_scenario(BASELINE)
+    n, seed = 20_000, 11
+    draws = prior_draws(scenario, n, seed)
+    res = scalesim.run(scenario, samples=n, seed=seed, keep=["flop_per_usd", "spend_usd"])
+    # in the base year these are the priors themselves (the ceilings are far above)
+    np.testing.assert_allclose(
+        res.variables["flop_per_usd"][:, 0], draws["hardware.flop_per_usd"], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        res.variables["spend_usd"][:, 0], draws["spending.largest_run"], rtol=1e-12
+    )
+    result = explain(scenario, "binding_constraint[2030] == data", samples=n, seed=seed, workers=1)
+    share = res.binding_shares()["data"][res.years.index(2030)]
+    assert result.probability == share
+    again = explain(scenario, "binding_constraint[2030]==data", samples=n, seed=seed, workers=2)
+    assert again.to_dict() == result.to_dict()  # threads do not change a number
+
+
+def test_events_that_never_or_always_happen():
+    scenario = scalesim.load_scenario(BASELINE)
+    never = explain(scenario, "largest_run_flop[2030] < 1", samples=2_000, seed=1)
+    assert never.events == 0 and never.probability == 0.0 and never.boxes == ()
+    assert all(s.event_quantiles is None for s in never.parameters)
+    assert "happens in no sample" in format_explain(never)
+    always = explain(scenario, "not largest_run_flop[2030] < 1", samples=2_000, seed=1)
+    assert always.probability == 1.0 and always.standard_error == 0.0 and always.boxes == ()
+    assert all(s.ks is None and s.event_quantiles == s.quantiles for s in always.parameters)
+    json.dumps(always.to_dict(), allow_nan=False)
+
+
+def test_text_and_tables_show_every_prior_and_box(one_parameter):
+    result = explain(one_parameter, "data_exhaustion_year < 2029", samples=5_000, seed=2)
+    text = format_explain(result)
+    assert text.splitlines()[1] == "event: data_exhaustion_year < 2029"
+    assert f"of {5_000:,} samples" in text
+    frame = parameter_frame(result)
+    assert frame["parameter"].tolist() == [s.parameter for s in result.parameters]
+    assert len(box_frame(result)) == len(result.boxes)
+    for name in frame["parameter"]:
+        assert name in text
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_cli_writes_json_and_prints_the_table(tmp_path, capsys):
+    out = tmp_path / "explain.json"
+    when = "binding_constraint[2030] == data"
+    code = main(
+        ["explain", str(BASELINE), "--when", when, "-n", "4e3", "-s", "3", "--json", str(out)]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    data = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(f"non-finite {c}"))
+    assert data["event"] == when and data["samples"] == 4_000 and data["seed"] == 3
+    assert 0 < data["probability"] < 1
+    assert data["parameters"][0]["parameter"] == STOCK
+    assert {"coverage", "density", "support", "bounds"} <= set(data["boxes"][0])
+    assert "P(event) = " in printed and STOCK in printed
+    assert main(["explain", str(BASELINE), "--when", when, "-n", "2000", "-q"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("binding_constraint[2030] = data", "character 26: a single '=' is no comparison"),
+        ("largest_run_flop[2100] > 1", "year 2100 is outside the scenario's years 2024–2050"),
+        ("binding_constraint[2030] == power", "'power' is not a ceiling of this scenario"),
+        ("(" * 10_000, "at most 1,000"),
+    ],
+)
+def test_cli_bad_event_is_one_line_exit_2(when, expected, capsys):
+    assert main(["explain", str(BASELINE), "--when", when, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err and "Traceback" not in err
