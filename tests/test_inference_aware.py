@@ -11,9 +11,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import to_np
+from conftest import SCENARIOS, to_np
 from test_kernels import close, params_for, run_project
 
+import scalesim
 from scalesim.model.kernels.scaling import log_inference_overtraining
 
 #: Hoffmann et al. 2022's fit (approach 3), the law Sardana & Frankle 2023 use.
@@ -141,3 +142,21 @@ def test_zero_inference_changes_no_number(xp):
     for name, value in without.items():
         assert np.array_equal(to_np(value), to_np(logs[name])), name
     assert np.array_equal(to_np(b0), to_np(b1)) and np.array_equal(to_np(e0), to_np(e1))
+
+
+def test_a_scenario_with_an_inference_group_trains_at_k_times_kappa(tmp_path):
+    # baseline.yaml (k = 20) with r = 100 under the default Besiroglu exponents: every sample
+    # and year has D / N = 20 κ(100) = 20 · 42.37 = 847.5 tokens per parameter.
+    path = tmp_path / "served.yaml"
+    path.write_text(
+        f"name: served\nextends: {SCENARIOS / 'baseline.yaml'}\n"
+        "parameters:\n  inference:\n    tokens_ratio: 100\n",
+        encoding="utf-8",
+    )
+    s = scalesim.load_scenario(path)
+    assert "inference" in s.groups
+    r = scalesim.run(s, samples=512, seed=3, keep=["parameters", "training_tokens"])
+    k = r.variables["training_tokens"] / r.variables["parameters"]
+    expected = 20 * kappa(np, [100.0], **BESIROGLU)[0]
+    np.testing.assert_allclose(k, expected, rtol=1e-9)
+    assert 847 < expected < 848
