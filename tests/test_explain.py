@@ -10,6 +10,7 @@ import pytest
 from conftest import SCENARIOS
 
 import scalesim
+from scalesim.analysis import prim
 from scalesim.analysis.explain import (
     explain,
     explain_samples,
@@ -92,18 +93,12 @@ def test_event_decided_by_one_uniform_prior():
     assert all("x" in [b.parameter for b in more.bounds] for more in rest)
 
 
-def test_peeling_trajectory_counts_and_bounds():
+def test_peeling_trajectory_counts_and_bounds(monkeypatch):
     """Ten samples on a line, the event at the top three: each peel removes the lowest."""
     x = np.arange(10.0).reshape(1, -1)
     y = x[0] >= 7
-    import scalesim.analysis.explain as ex
-
-    old = ex.MIN_INSIDE
-    ex.MIN_INSIDE = 1
-    try:
-        trajectory = peel(x, y, 1)
-    finally:
-        ex.MIN_INSIDE = old
+    monkeypatch.setattr(prim, "MIN_INSIDE", 1)
+    trajectory = peel(x, y, 1)
     inside = [box[4] for box in trajectory]
     events = [box[3] for box in trajectory]
     assert inside == [10, 9, 8, 7, 6, 5, 4, 3]  # one sample (5% of < 20, at least 1) a step

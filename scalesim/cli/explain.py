@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from scalesim.analysis.explain import explain
-from scalesim.cli._common import check_output, samples_arg, seed_arg
+from scalesim.cli._common import add_json, add_quiet, add_samples, add_seed, check_output
 from scalesim.engine.io import write_json
 from scalesim.engine.progress import progress_bar
+from scalesim.model import constraints as registry
 from scalesim.present.explain import format_explain
 from scalesim.scenario.loader import load_scenario
 
@@ -17,20 +18,21 @@ EXAMPLES = """examples:
   scalesim explain scenarios/baseline.yaml --when "data_exhaustion_year < 2029 and not \\
       spend_usd[2028] > 1e10"
 
-EXPR: comparisons VARIABLE[YEAR] OP NUMBER (OP: < <= > >= == !=; canonical units: FLOP, USD,
-token), binding_constraint[YEAR] == CEILING (compute, data, power, chips, latency),
-data_exhaustion_year OP YEAR, joined with and, or, not and parentheses."""
+EXPR: comparisons VARIABLE[YEAR] OP NUMBER (OP: < <= > >= == !=; canonical units: FLOP,
+USD, token), binding_constraint[YEAR] == CEILING (a name in the ceiling registry:
+{ceilings}), data_exhaustion_year OP YEAR, joined with and, or, not and parentheses."""
+DESCRIPTION = """Run the scenario and report how likely an event over its outputs is;
+each uncertain prior's p10/p50/p90 given the event beside its unconditional ones, ranked
+by the Kolmogorov-Smirnov distance between the prior with and without the event; and
+PRIM boxes (ranges of 1-3 priors) with their coverage and density."""
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "explain",
         help="which assumptions make an event happen: its probability, shifted priors, PRIM boxes",
-        description="Run the scenario and report how likely an event over its outputs is, "
-        "each uncertain prior's p10/p50/p90 given the event beside its unconditional ones, "
-        "ranked by the Kolmogorov–Smirnov distance between the prior with and without the "
-        "event, and PRIM boxes (ranges of 1–3 priors) with their coverage and density.",
-        epilog=EXAMPLES,
+        description=DESCRIPTION,
+        epilog=EXAMPLES.format(ceilings=", ".join(c.name for c in registry.ceilings())),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", help="scenario YAML file")
@@ -40,23 +42,15 @@ def register(sub) -> None:
         metavar="EXPR",
         help='the event, e.g. "binding_constraint[2030] == data" (see below)',
     )
-    p.add_argument(
-        "-n",
-        "--samples",
-        type=samples_arg,
-        default=None,
-        help="Monte Carlo samples (default: the scenario's)",
-    )
-    p.add_argument(
-        "-s", "--seed", type=seed_arg, default=None, help="seed (default: the scenario's)"
-    )
-    p.add_argument("--json", default=None, metavar="PATH", help="write the result as JSON")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no text")
+    add_samples(p, "Monte Carlo samples (default: the scenario's)")
+    add_seed(p)
+    add_json(p, "write the result as JSON (finite numbers only)")
+    add_quiet(p, "print no text and no progress bar")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    check_output("--json", args.json)
+    check_output("--json", args.json, (args.scenario,))
     scenario = load_scenario(args.scenario)
     total = args.samples or scenario.samples
     with progress_bar("explain: samples", total, quiet=args.quiet) as bar:
