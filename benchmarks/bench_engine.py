@@ -4,15 +4,19 @@ Prints, for 1e5 and 1e6 samples x 27 years (sampling, kernels and the default su
 included): the time and sample-years/s of ``scalesim.run``, the same for a bare-NumPy
 implementation of the same equations written inside this script (single pass, float64, exact
 quantiles with ``np.quantile``), their ratio, and the peak memory of a 1e7-sample run
-(measured in a child process: VmHWM of /proc/self/status).
+(measured in a child process: VmHWM of /proc/self/status). With ``--milestones``, also the
+cost of two milestones (a fixed 1e35 FLOP requirement and a lognormal prior) on the
+baseline at 1e6 samples: both runs timed in turn, best of 3 each, and their ratio.
 
-Usage: ``uv run python benchmarks/bench_engine.py [--json PATH] [--skip-1e7]``
+Usage: ``uv run python benchmarks/bench_engine.py [--json PATH] [--skip-1e7]
+[--samples N ...] [--skip-bare] [--milestones]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import time
@@ -26,6 +30,15 @@ sys.path.insert(0, str(ROOT))
 import scalesim  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
+#: Two milestones on the baseline: the 1e35 FLOP of scientific-papers-1e35.yaml and a
+#: lognormal requirement (a bio-anchors-like prior), on effective compute.
+TWO_MILESTONES = f"""
+name: baseline with two milestones
+extends: {BASELINE}
+milestones:
+  papers: {{requirement: 1e35 FLOP}}
+  anchor: {{requirement: {{to: [1e28 FLOP, 1e38 FLOP], credibility: 80}}}}
+"""
 
 
 def bare_numpy(scenario, n: int, seed: int) -> dict:
@@ -94,6 +107,23 @@ def timed(fn, repeat=3):
     return best
 
 
+def milestone_cost(scenario, samples: int, repeat: int = 3) -> dict:
+    """Seconds of the baseline with and without two milestones, best of ``repeat`` each,
+    timed in turn so that a change in the machine's load hits both alike."""
+    with_two = scalesim.load_scenario_text(TWO_MILESTONES, name="two-milestones")
+    for warm in (scenario, with_two):  # first-call costs (imports, caches) are not the run's
+        scalesim.run(warm, samples=16_384, seed=1, keep="none")
+    plain, more = float("inf"), float("inf")
+    for _ in range(repeat):
+        plain = min(
+            plain, timed(lambda: scalesim.run(scenario, samples=samples, seed=1, keep="none"), 1)
+        )
+        more = min(
+            more, timed(lambda: scalesim.run(with_two, samples=samples, seed=1, keep="none"), 1)
+        )
+    return {"samples": samples, "without_s": plain, "with_two_s": more, "ratio": more / plain}
+
+
 def peak_memory_child(samples: int) -> tuple[float, float]:
     # VmHWM (peak resident set of this process image) rather than ru_maxrss, which Linux
     # carries over from the parent across fork + exec and would report the parent's peak.
@@ -112,6 +142,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", default=None, help="also write the figures as JSON")
     parser.add_argument("--skip-1e7", action="store_true", help="skip the 1e7 memory run")
+    parser.add_argument(
+        "--samples", type=int, nargs="+", default=[100_000, 1_000_000], help="sizes timed"
+    )
+    parser.add_argument("--skip-bare", action="store_true", help="skip the bare-NumPy timing")
+    parser.add_argument(
+        "--milestones", action="store_true", help="time two milestones on the baseline at 1e6"
+    )
     args = parser.parse_args()
     scenario = scalesim.load_scenario(BASELINE)
     n_years = len(scenario.year_list)
@@ -121,9 +158,9 @@ def main() -> None:
         f"{'samples':>10} {'scalesim s':>11} {'sample-yr/s':>12} {'bare s':>9} "
         f"{'sample-yr/s':>12} {'ratio':>7}"
     )
-    for n in (100_000, 1_000_000):
+    for n in args.samples:
         t_s = timed(lambda n=n: scalesim.run(scenario, samples=n, seed=1, keep="none"))
-        t_b = timed(lambda n=n: bare_numpy(scenario, n, 1))
+        t_b = math.nan if args.skip_bare else timed(lambda n=n: bare_numpy(scenario, n, 1))
         rate_s, rate_b = n * n_years / t_s, n * n_years / t_b
         print(
             f"{n:>10,} {t_s:>11.3f} {rate_s:>12.3g} {t_b:>9.3f} {rate_b:>12.3g} {t_s / t_b:>7.2f}"
@@ -135,6 +172,13 @@ def main() -> None:
             "bare_numpy_sample_years_per_s": rate_b,
             "time_ratio_scalesim_over_bare": t_s / t_b,
         }
+    if args.milestones:
+        cost = milestone_cost(scenario, 1_000_000)
+        print(
+            f"two milestones at 1e6 samples: {cost['with_two_s']:.3f} s against "
+            f"{cost['without_s']:.3f} s without, x{cost['ratio']:.3f}"
+        )
+        report["milestones"] = cost
     if not args.skip_1e7:
         seconds, gb = peak_memory_child(10_000_000)
         print(f"1e7 samples: {seconds:.1f} s, peak resident memory {gb:.2f} GB")
