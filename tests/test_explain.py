@@ -226,3 +226,38 @@ def test_cli_bad_event_is_one_line_exit_2(when, expected, capsys):
     assert main(["explain", str(BASELINE), "--when", when, "-q"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+
+
+# --- the app page ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_app_page_shows_the_cli_tables_and_plain_errors():
+    from streamlit.testing.v1 import AppTest
+
+    from scalesim.app import support as sup
+
+    page = str(SCENARIOS.parent / "pages" / "explain.py")
+    at = AppTest.from_file(page, default_timeout=120)
+    at.session_state["_keep"] = {"scenario": "baseline.yaml", "samples": 2_000, "seed": 4}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="explain_scenario").value == "baseline.yaml"
+    want = explain(
+        sup.load_file(BASELINE), "binding_constraint[2030] == data", samples=2_000, seed=4
+    )
+    assert (
+        at.code[0].value.startswith("P(event) = ")
+        and "of 2,000 samples, seed 4" in at.code[0].value
+    )
+    assert at.dataframe[0].value.equals(parameter_frame(want))
+    assert at.dataframe[1].value.equals(box_frame(want))
+    # an example fills the event in
+    at.selectbox(key="explain_example").set_value("data_exhaustion_year < 2029").run()
+    assert at.text_input(key="explain_when").value == "data_exhaustion_year < 2029"
+    # a bad event: one line, shown as code (plain text), not as Markdown
+    at.text_input(key="explain_when").set_value("![x](http://example.invalid/x.png) < 3").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The event cannot be evaluated:"]
+    assert at.code[0].value == "--when: character 1: unexpected character '!'"
+    assert not any("example.invalid" in m.value for m in at.markdown)
