@@ -47,7 +47,7 @@ def test_money_spent_on_data_does_not_buy_compute(xp):
 
 def test_tokens_bought_join_the_human_stock_before_epoch_reuse(xp):
     # U = 1e13 + T; with E = 3 epochs and R* = 15.4 each unique token is worth
-    # 1 + 15.4 (1 − e^(−2/15.4)) = 1.875... fresh ones: D_h = (1e13 + T) · reuse.
+    # 1 + 15.4 (1 − e^(−2/15.4)) = 2.8756 fresh ones: D_h = (1e13 + T) · reuse.
     reuse = 1.0 + 15.4 * (1.0 - math.exp(-2.0 / 15.4))
     p = params_for(xp, years=YEARS, **MARKET, **{"data.epochs": 3.0})
     logs, _, _ = run_project(p, xp=xp)
