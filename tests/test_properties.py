@@ -106,6 +106,46 @@ def test_data_wall_equivalent_never_exceeds_pretraining_compute(values):
     assert np.all(run(more)[0]["data_wall_equivalent_flop"] >= eq - 1e-9)
 
 
+market = st.fixed_dictionaries(
+    {
+        "market.share_of_spend": st.floats(0.0, 0.9),
+        "market.price_per_token": st.floats(1e-7, 1e-1),
+        "market.private_stock": st.floats(1e8, 1e17),
+        "market.stock_growth": st.floats(1.0, 1.3),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_params, market)
+def test_the_data_market_spends_each_dollar_once_and_never_brings_exhaustion_forward(values, m):
+    base_logs, _, base_year = run(values)
+    logs, _, year = run({**values, **m})
+    spend, bought = np.exp(logs["spend_usd"]), np.exp(logs["market_tokens"])
+    dt = np.asarray(YEARS, dtype=float) - 2024
+    stock = m["market.private_stock"] * m["market.stock_growth"] ** dt
+    assert np.all(bought <= stock * (1 + 1e-12))
+    assert np.all(
+        bought <= m["market.share_of_spend"] * spend / m["market.price_per_token"] * (1 + 1e-12)
+    )
+    # money for compute + money for data = the run's cost
+    compute_usd = np.exp(logs["budget_flop"] - logs["flop_per_usd"])
+    np.testing.assert_allclose(compute_usd + np.exp(logs["market_spend_usd"]), spend, rtol=1e-9)
+    assert np.all(logs["human_tokens"] >= base_logs["human_tokens"] - 1e-12)
+    assert np.all(year >= base_year)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_params, st.floats(0.0, 1e4), st.floats(1.0, 100.0))
+def test_more_inference_trains_longer_and_never_delays_exhaustion(values, ratio, factor):
+    logs, _, year = run({**values, "inference.tokens_ratio": ratio})
+    more, _, more_year = run({**values, "inference.tokens_ratio": ratio * factor})
+    k = logs["training_tokens"] - logs["parameters"]
+    assert np.all(k >= np.log(values["training.tokens_per_parameter"]) - 1e-12)
+    assert np.all(more["training_tokens"] - more["parameters"] >= k - 1e-12)
+    assert np.all(more_year <= year)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.floats(1e-3, 1e6), st.floats(1.01, 1e3), st.sampled_from([50, 80, 90, 95]))
 def test_to_interval_holds_its_credibility(lo, ratio, credibility):
