@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -294,11 +295,21 @@ def test_bad_options_exit_2_with_one_exact_line(args, line, capsys):
     assert _run(capsys, "run", BASELINE, *args) == (2, "", f"scalesim: error: {line}\n")
 
 
-def test_missing_scenario_file(capsys):
-    assert _run(capsys, "run", "nope.yaml") == (
-        2,
-        "",
-        "scalesim: error: nope.yaml: file not found\n",
+def test_missing_scenario_file_lists_the_known_names(capsys):
+    from scalesim.scenario import catalog
+
+    code, out, err = _run(capsys, "run", "nope.yaml")
+    assert (code, out) == (2, "")
+    known = ", ".join(catalog.names())
+    assert err == (
+        f"scalesim: error: nope.yaml: file not found (known names: {known}); "
+        "`scalesim list` shows them\n"
+    )
+    assert "baseline, " in err
+    # a near miss gets the name it resembles
+    assert _run(capsys, "run", "papers/sevilla-2023.yaml")[2] == (
+        "scalesim: error: papers/sevilla-2023.yaml: file not found (did you mean "
+        "'papers/sevilla-2024'?); `scalesim list` shows them\n"
     )
 
 
@@ -417,9 +428,10 @@ def test_validate_every_shipped_scenario_exit_0(capsys):
 def test_list_gives_each_file_its_name_and_description(capsys):
     code, out, err = _run(capsys, "list", "--dir", str(SCENARIOS))
     assert (code, err) == (0, "")
-    entries = re.findall(r"^(\S+): (.*)\n((?:    .*\n)*)", out, flags=re.M)
+    entries = re.findall(r"^(\S+): (.*)\n    (\S.*)\n((?:    .*\n)*)", out, flags=re.M)
     assert [e[0] for e in entries] == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-    for stem, name, description in entries:
+    for stem, name, path, description in entries:
+        assert Path(path).resolve() == (SCENARIOS / f"{stem}.yaml").resolve()  # its path
         data = yaml.safe_load((SCENARIOS / f"{stem}.yaml").read_text(encoding="utf-8"))
         assert name == data["name"]
         # whitespace aside (the description is re-wrapped to 88 columns)

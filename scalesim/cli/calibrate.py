@@ -19,7 +19,7 @@ from scalesim.analysis.calibrate.trends import (
     frontier_label,
     select_frontier,
 )
-from scalesim.cli._common import check_output, check_seed, count_int, year_int
+from scalesim.cli._common import add_quiet, check_output, check_seed, count_int, year_int
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_importance,
@@ -27,7 +27,7 @@ from scalesim.cli.calibration_text import (
     history_label,
 )
 from scalesim.engine.backend import namespace
-from scalesim.engine.io import write_json
+from scalesim.engine.io import same_file, write_json
 from scalesim.errors import InputError
 from scalesim.present.text import count
 from scalesim.scenario.loader import load_scenario
@@ -91,6 +91,7 @@ def register(sub) -> None:
         metavar="PATH",
         help="write the calibrated scenario (YAML that scalesim run accepts)",
     )
+    add_quiet(p, "print nothing (with --json or --write-scenario)")
     p.set_defaults(func=main)
 
 
@@ -101,8 +102,12 @@ def default_scenario() -> Path:
 
 
 def main(args) -> int:
+    inputs = [args.history, args.hardware, args.scenario]
     for opt, path in (("--json", args.json), ("--write-scenario", args.write_scenario)):
-        check_output(opt, path)
+        check_output(opt, path, inputs)
+    if args.json and args.write_scenario and same_file(args.json, args.write_scenario):
+        raise InputError(f"--json and --write-scenario are the same file: {args.json!r}")
+    say = (lambda *a, **k: None) if args.quiet else print
     check_seed(args.seed)
     if args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
@@ -134,15 +139,15 @@ def main(args) -> int:
         f"trend; p50 and 90% interval = 50th and 5th–95th percentiles; backend "
         f"{args.backend}"
     )
-    print(format_trends(trends, header))
+    say(format_trends(trends, header))
 
     scenario_path = Path(args.scenario) if args.scenario else default_scenario()
     scenario = load_scenario(scenario_path)
     mask = select_frontier(history, args.frontier, args.top_k, xp=xp)
     obs = annual_maxima(history, mask, since=args.since, until=args.until)
     result = importance_sample(scenario, obs, draws=args.draws, seed=args.seed, xp=xp)
-    print()
-    print(format_importance(result, str(scenario_path), posterior_label))
+    say()
+    say(format_importance(result, str(scenario_path), posterior_label))
 
     out = {key: _trend_json(trends[key]) for key in TREND_KEYS}
     out["training_flop_per_usd_doubling_years"] = _trend_json(
@@ -169,10 +174,10 @@ def main(args) -> int:
             "hardware priors.",
         )
         out["importance_sampling"]["written_scenario"] = args.write_scenario
-        print(f"\nwrote calibrated scenario: {args.write_scenario}", file=sys.stdout)
+        say(f"\nwrote calibrated scenario: {args.write_scenario}", file=sys.stdout)
     if args.json:
         write_json(args.json, out)
-        print(f"wrote JSON: {args.json}", file=sys.stdout)
+        say(f"wrote JSON: {args.json}", file=sys.stdout)
     return 0
 
 

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from scalesim.analysis.calibrate.trends import FRONTIER_CHOICES, TOP_K, Trend
-from scalesim.cli._common import count_int
+from scalesim.cli._common import add_json, add_seed, count_int
 from scalesim.present.text import (
     MISSING,
     column_number,
@@ -51,14 +51,14 @@ def add_history_options(p: argparse.ArgumentParser) -> None:
         metavar="K",
         help=f"k of --frontier top-k (default {TOP_K})",
     )
-    p.add_argument("--seed", type=int, default=None, help="random seed")
+    add_seed(p, "random seed", type=int)
     p.add_argument(
         "--backend",
         default="numpy",
         choices=("numpy", "cupy"),
         help="array backend of the fitting kernels",
     )
-    p.add_argument("--json", default=None, metavar="PATH", help="write the results as JSON")
+    add_json(p, "write the results as JSON")
 
 
 def history_label(history) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scalesim.cli._common import bounded_float, check_output, seed_arg
+from scalesim.cli._common import add_json, add_quiet, add_seed, bounded_float, check_output
 from scalesim.engine.io import write_json
 from scalesim.errors import InputError
 from scalesim.model.reliability import cluster
@@ -67,8 +67,9 @@ def register(subparsers) -> None:
         metavar="R",
         help=f"(default 20, at most {MAX_REPLICATIONS:,})",
     )
-    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help="(default 0)")
-    p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
+    add_seed(p, "random seed (default 0)", default=0)
+    add_json(p, "write the results as JSON", type=Path)
+    add_quiet(p, "print nothing (with --json)")
     p.set_defaults(func=run_command)
 
 
@@ -94,7 +95,8 @@ def run_command(args: argparse.Namespace) -> int:
     check_output("--json", args.json)
 
     result = summarise(run, args.replications, args.seed)
-    print(format_table(run, result, args.replications, args.seed))
+    if not args.quiet:
+        print(format_table(run, result, args.replications, args.seed))
     if args.json is not None:
         write_json(args.json, result)
     return 0

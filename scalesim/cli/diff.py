@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scalesim.cli._common import count_int
+import sys
+
+from scalesim.cli._common import add_json, add_quiet, add_samples, add_seed, check_output, count_int
 from scalesim.present import text
 
 
@@ -22,10 +24,13 @@ def register(sub) -> None:
         "--only-differences", action="store_true", help="list only the parameters that differ"
     )
     p.add_argument("--outputs", action="store_true", help="also run both and compare key figures")
-    p.add_argument("--samples", type=count_int, default=None, help="samples per run (--outputs)")
+    add_samples(p, "samples per run (with --outputs; default: each scenario's)", type=count_int)
+    add_seed(p, "seed of both runs (with --outputs; default: each scenario's)")
     p.add_argument(
         "--sources", action="store_true", help="print each side's source under the parameter"
     )
+    add_json(p, "write the comparison as JSON (assumptions, and key figures with --outputs)")
+    add_quiet(p, "print nothing (with --json)")
     p.set_defaults(func=main)
 
 
@@ -61,8 +66,31 @@ def main(args) -> int:
     from scalesim.analysis.diff import assumptions, outputs
     from scalesim.scenario.loader import load_scenario
 
+    check_output("--json", args.json, inputs=[args.a, args.b])
     a, b = load_scenario(args.a), load_scenario(args.b)
+    check_output("--json", args.json, inputs=[a.path, b.path])
     rows = assumptions(a, b, only_differences=args.only_differences)
+    figures = outputs(a, b, samples=args.samples, seed=args.seed) if args.outputs else None
+    if args.json:
+        from scalesim.engine.io import write_json
+
+        write_json(
+            args.json,
+            {
+                "a": {"name": a.name, "path": a.path, "sha256": a.sha256},
+                "b": {"name": b.name, "path": b.path, "sha256": b.sha256},
+                "assumptions": [r.to_dict() for r in rows],
+                "outputs": figures,
+            },
+        )
+    if not args.quiet:
+        _print(args, a, b, rows, figures)
+        if args.json:
+            print(f"\nwrote JSON: {args.json}", file=sys.stdout)
+    return 0
+
+
+def _print(args, a, b, rows, figures) -> None:
     print(f"A: {a.name} ({a.path})\nB: {b.name} ({b.path})\n")
     body = []
     for r in rows:
@@ -78,9 +106,9 @@ def main(args) -> int:
                 print(f"\n{r.key}")
                 for tag, side in (("A", r.a), ("B", r.b)):
                     print(f"  {tag}: {side.source or '(none)' if side else '(not set)'}")
-    if args.outputs:
-        out = outputs(a, b, samples=args.samples)
-        body = [[r["figure"], _figure(r["a"], r["unit"]), _figure(r["b"], r["unit"])] for r in out]
+    if figures is not None:
+        body = [
+            [r["figure"], _figure(r["a"], r["unit"]), _figure(r["b"], r["unit"])] for r in figures
+        ]
         print("\nKey figures (median [5th – 95th percentile]; the year: [10th – 90th]):\n")
         print(_table(["figure", "A", "B"], body))
-    return 0

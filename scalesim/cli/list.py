@@ -23,9 +23,7 @@ def register(sub) -> None:
         "then the shipped ones and reproduction packs), each with its name, file and "
         "description. With --dir, the scenario files of one folder.",
     )
-    p.add_argument(
-        "--dir", default=None, help="list the scenario files of this folder instead (no paths)"
-    )
+    p.add_argument("--dir", default=None, help="list the scenario files of this folder instead")
     p.set_defaults(func=main)
 
 
@@ -64,7 +62,7 @@ def main(args) -> int:
         if not folder.is_dir():
             raise InputError(f"folder {str(folder)!r} does not exist")
         for path in sorted(folder.glob("*.yaml")):
-            _print(path.stem, path, None)
+            _print(path.stem, path, _shown(path))
         return 0
     known = catalog.catalog()
     for key in catalog.names():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from scalesim.cli._common import check_output, year_int
+from scalesim.cli._common import add_json, add_quiet, check_output, year_int
 from scalesim.present import text
 
 
@@ -30,7 +30,8 @@ def register(sub) -> None:
         help="last year scored (default 2024, the last year with a published run cost)",
     )
     p.add_argument("--history", default=None, metavar="PATH", help="training runs table")
-    p.add_argument("--json", default=None, metavar="PATH", help="write the post-mortem as JSON")
+    add_json(p, "write the post-mortem as JSON")
+    add_quiet(p, "print nothing (with --json)")
     p.set_defaults(func=main)
 
 
@@ -72,12 +73,14 @@ def main(args) -> int:
     from scalesim.engine.io import write_json
     from scalesim.scenario.loader import load_scenario
 
-    check_output("--json", args.json)
-    result = postmortem(
-        load_scenario(args.scenario), load_history(args.history), args.as_of, args.through
-    )
-    print(format_postmortem(result))
+    check_output("--json", args.json, inputs=[args.scenario, args.history])
+    scenario = load_scenario(args.scenario)
+    check_output("--json", args.json, inputs=[scenario.path])
+    result = postmortem(scenario, load_history(args.history), args.as_of, args.through)
+    if not args.quiet:
+        print(format_postmortem(result))
     if args.json:
         write_json(args.json, result)
-        print(f"\nwrote JSON: {args.json}", file=sys.stdout)
+        if not args.quiet:
+            print(f"\nwrote JSON: {args.json}", file=sys.stdout)
     return 0

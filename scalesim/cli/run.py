@@ -41,9 +41,29 @@ def register(sub) -> None:
     p.set_defaults(func=main)
 
 
+def _load(ref: str):
+    """The scenario ``ref`` names; a file that is not there gets the names that are known."""
+    from pathlib import Path
+
+    from scalesim.errors import InputError, did_you_mean
+    from scalesim.scenario import catalog
+
+    try:
+        return load_scenario(ref)
+    except InputError as exc:
+        if exc.message != "file not found" or Path(ref).exists():
+            raise
+        known = catalog.names()
+        stem = str(ref).removesuffix(".yaml").removesuffix(".yml")
+        hint = did_you_mean(stem, known) or f" (known names: {', '.join(known) or 'none'})"
+        raise InputError(
+            f"file not found{hint}; `scalesim list` shows them", path=exc.path
+        ) from None
+
+
 def main(args) -> int:
     check_outputs(args.out, args.json, inputs=[args.scenario], json_option="--json")
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario)
     check_outputs(args.out, args.json, inputs=[scenario.path], json_option="--json")
     keep = "all" if args.out else "none"
     samples = scenario.samples if args.samples is None else args.samples

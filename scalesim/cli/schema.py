@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scalesim.cli._common import add_out, add_quiet, check_output
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -13,7 +15,8 @@ def register(sub) -> None:
         "loader's own model and the parameter registry. Point an editor at it, e.g. with a "
         "first line '# yaml-language-server: $schema=scenario.schema.json'.",
     )
-    p.add_argument("-o", "--out", default=None, help="write it to this .json file instead")
+    add_out(p, "write it to this .json file instead of printing it")
+    add_quiet(p, "with --out: do not print where it was written")
     p.set_defaults(func=main)
 
 
@@ -26,6 +29,8 @@ def main(args) -> int:
         return 0
     from scalesim.engine.io import write_text
 
+    check_output("--out", args.out)
     write_text(Path(args.out), text)
-    print(f"wrote schema: {args.out}")
+    if not args.quiet:
+        print(f"wrote schema: {args.out}")
     return 0

@@ -1,0 +1,254 @@
+"""The CLI's shared conventions: option names, outputs that never overwrite an input, signals
+at any moment (Ctrl-C, SIGTERM, a closed pipe), stale temporary files cleaned up."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SCENARIOS
+
+from scalesim.cli import build_parser, command_modules, main
+from scalesim.engine import io
+
+BASELINE = str(SCENARIOS / "baseline.yaml")
+CONVENTION = {"--out": "-o", "--quiet": "-q", "--samples": "-n", "--seed": "-s"}
+#: Commands (owned by others) not yet following the convention; the test fails when one of
+#: them does, so that it can leave this set.
+PENDING: set[str] = {"sweep", "report", "reproduce"}
+
+
+@functools.cache
+def _subparsers():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return sub.choices
+
+
+def _breaches(parser) -> list[str]:
+    opts = {o: a for a in parser._actions for o in a.option_strings}
+    bad = []
+    for long, short in CONVENTION.items():
+        if long in opts and short not in opts[long].option_strings:
+            bad.append(f"{long} without {short}")
+        if short in opts and long not in opts[short].option_strings:
+            bad.append(f"{short} is not {long}")
+    if "--summary-json" in opts and opts["--summary-json"].help != "==SUPPRESS==":
+        bad.append("--summary-json listed (the summary option is --json)")
+    if "--json" in opts and (opts["--json"].dest != "json" or opts["--json"].metavar != "PATH"):
+        bad.append("--json is not `--json PATH` into args.json")
+    return bad
+
+
+def test_every_command_follows_the_option_convention():
+    subs = _subparsers()
+    breaches = {name: _breaches(subs[name]) for name in command_modules()}
+    assert {n: b for n, b in breaches.items() if b and n not in PENDING} == {}
+    assert {n for n in PENDING if n in breaches and not breaches[n]} == set(), "leave PENDING"
+
+
+def _documented_command_lines() -> list[tuple[str, list[str]]]:
+    """``scalesim COMMAND ...`` lines in the README's and the docs pages' code blocks, with
+    the long options written on them (continuation lines joined)."""
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    found = []
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"^```(?:sh|text|bash)?\n(.*?)^```", text, flags=re.M | re.S):
+            block = block.replace("\\\n", " ")
+            for line in block.splitlines():
+                line = line.split("#", 1)[0]
+                for m in re.finditer(r"(?:^|[\s$(&])scalesim ([a-z]+)\b(.*?)(?=&&|;|$)", line):
+                    found.append((m[1], re.findall(r"(?<![\w-])(--[a-z][\w-]*)", m[2])))
+    return found
+
+
+def test_no_documented_option_is_missing_from_its_command():
+    subs = _subparsers()
+    lines = _documented_command_lines()
+    assert len(lines) >= 15 and any(flags for _, flags in lines)
+    missing = []
+    for name, flags in lines:
+        assert name in subs, f"`scalesim {name}` is documented but is not a command"
+        known = {o for a in subs[name]._actions for o in a.option_strings}
+        missing += [f"scalesim {name} {f}" for f in flags if f not in known]
+    assert missing == []
+
+
+def test_help_lists_no_hidden_alias():
+    subs = _subparsers()
+    assert "--summary-json" not in subs["run"].format_help()
+    assert "--output" not in subs["sensitivity"].format_help()
+    assert "--variable" in subs["sensitivity"].format_help()
+    run_help = " ".join(subs["run"].format_help().split())
+    assert ".nc (NetCDF" in run_help and ".parquet or .csv" in run_help
+
+
+def _one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err
+
+
+# --- outputs never overwrite an input ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--json", "--summary-json", "-o"])
+def test_run_refuses_to_write_over_its_scenario(tmp_path, option, capsys):
+    scenario = tmp_path / "s.yaml"
+    text = "name: s\nextends: " + BASELINE + "\n"
+    scenario.write_text(text)
+    target = str(scenario)
+    if option == "-o":  # the same file under another name: a hard link ending in .csv
+        os.link(scenario, tmp_path / "s.csv")
+        target = str(tmp_path / "s.csv")
+    assert main(["run", str(scenario), "-n", "16", option, target]) == 2
+    err = _one_line(capsys)
+    assert f"{target!r} is an input of this command" in err, err
+    assert scenario.read_text() == text  # untouched
+
+
+def test_run_refuses_the_same_file_through_a_symlinked_folder(tmp_path, capsys):
+    (tmp_path / "real").mkdir()
+    scenario = tmp_path / "real" / "s.yaml"
+    scenario.write_text("name: s\nextends: " + BASELINE + "\n")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    other = tmp_path / "link" / "s.yaml"
+    assert main(["run", str(scenario), "-n", "16", "--json", str(other)]) == 2
+    assert "the same file as" in _one_line(capsys)
+
+
+def test_other_commands_refuse_their_inputs(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nextends: " + BASELINE + "\n")
+    for argv in (
+        ["sensitivity", str(scenario), "--method", "oat", "--json", str(scenario)],
+        ["diff", BASELINE, str(scenario), "--json", str(scenario)],
+        ["postmortem", str(scenario), "--as-of", "2020", "--json", str(scenario)],
+        ["calibrate", "--scenario", str(scenario), "--json", str(scenario)],
+    ):
+        assert main(argv) == 2, argv
+        assert "is an input of this command" in _one_line(capsys), argv
+    assert scenario.read_text().startswith("name: s\n")
+
+
+def test_same_file_and_refuse_input():
+    assert io.same_file(BASELINE, Path(BASELINE).parent / ".." / "scenarios" / "baseline.yaml")
+    assert not io.same_file(BASELINE, str(SCENARIOS / "nope.yaml"))
+    io.refuse_input("/tmp/elsewhere.json", [BASELINE, None])  # no error
+    with pytest.raises(io.InputError, match="--json: .* is an input"):
+        io.refuse_input(BASELINE, [BASELINE], "--json")
+
+
+# --- temporary files ----------------------------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid  # gone now (reused only after the pid space wraps)
+
+
+def test_stale_temp_files_of_dead_writers_are_removed_on_the_next_write(tmp_path):
+    dest = tmp_path / "out.json"
+    dead = tmp_path / f".out.json.{_dead_pid()}.abc123.tmp"
+    alive = tmp_path / f".out.json.{os.getppid()}.def456.tmp"  # a running process's
+    other = tmp_path / f".other.json.{_dead_pid()}.ghi789.tmp"  # another destination's
+    for f in (dead, alive, other):
+        f.write_text("half")
+    io.write_json(dest, {"a": 1})
+    assert dest.read_text() == '{\n  "a": 1\n}\n'
+    assert not dead.exists() and alive.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([dest.name, alive.name, other.name])
+
+
+_SIGTERM_DURING_WRITE = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    import scalesim.engine.io as io
+    from scalesim.cli import main
+    real = os.replace
+    def replace(src, dst):  # SIGTERM arrives between writing the file and renaming it
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        real(src, dst)
+    io.os.replace = replace
+    sys.exit(main(["run", "baseline", "-n", "16", "-q", "--json", sys.argv[1]]))
+    """
+)
+
+
+def test_sigterm_during_a_write_leaves_no_temp_file_and_exits_143(tmp_path):
+    dest = tmp_path / "summary.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGTERM_DURING_WRITE, str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert (done.returncode, done.stderr) == (143, "scalesim: terminated\n")
+    assert list(tmp_path.iterdir()) == []  # neither the destination nor a temporary file
+
+
+# --- signals at any moment ----------------------------------------------------------------------
+
+
+def _python_start_time() -> float:
+    times = []
+    for _ in range(3):
+        start = time.monotonic()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.monotonic() - start)
+    return sorted(times)[1]
+
+
+def test_ctrl_c_at_any_moment_of_start_up_prints_one_line_and_exits_130(tmp_path):
+    # Interrupts from the moment scalesim starts importing (past the interpreter's own start,
+    # a few tens of ms, where Python itself reports it) to well into the run: each gives the
+    # line and 130, no traceback. A run of 1e7 samples lasts far longer than the last delay.
+    start = 3 * _python_start_time() + 0.03
+    argv = [sys.executable, "-m", "scalesim.cli", "run", "baseline", "-n", "1e7", "-q"]
+    for delay in (start, start + 0.15, start + 0.4, start + 0.8, start + 1.4):
+        child = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+        assert (child.returncode, out, err) == (130, "", "scalesim: interrupted\n"), delay
+
+
+def test_closed_stdout_gives_no_traceback(tmp_path):
+    # `scalesim list | true`: the reader goes away before the output is written
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scalesim.cli", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    child.wait(timeout=60)
+    assert (child.returncode, err) == (141, "")
+
+
+def test_list_into_head_prints_no_traceback(tmp_path):
+    head = subprocess.run(
+        f"{sys.executable} -m scalesim.cli list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert head.stdout.count("\n") == 1 and head.stdout.startswith("algorithmic-slowdown: ")
+    assert head.stderr == ""
