@@ -103,8 +103,10 @@ def register(sub) -> None:
         help="bootstrap resamples = predictive draws per run (default 4,000)",
     )
     add_history_options(p)
-    if "-s" not in p._option_string_actions:  # the convention's short form of --seed
+    try:  # the convention's short form of --seed, unless the shared options give it already
         p.add_argument("-s", dest="seed", type=int, default=None, help=argparse.SUPPRESS)
+    except argparse.ArgumentError:
+        pass
     p.set_defaults(func=main)
 
 
