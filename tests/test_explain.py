@@ -21,6 +21,7 @@ from scalesim.analysis.explain import (
 )
 from scalesim.cli import main
 from scalesim.engine.run import evaluate
+from scalesim.errors import InputError
 from scalesim.present.explain import box_frame, format_explain, parameter_frame
 
 BASELINE = SCENARIOS / "baseline.yaml"
@@ -190,6 +191,19 @@ def test_text_and_tables_show_every_prior_and_box(one_parameter):
     assert len(box_frame(result)) == len(result.boxes)
     for name in frame["parameter"]:
         assert name in text
+
+
+def test_a_pool_is_refused_with_one_line(tmp_path):
+    pytest.importorskip("scalesim.scenario.pool")
+    pool = tmp_path / "pool.yaml"
+    pool.write_text(
+        "name: two views\npool:\n  a: {scenario: baseline, weight: 0.5}\n"
+        "  b: {scenario: spending-plateau, weight: 0.5}\n"
+        "sources:\n  pool.a: 'assumption: test'\n  pool.b: 'assumption: test'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="explain needs one scenario, not a pool"):
+        explain(pool, "binding_constraint[2030] == data", samples=1_000)
 
 
 # --- the command -------------------------------------------------------------------------------

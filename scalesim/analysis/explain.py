@@ -46,6 +46,7 @@ from scalesim.analysis.prim import (
     prim_boxes,
 )
 from scalesim.engine.run import run
+from scalesim.errors import InputError
 from scalesim.model.variables import variables_of
 from scalesim.scenario.loader import Scenario, load_scenario
 from scalesim.scenario.priors import draw
@@ -182,6 +183,11 @@ def explain(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    if getattr(scenario, "pool", ()):  # an opinion pool: each member has its own priors
+        raise InputError(
+            f"{scenario.path or scenario.name}: explain needs one scenario, not a pool of "
+            "them; explain each member's file"
+        )
     variables = variables_of(
         scenario.ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
     )
