@@ -169,6 +169,41 @@ def test_the_draws_are_the_runs_draws_and_p_is_the_runs_share():
     assert again.to_dict() == result.to_dict()  # threads do not change a number
 
 
+def test_correlated_priors_are_drawn_as_the_run_draws_them(tmp_path):
+    pytest.importorskip("scalesim.scenario.correlations")
+    path = tmp_path / "correlated.yaml"
+    path.write_text(
+        f"extends: {BASELINE}\nname: correlated\ncorrelations:\n  money_and_chips:\n"
+        "    between: [spending.largest_run, hardware.flop_per_usd]\n    rho: 0.8\n",
+        encoding="utf-8",
+    )
+    scenario = scalesim.load_scenario(path)
+    n, seed = 20_000, 3
+    draws = prior_draws(scenario, n, seed)
+    res = scalesim.run(scenario, samples=n, seed=seed, keep=["flop_per_usd", "spend_usd"])
+    spend, fpu = draws["spending.largest_run"], draws["hardware.flop_per_usd"]
+    np.testing.assert_allclose(res.variables["spend_usd"][:, 0], spend, rtol=1e-12)
+    np.testing.assert_allclose(res.variables["flop_per_usd"][:, 0], fpu, rtol=1e-12)
+    # an event on the spend alone shifts the correlated FLOP/$ too (rank correlation 0.8)
+    median = float(np.median(spend))
+    result = explain(scenario, f"spend_usd[2024] > {median!r}", samples=n, seed=seed)
+    ks = {s.parameter: s.ks for s in result.parameters}
+    assert (
+        result.parameters[0].parameter == "spending.largest_run"
+        and ks["spending.largest_run"] == 1.0
+    )
+    assert result.parameters[1].parameter == "hardware.flop_per_usd"
+    # Split at Z1 = 0 of a normal copula with Pearson r = 2 sin(pi 0.8 / 6): the KS distance
+    # of Z2 is largest at Z2 = 0, P(Z2 < 0 | Z1 < 0) - P(Z2 < 0 | Z1 > 0) = 2 arcsin(r) / pi.
+    r = 2 * math.sin(math.pi * 0.8 / 6)
+    assert ks["hardware.flop_per_usd"] == pytest.approx(2 * math.asin(r) / math.pi, abs=0.03)
+    assert all(
+        v < 0.05
+        for k, v in ks.items()
+        if k not in ("spending.largest_run", "hardware.flop_per_usd")
+    )
+
+
 def test_events_that_never_or_always_happen():
     scenario = scalesim.load_scenario(BASELINE)
     never = explain(scenario, "largest_run_flop[2030] < 1", samples=2_000, seed=1)
