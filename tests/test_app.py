@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ from scalesim.app import editors as edit
 from scalesim.app import method as app_method
 from scalesim.app import support as sup
 from scalesim.model import constraints as registry
+from scalesim.present import plots
+from scalesim.present import text as fmt_text
 from scalesim.present.docs import parameter_frame
 from scalesim.units import parse_quantity
 
@@ -59,6 +62,18 @@ def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _shown(markdown: str) -> str:
+    """The text a Markdown body shows, for bodies the app escaped (scalesim.app.safe.plain)."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
+def _title(at: AppTest) -> str:
+    return _shown(at.title[0].value)
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -74,6 +89,24 @@ def _charts(at: AppTest) -> list[dict]:
         }
         specs.append(spec)
     return specs
+
+
+#: Titles of the five charts every scenario shows.
+FIVE_CHARTS = [
+    "Largest feasible training run",
+    "Compute budget beside each constraint",
+    "Human data stock versus data demand",
+    "Year the human text stock is fully used",
+    "Binding constraint: share of samples",
+]
+
+
+def _chart_titles(at: AppTest) -> list[str]:
+    out = []
+    for spec in _charts(at):
+        title = spec.get("title", "")
+        out.append(title.get("text", "") if isinstance(title, dict) else title)
+    return out
 
 
 def _rows(spec: dict) -> list[dict]:
@@ -108,7 +141,7 @@ def _ends(detail: str) -> tuple[str, str]:
 def test_default_render_shows_baseline_headline_figures_and_five_charts():
     at = _app()
     base = scalesim.load_scenario(SHIPPED["baseline.yaml"])
-    assert at.title[0].value == base.name
+    assert _title(at) == base.name
     assert at.select_slider(key="samples").value == 20_000
     assert at.number_input(key="seed").value == base.seed
     # Independent of the app's helpers: the same scenario, samples and seed run headless.
@@ -213,9 +246,15 @@ def test_every_shipped_scenario_renders_without_an_exception(name):
     at.selectbox(key="scenario").set_value(name).run()
     _ok(at)
     scenario = scalesim.load_scenario(SHIPPED[name])
-    assert at.title[0].value == scenario.name
+    assert _title(at) == scenario.name
     assert not at.error
-    assert len(_charts(at)) == 5
+    titles = _chart_titles(at)
+    assert titles[:5] == FIVE_CHARTS
+    headless = scalesim.run(SHIPPED[name], samples=1000, seed=1, keep="none")
+    extra = (["Milestones"] if headless.summary().get("milestones") else []) + (
+        ["Compute split"] if plots.has_split(headless) else []
+    )
+    assert [t.split(":")[0] for t in titles[5 : 5 + len(extra)]] == extra
     assert all(v and v != "–" for v in _metrics(at).values())
 
 
@@ -243,10 +282,10 @@ def test_samples_slider_and_seed_input_rerun_the_projection():
 def test_switching_scenario_resets_samples_seed_and_editors():
     at = _app(samples=2_000)
     at.slider(key="edit:spending.growth").set_value((2.2, 3.0)).run()
-    assert at.title[0].value.endswith("(edited)")
+    assert _title(at).endswith("(edited)")
     at.selectbox(key="scenario").set_value("synthetic-data.yaml").run()
     _ok(at)
-    assert at.title[0].value == "Baseline with synthetic data"
+    assert _title(at) == "Baseline with synthetic data"
     assert at.select_slider(key="samples").value == 20_000
     lo, hi = at.slider(key="edit:spending.growth").value
     synthetic = SHIPPED["synthetic-data.yaml"]
@@ -266,14 +305,14 @@ def test_every_editor_of_every_shipped_scenario_has_a_widget_with_its_unit():
         for ed in edit.editors(sup.load_file(path)):
             if ed.widget in ("range", "slider"):
                 widget = at.slider(key=ed.key)
-                assert ed.unit in widget.label
+                assert ed.unit in _shown(widget.label)
                 assert widget.value == pytest.approx(ed.value if ed.interval else ed.value[0])
             elif ed.widget == "interval":
                 assert at.number_input(key=ed.key + ":lo").value == pytest.approx(ed.value[0])
                 assert at.number_input(key=ed.key + ":hi").value == pytest.approx(ed.value[1])
             else:
                 widget = at.number_input(key=ed.key)
-                assert ed.unit in widget.label
+                assert ed.unit in _shown(widget.label)
                 assert widget.value == pytest.approx(ed.value[0])
 
 
@@ -282,7 +321,7 @@ def test_range_slider_edit_changes_the_projection_and_the_median():
     before = _metrics(at)
     at.slider(key="edit:spending.growth").set_value((2.2, 3.2)).run()
     _ok(at)
-    assert at.title[0].value == f"{BASE_NAME} (edited)"
+    assert _title(at) == f"{BASE_NAME} (edited)"
     assert _metrics(at)["Largest run in 2030"] != before["Largest run in 2030"]
     assert any(c.value == "median 2.65 × per year" for c in at.caption)
     expected = _expected_view(
@@ -313,7 +352,7 @@ def test_fixed_value_editors_number_input_and_slider():
     at = _app(samples=2_000)
     at.number_input(key="edit:economy.world_gdp").set_value(200.0).run()
     _ok(at)
-    assert at.title[0].value.endswith("(edited)")
+    assert _title(at).endswith("(edited)")
     at.slider(key="edit:training.tokens_per_parameter").set_value(100.0).run()
     _ok(at)
     expected = _expected_view(
@@ -333,7 +372,7 @@ def test_invalid_edit_shows_a_one_line_error_and_no_exception():
     at.slider(key="edit:spending.growth").set_value((2.5, 2.5)).run()
     _ok(at)
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = _shown(at.error[0].value)
     assert "\n" not in message
     assert "parameters.spending.growth.to" in message
     assert "write the number itself" in message
@@ -345,7 +384,7 @@ def test_reset_button_restores_the_scenario():
     at.number_input(key="seed").set_value(3).run()
     at.button(key="reset").click().run()
     _ok(at)
-    assert at.title[0].value == BASE_NAME
+    assert _title(at) == BASE_NAME
     growth = _editor(SHIPPED["baseline.yaml"], "spending.growth")
     assert at.slider(key="edit:spending.growth").value == pytest.approx(growth.value)
     assert at.number_input(key="seed").value == BASELINE.seed
@@ -399,12 +438,12 @@ def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
     )
     assert cli.returncode == 2
     cli_message = cli.stderr.strip().removeprefix("scalesim: error: ")
-    messages = [e.value for e in at.error]
+    messages = [_shown(e.value) for e in at.error]
     assert messages and all(m == cli_message for m in messages)
     assert "\n" not in messages[0]
     assert messages[0].startswith("broken.yaml: parameters.spending.growth:")
     # The app keeps showing the picked scenario.
-    assert at.title[0].value == BASE_NAME
+    assert _title(at) == BASE_NAME
 
 
 @pytest.mark.parametrize(
@@ -441,12 +480,12 @@ def test_valid_upload_extending_a_shipped_scenario_is_used():
     at.file_uploader(key="upload").set_value(("mine.yaml", text.encode(), "application/x-yaml"))
     at.run()
     _ok(at)
-    assert at.title[0].value == "My upload"
+    assert _title(at) == "My upload"
     assert not at.error
     assert at.slider(key="edit:spending.growth").value == 3.0
     at.file_uploader(key="upload").set_value(None).run()
     _ok(at)
-    assert at.title[0].value == BASE_NAME
+    assert _title(at) == BASE_NAME
 
 
 # --- compare ----------------------------------------------------------------------------------
@@ -467,9 +506,21 @@ def test_compare_overlays_up_to_three_scenarios():
         "Baseline with synthetic data",
         scalesim.load_scenario(SHIPPED["spending-plateau.yaml"]).name,
     }
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns) == list(labels) or set(table.columns) == labels
     assert "Largest run in 2030" in table.index
+    # One cell: the figure, then its interval on a line of its own.
+    value, detail = table.loc["Largest run in 2030", BASE_NAME].split("\n")
+    assert value == _metrics(at)["Largest run in 2030"] and detail.startswith("90% interval")
+    # The assumption diff of the current scenario and each compared one (analysis.diff).
+    synthetic = at.table[1].value
+    assert "synthetic.share_of_compute" in set(synthetic["parameter"])
+    row = synthetic[synthetic["parameter"] == "synthetic.share_of_compute"].iloc[0]
+    share = scalesim.load_scenario(SHIPPED["synthetic-data.yaml"]).priors[
+        "synthetic.share_of_compute"
+    ]
+    assert row[BASE_NAME] == "0"
+    assert row["Baseline with synthetic data"].startswith(fmt_text.number(share.ppf(0.5)))
 
 
 def test_compare_edited_against_its_original():
@@ -491,7 +542,9 @@ def test_compare_edited_against_its_original():
 
 def test_download_buttons_and_their_payloads(tmp_path):
     at = _app(samples=2_000)
-    labels = [b.label for b in at.get("download_button")]
+    labels = [b.label for b in at.get("download_button") if b.label not in ("SVG", "PNG")]
+    charts = [b.label for b in at.get("download_button") if b.label in ("SVG", "PNG")]
+    assert charts == ["SVG", "PNG"] * 5  # each of the five charts as SVG and PNG
     assert labels == [
         "Summary (CSV)",
         "Summary (JSON)",
@@ -500,7 +553,7 @@ def test_download_buttons_and_their_payloads(tmp_path):
     ]
     assert not any(b.proto.disabled for b in at.get("download_button"))
     at.select_slider(key="samples").set_value(100_000).run()
-    parquet = at.get("download_button")[2]
+    parquet = at.get("download_button")[10 + 2]
     assert parquet.proto.disabled
 
 
@@ -586,7 +639,7 @@ def test_method_page_shows_equations_parameter_table_and_limitations():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/method.py").run()
     _ok(at)
-    assert at.title[0].value == "Method"
+    assert _title(at) == "Method"
     headers = [h.value for h in at.header]
     assert headers == ["Equations", "Parameters", "Limitations"]
     text = "\n".join(m.value for m in at.markdown)

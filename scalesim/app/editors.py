@@ -116,12 +116,26 @@ class Editor:
 
     def initial_state(self) -> dict[str, Any]:
         """Session-state entries that show the scenario's own values."""
+        return self.state_for(self.value)
+
+    def state_for(self, values: tuple[float, ...]) -> dict[str, Any] | None:
+        """Session-state entries that show ``values`` [display unit], or None when they do
+        not fit the widget (wrong count, lower end above the upper, outside a slider)."""
+        values = tuple(float(v) for v in values)
+        if len(values) != (2 if self.interval else 1) or not all(map(math.isfinite, values)):
+            return None
+        if self.interval and values[0] > values[1]:
+            return None
         w = self.widget
+        if w in ("range", "slider"):
+            lo, hi = self.bounds
+            if not all(lo <= v <= hi for v in values):
+                return None
         if w == "range":
-            return {self.key: (self.value[0], self.value[1])}
+            return {self.key: (values[0], values[1])}
         if w == "interval":
-            return {self.key + ":lo": self.value[0], self.key + ":hi": self.value[1]}
-        return {self.key: self.value[0]}
+            return {self.key + ":lo": values[0], self.key + ":hi": values[1]}
+        return {self.key: values[0]}
 
     def read(self, state: dict) -> tuple[float, ...]:
         """The widget values [display unit] in ``state`` (the scenario's own when absent)."""
@@ -275,6 +289,16 @@ def overrides(items: list[Editor], state: dict) -> dict[str, object]:
         value = ed.override(ed.read(state))
         if value is not None:
             out[ed.path] = value
+    return out
+
+
+def edited_values(items: list[Editor], state: dict) -> dict[str, tuple[float, ...]]:
+    """``{key path: widget values [display unit]}`` of the edited parameters (for the URL)."""
+    out = {}
+    for ed in items:
+        values = ed.read(state)
+        if ed.override(values) is not None:
+            out[ed.path] = values
     return out
 
 

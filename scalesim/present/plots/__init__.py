@@ -23,6 +23,12 @@ exhaustion_chart
     Distribution of the year the human text stock is fully used.
 binding_chart
     Share of samples in which each constraint binds, per year (stacked areas).
+milestone_chart, milestone_frame
+    P(requirement reached by year) per milestone, and its arrival years as a table.
+compute_split_chart
+    Shares of the compute budget for pretraining, RL post-training and synthetic data.
+chart_bytes
+    Any chart as SVG or PNG bytes (offline, vl-convert).
 """
 
 from __future__ import annotations
@@ -42,6 +48,15 @@ from scalesim.present.plots.data import (
     labelled,
     quantile_frame,
     summary_of,
+)
+from scalesim.present.plots.paradigms import (
+    chart_bytes,
+    compute_split_chart,
+    has_split,
+    milestone_chart,
+    milestone_frame,
+    milestones_of,
+    split_frame,
 )
 from scalesim.present.plots.style import (
     _LOG_AXIS,
@@ -313,6 +328,13 @@ def data_chart(
 __all__ = [
     "SCENARIO_COLORS",
     "binding_chart",
+    "chart_bytes",
+    "compute_split_chart",
+    "has_split",
+    "milestone_chart",
+    "milestone_frame",
+    "milestones_of",
+    "split_frame",
     "binding_frame",
     "budget_chart",
     "data_chart",
