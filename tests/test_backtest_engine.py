@@ -109,3 +109,17 @@ def test_cli_out_needs_engine_and_a_table_suffix(tmp_path, capsys):
     assert "--out: only with --engine" in capsys.readouterr().err
     assert main(["backtest", "--engine", "-o", str(tmp_path / "x.txt")]) == 2
     assert "--out: expected a path ending in .parquet or .csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--through", "2016"], "--cutoff 2016: no frontier runs after it up to 2016"),
+        (["--since", "2030"], "--since 2030 is after the cutoff 2016"),
+        (["--since", "2016"], "frontier runs in only 1 year from 2016"),
+    ],
+)
+def test_cli_engine_bad_windows_end_in_one_line(extra, message, capsys):
+    assert main(["backtest", "--engine", "-n", "100", "--draws", "100", *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

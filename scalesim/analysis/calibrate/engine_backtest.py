@@ -146,10 +146,13 @@ def engine_backtest(
         cutoff = int(cutoff)
         if through <= cutoff:
             raise InputError(f"--cutoff {cutoff}: no frontier runs after it up to {through}")
+        if since > cutoff:
+            raise InputError(f"--since {since} is after the cutoff {cutoff}")
         obs = annual_maxima(history, mask, since=since, until=cutoff)
         if obs.n_flop < 3:
+            years = "year" if obs.n_flop == 1 else "years"
             raise InputError(
-                f"--cutoff {cutoff}: only {obs.n_flop} years of frontier runs from {since}; "
+                f"--cutoff {cutoff}: frontier runs in only {obs.n_flop} {years} from {since}; "
                 "at least 3 are needed"
             )
         vague = backtest_scenario(scenario, cutoff, through)
