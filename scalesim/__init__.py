@@ -20,62 +20,66 @@ import importlib  # noqa: E402
 from scalesim._version import __version__
 from scalesim.errors import InputError, ScalesimError  # noqa: E402
 
-#: Every other public name, imported on first use (PEP 562) so that ``import scalesim`` stays
-#: quick (numpy, pandas, pint and pydantic load only when a name that needs them is used).
+#: The public API (PEP 562: imported on first use, so that ``import scalesim`` stays quick;
+#: numpy, pandas, pint and pydantic load only when a name that needs them is used). A value
+#: is ``module`` (the same name there) or ``module:name``.
 _LAZY = {
-    "Results": "scalesim.engine.results",
+    # running a scenario
     "run": "scalesim.engine.run",
+    "Results": "scalesim.engine.results",
+    "format_summary": "scalesim.present.text",
+    # scenarios
+    "load_scenario": "scalesim.scenario.loader",
+    "load_scenario_text": "scalesim.scenario.loader",
+    "scenario_from_mapping": "scalesim.scenario.loader",
+    "Scenario": "scalesim.scenario.loader",
+    "scenario_schema": "scalesim.scenario.schema",
+    # analyses and their result types
+    "sensitivity_analysis": "scalesim.analysis.sensitivity",
+    "SensitivityResult": "scalesim.analysis.sensitivity",
+    "load_sweep": "scalesim.analysis.sweep",
+    "run_sweep": "scalesim.analysis.sweep",
+    "SweepResult": "scalesim.analysis.sweep",
+    "explain": "scalesim.analysis.explain",
+    "ExplainResult": "scalesim.analysis.explain",
+    "ParameterShift": "scalesim.analysis.explain",
+    "reproduce": "scalesim.analysis.reproduce",
+    "load_pack": "scalesim.analysis.reproduce",
+    "ReproductionCheck": "scalesim.analysis.reproduce:Check",
+    "load_history": "scalesim.analysis.calibrate.history",
+    "build_report": "scalesim.present.report.build",
+}
+#: Names that still resolve for older code but are not the API (registries and the pint unit
+#: registry live in their modules: scalesim.model.parameters, scalesim.model.variables,
+#: scalesim.units, scalesim.scenario.priors); neither ``__all__`` nor ``dir()`` lists them.
+_INTERNAL = {
     "PARAMETERS": "scalesim.model.parameters",
     "ParamSpec": "scalesim.model.parameters",
     "HEADLINE": "scalesim.model.variables",
     "VARIABLES": "scalesim.model.variables",
-    "format_summary": "scalesim.present.text",
-    "Scenario": "scalesim.scenario.loader",
-    "load_scenario": "scalesim.scenario.loader",
-    "load_scenario_text": "scalesim.scenario.loader",
-    "scenario_from_mapping": "scalesim.scenario.loader",
     "Prior": "scalesim.scenario.priors",
     "ureg": "scalesim.units",
-    "sensitivity_analysis": "scalesim.analysis.sensitivity",
-    "load_sweep": "scalesim.analysis.sweep",
-    "run_sweep": "scalesim.analysis.sweep",
-    "build_report": "scalesim.present.report.build",
-    "load_history": "scalesim.analysis.calibrate.history",
 }
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value  # later look-ups skip this function
-        return value
-    raise AttributeError(f"module 'scalesim' has no attribute {name!r}")
+    target = _LAZY.get(name) or _INTERNAL.get(name)
+    if target is None:
+        raise AttributeError(f"module 'scalesim' has no attribute {name!r}")
+    module, _, attr = target.partition(":")
+    value = getattr(importlib.import_module(module), attr or name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+__all__ = ["__version__", "InputError", "ScalesimError", *_LAZY]
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The API, the module's dunders and its subpackages already imported."""
+    here = {n for n in globals() if n.startswith("__") and n.endswith("__")}
+    sub = {n for n, v in globals().items() if type(v) is type(importlib) and n in _SUBPACKAGES}
+    return sorted(set(__all__) | here | sub)
 
 
-__all__ = [
-    "build_report",
-    "load_history",
-    "load_sweep",
-    "run_sweep",
-    "sensitivity_analysis",
-    "__version__",
-    "HEADLINE",
-    "VARIABLES",
-    "PARAMETERS",
-    "ParamSpec",
-    "Prior",
-    "Results",
-    "Scenario",
-    "InputError",
-    "ScalesimError",
-    "format_summary",
-    "load_scenario",
-    "load_scenario_text",
-    "scenario_from_mapping",
-    "run",
-    "ureg",
-]
+_SUBPACKAGES = {"analysis", "app", "cli", "engine", "model", "present", "scenario", "units"}
