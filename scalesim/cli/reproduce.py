@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scalesim.cli._common import check_output, count_int
+from scalesim.cli._common import add_quiet, add_samples, check_output
 from scalesim.present import text
 
 
@@ -20,12 +20,8 @@ def register(sub) -> None:
     )
     p.add_argument("packs", nargs="*", metavar="PACK", help="pack files or names (default: all)")
     p.add_argument("--json", default=None, metavar="PATH", help="write the checks as JSON")
-    p.add_argument(
-        "--samples",
-        type=count_int,
-        default=None,
-        help="samples per run (default: each pack's; the README table uses the default)",
-    )
+    add_samples(p, help="samples per run (default: each pack's; the docs table uses the default)")
+    add_quiet(p, help="print no table (the exit status still says whether every figure passed)")
     p.set_defaults(func=main)
 
 
@@ -94,8 +90,10 @@ def main(args) -> int:
 
     check_output("--json", args.json)
     checks = reproduce(args.packs, samples=args.samples)
-    print(format_checks(checks))
+    if not args.quiet:
+        print(format_checks(checks))
     if args.json:
         write_json(args.json, {"checks": [c.to_dict() for c in checks]})
-        print(f"\nwrote checks JSON: {args.json}")
+        if not args.quiet:
+            print(f"\nwrote checks JSON: {args.json}")
     return 0 if all(c.passed for c in checks) else 1
