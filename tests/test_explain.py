@@ -62,6 +62,16 @@ def test_ks_distance_by_hand():
     assert ks_distance(np.array([0.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.5)
 
 
+def test_the_ranking_uses_the_two_sample_ks_distance_ties_included():
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 7, 3_000).astype(float)  # many ties
+    y = rng.uniform(size=3_000) < 0.2 + 0.1 * x
+    result = explain_samples({"x": x, "z": rng.normal(size=3_000)}, y)
+    shift = {s.parameter: s for s in result.parameters}["x"]
+    assert shift.ks == pytest.approx(ks_distance(x[y], x[~y]), abs=1e-15)
+    assert shift.event_quantiles == tuple(np.quantile(x[y], [0.1, 0.5, 0.9]))
+
+
 def test_event_decided_by_one_uniform_prior():
     """x ~ U(0, 1), the event x < 0.3; two irrelevant priors beside it."""
     rng = np.random.default_rng(7)

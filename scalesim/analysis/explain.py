@@ -288,15 +288,23 @@ def explain_samples(
 
 
 def _shift(name: str, x: np.ndarray, y: np.ndarray, unit: str) -> ParameterShift:
-    q_all = tuple(float(v) for v in np.quantile(x, QUANTILES))
-    inside = x[y]
-    if inside.size == 0:
+    """One sort of the prior's values gives every figure: quantiles, the KS distance and the
+    event median's place (the same numbers as :func:`ks_distance` on the two subsets)."""
+    order = np.argsort(x, kind="stable")
+    xs, ys = x[order], y[order]
+    q_all = tuple(float(v) for v in np.quantile(xs, QUANTILES))
+    m = int(np.count_nonzero(ys))
+    if m == 0:
         return ParameterShift(name, unit, q_all, None, None, None)
-    q_event = tuple(float(v) for v in np.quantile(inside, QUANTILES))
-    ordered = np.sort(x)
-    median_q = float(np.searchsorted(ordered, q_event[1], side="right") / x.size)
-    outside = x[~y]
-    ks = ks_distance(inside, outside) if outside.size else None
+    q_event = tuple(float(v) for v in np.quantile(xs[ys], QUANTILES))
+    median_q = float(np.searchsorted(xs, q_event[1], side="right") / xs.size)
+    ks = None
+    if m < xs.size:
+        # empirical CDFs of both subsets at the last value of each run of ties
+        last = np.append(xs[1:] != xs[:-1], True)
+        f_event = np.cumsum(ys)[last] / m
+        f_other = np.cumsum(~ys)[last] / (xs.size - m)
+        ks = float(np.max(np.abs(f_event - f_other)))
     return ParameterShift(name, unit, q_all, q_event, ks, median_q)
 
 
