@@ -132,6 +132,8 @@ SYNTAX_ERRORS = {
     "a[2030] > - b[2030]": "character 13: expected a number after '-'",
     "and > 1": "character 1: expected a comparison such as",
     "   ": "the event is empty",
+    "a[٢٠٣٠] > 1": "character 3: unexpected character '٢'",  # digits are ASCII digits only
+    "a[2030] > ٣": "character 11: unexpected character '٣'",
 }
 
 

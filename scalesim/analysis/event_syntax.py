@@ -28,8 +28,8 @@ SCALARS = ("data_exhaustion_year",)
 BINDING = "binding_constraint"
 KEYWORDS = ("and", "or", "not")
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _SPACE = re.compile(r"\s+")
 
 
