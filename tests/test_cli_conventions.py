@@ -211,13 +211,23 @@ def _python_start_time() -> float:
     return sorted(times)[1]
 
 
-def test_ctrl_c_at_any_moment_of_start_up_prints_one_line_and_exits_130(tmp_path):
+CONSOLE_SCRIPT = Path(sys.executable).with_name("scalesim")
+
+
+@pytest.mark.parametrize(
+    "how", ["python -m scalesim.cli", "console script"], ids=["module", "console-script"]
+)
+def test_ctrl_c_at_any_moment_of_start_up_prints_one_line_and_exits_130(tmp_path, how):
     # Interrupts from the moment scalesim starts importing (past the interpreter's own start,
     # a few tens of ms, where Python itself reports it) to well into the run: each gives the
     # line and 130, no traceback. A run of 1e7 samples lasts far longer than the last delay.
+    if how == "console script" and not CONSOLE_SCRIPT.exists():
+        pytest.skip("no console script beside the interpreter")
     start = 3 * _python_start_time() + 0.03
-    argv = [sys.executable, "-m", "scalesim.cli", "run", "baseline", "-n", "1e7", "-q"]
-    for delay in (start, start + 0.15, start + 0.4, start + 0.8, start + 1.4):
+    command = [sys.executable, "-m", "scalesim.cli"] if how.startswith("python") else []
+    argv = (command or [str(CONSOLE_SCRIPT)]) + ["run", "baseline", "-n", "1e7", "-q"]
+    delays = (start, start + 0.15, start + 0.4, start + 0.8, start + 1.4)
+    for delay in delays if command else delays[::2]:
         child = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
         )

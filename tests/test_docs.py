@@ -313,3 +313,18 @@ def test_public_api_is_exactly_what_all_lists():
         getattr(scalesim, name)  # lazy names import on first use; a missing one raises
     with pytest.raises(AttributeError):
         scalesim.no_such_name  # noqa: B018
+
+
+def test_readme_example_is_what_the_command_prints(capsys):
+    from scalesim.cli import main
+
+    (block,) = re.findall(
+        r"^```text\n\$ (scalesim run [^\n]+)\n(.*?)^```", TEXTS["README.md"], flags=re.M | re.S
+    )
+    command, shown = block
+    assert main(command.split()[1:]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    lines = [line for line in shown.splitlines() if line.strip() != "..."]
+    assert len(lines) >= 6
+    missing = [line for line in lines if line not in printed]
+    assert missing == [], "README.md's example differs from the command's output"
