@@ -105,3 +105,42 @@ def test_bad_files_with_unknown_keys_fail_both(stem):
     with pytest.raises(InputError):
         load_scenario(path)
     assert not VALIDATOR.is_valid(_yaml(path))
+
+
+# --- the committed schema and the editor header ----------------------------------------------
+
+SCHEMA_FILE = SCENARIOS / "scenario.schema.json"
+
+
+def test_committed_schema_is_the_commands_output(capsys):
+    assert main(["schema"]) == 0
+    printed = capsys.readouterr().out
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == printed, (
+        "scenarios/scenario.schema.json is stale: uv run scalesim schema -o "
+        "scenarios/scenario.schema.json"
+    )
+
+
+def _scenario_files():
+    """Every shipped scenario file (globbed now, so new ones are covered): not sweeps, nor
+    opinion pools (files of another kind, with a top-level ``pool:``)."""
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        if "sweeps" in path.relative_to(SCENARIOS).parts:
+            continue
+        if "pool" in (_yaml(path) or {}):
+            continue
+        yield path
+
+
+def test_every_shipped_scenario_starts_with_the_schema_header():
+    files = list(_scenario_files())
+    assert len(files) >= 15
+    wrong = []
+    for path in files:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        target = "../" * (len(path.relative_to(SCENARIOS).parts) - 1) + "scenario.schema.json"
+        if first != f"# yaml-language-server: $schema={target}":
+            wrong.append(str(path.relative_to(SCENARIOS)))
+        elif (path.parent / target).resolve() != SCHEMA_FILE.resolve():
+            wrong.append(f"{path}: header does not point at {SCHEMA_FILE}")
+    assert wrong == [], "add the first line '# yaml-language-server: $schema=...'"
