@@ -19,10 +19,12 @@ from scalesim.analysis.sweep import (
     POOLED_LOG10_BIN,
     CoarseHistogram,
     PointResult,
+    PoolPart,
     SweepResult,
     load_sweep,
     run_sweep,
 )
+from scalesim.analysis.sweep_merge import BatchResult
 from scalesim.cli import main
 from scalesim.engine.summary import LogHistogram
 from scalesim.errors import InputError
@@ -50,10 +52,8 @@ def one_by_one(sweep) -> SweepResult:
     parts = []
     for p in sweep.points:
         res = scalesim.run(p.scenario, samples=p.samples, seed=p.seed, keep="none")
-        summary = res.summary()
-        res.histograms = {n: CoarseHistogram.of(h) for n, h in res.histograms.items()}
-        parts.append(PointResult(p.id, summary, res))
-    return SweepResult(sweep, parts, "one by one")
+        parts.append(BatchResult([PointResult(p.id, res.summary())], PoolPart.of(res)))
+    return SweepResult.of(sweep, parts, "one by one")
 
 
 def test_50_points_on_a_local_cluster_equal_one_by_one(tmp_path):
@@ -397,7 +397,7 @@ def test_bad_sweep_files_give_one_line_naming_file_and_key(tmp_path, text, where
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("scalesim.analysis.sweep.CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr("scalesim.analysis.dask_client.CONNECT_TIMEOUT_S", 1)
     path = write(tmp_path, "base: BASE\nparameters: {spending.growth: {values: [2]}}\n")
     port = _free_port()
     rc = main(["sweep", str(path), "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet"])
