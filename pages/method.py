@@ -1,29 +1,47 @@
-"""Method page of the scalesim web app: the equations, the parameter table with sources, the
-limitations. The equations and the model's limitations are the README's method section, so the
-page and the README never disagree."""
+"""Method page of the scalesim web app: the equations (typeset with st.latex), the parameter
+table with sources (complete, full width) and the limitations. The text is the project's
+method documentation (scalesim.app.method), so the page and the docs never disagree."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from scalesim.app import method
+from scalesim.app.markdown import split_math
 from scalesim.present.docs import parameter_frame
 
-st.title("Method")
-equations, limitations = method.method_texts()
-st.header("Equations")
-if equations:
-    st.markdown(equations)
-else:
-    st.warning("README.md has no method section to show.")
 
-st.header("Parameters")
-st.caption(
-    "Every scenario parameter: key, symbol, unit, default, domain, meaning and source. "
-    "Each scenario file also cites the source of each number it sets under `sources:`."
-)
-st.dataframe(parameter_frame(), width="stretch", hide_index=True)
+def equations(text: str) -> None:
+    st.header("Equations")
+    if not text:
+        st.warning("The method documentation has no equations to show.")
+        return
+    for kind, part in split_math(text):
+        if kind == "latex":
+            st.latex(part)
+        else:
+            st.markdown(part)
+
+
+def parameters() -> None:
+    st.header("Parameters")
+    st.caption(
+        "Every scenario parameter: key, symbol, unit, default, domain, meaning and source. "
+        "Each scenario file also cites the source of each number it sets under `sources:`."
+    )
+    st.table(parameter_frame(), hide_index=True)
+
+
+st.title("Method")
+text, limitations = method.method_texts()
+# The text may refer to the parameter table as above or below it: put the table there.
+if "table above" in text:
+    parameters()
+    equations(text)
+else:
+    equations(text)
+    parameters()
 
 st.header("Limitations")
-items = ([limitations] if limitations else []) + [f"- {text}" for text in method.APP_LIMITATIONS]
+items = ([limitations] if limitations else []) + [f"- {line}" for line in method.APP_LIMITATIONS]
 st.markdown("\n\n".join(items[:1]) + "\n\n" + "\n".join(items[1:]))

@@ -641,13 +641,33 @@ def test_method_page_shows_equations_parameter_table_and_limitations():
     _ok(at)
     assert _title(at) == "Method"
     headers = [h.value for h in at.header]
-    assert headers == ["Equations", "Parameters", "Limitations"]
+    equations, _ = app_method.method_texts()
+    # The text calls the parameter table "above" (or not): the page puts it there.
+    expected = ["Equations", "Parameters"]
+    if "table above" in equations:
+        expected.reverse()
+    assert headers == [*expected, "Limitations"]
     text = "\n".join(m.value for m in at.markdown)
     assert "spend(t)" in text
     assert "largest_run_flop" in text
     assert "Quantiles come from log-binned histograms" in text
-    table = at.dataframe[0].value
+    # Complete and full width: a static table of every parameter, no scroll box.
+    assert not at.dataframe
+    table = at.table[0].value
     pd.testing.assert_frame_equal(table.reset_index(drop=True), parameter_frame())
+    assert len(table) == len(parameter_frame()) > 40
+
+
+def test_method_page_typesets_display_math_with_st_latex(monkeypatch):
+    text = "Spending grows:\n\n$$S(t) = S_0 \\, g^{t - t_0}$$\n\nwhere $g$ is a multiplier."
+    monkeypatch.setattr(app_method, "method_texts", lambda: (text, "one run per year."))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/method.py").run()
+    _ok(at)
+    assert [e.value.strip("$\n") for e in at.latex] == ["S(t) = S_0 \\, g^{t - t_0}"]
+    shown = [m.value for m in at.markdown]
+    assert "Spending grows:" in shown and "where $g$ is a multiplier." in shown
+    assert not any("$$" in m for m in shown)
 
 
 def test_method_texts_split_equations_and_limitations(tmp_path):

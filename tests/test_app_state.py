@@ -1,0 +1,225 @@
+"""The web app's state across pages and in links, its plain-text rendering of user text, and
+the isolated upload reader (AppTest and the Streamlit-free helpers; the real browser is
+tests/test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import scalesim
+from scalesim.app import editors as edit
+from scalesim.app import state as app_state
+from scalesim.app import support as sup
+from scalesim.app import uploads
+from scalesim.app.markdown import split_math
+from scalesim.app.safe import plain, plain_line
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+SHIPPED = sup.shipped_scenarios(ROOT / "scenarios")
+TIMEOUT = 120
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+@pytest.fixture(autouse=True)
+def _in_repo_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def _shown(markdown: str) -> str:
+    return _ESCAPED.sub(r"\1", markdown)
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _headline(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric} | {"title": _shown(at.title[0].value)}
+
+
+# --- navigation -------------------------------------------------------------------------------
+
+
+def test_projection_method_projection_keeps_edits_samples_seed_and_numbers():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key="scenario").set_value("synthetic-data.yaml").run()
+    at.select_slider(key="samples").set_value(2_000).run()
+    at.number_input(key="seed").set_value(7).run()
+    at.slider(key="edit:spending.growth").set_value((2.1, 3.3)).run()
+    at.number_input(key="edit:spending.largest_run:hi").set_value(900.0).run()
+    _ok(at)
+    before = _headline(at)
+    assert before["title"].endswith("(edited)")
+    for _ in range(2):  # there and back twice
+        at.switch_page("pages/method.py").run()
+        _ok(at)
+        at.switch_page("app.py").run()
+        _ok(at)
+        assert at.select_slider(key="samples").value == 2_000
+        assert at.number_input(key="seed").value == 7
+        assert at.slider(key="edit:spending.growth").value == pytest.approx((2.1, 3.3))
+        assert at.number_input(key="edit:spending.largest_run:hi").value == 900.0
+        assert at.selectbox(key="scenario").value == "synthetic-data.yaml"
+        assert _headline(at) == before
+
+
+def test_an_upload_survives_a_visit_to_the_method_page_and_can_be_dropped():
+    text = "name: Kept upload\nextends: baseline.yaml\nparameters:\n  spending:\n    growth: 3.0\n"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.select_slider(key="samples").set_value(1_000).run()
+    at.file_uploader(key="upload").set_value(("kept.yaml", text.encode(), "application/x-yaml"))
+    at.run()
+    _ok(at)
+    before = _headline(at)
+    assert before["title"] == "Kept upload"
+    at.switch_page("pages/method.py").run()
+    at.switch_page("app.py").run()
+    _ok(at)
+    assert _headline(at) == before
+    # The uploader is empty after the visit; a button drops the kept file.
+    at.button(key="forget").click().run()
+    _ok(at)
+    assert _headline(at)["title"] == scalesim.load_scenario(SHIPPED["baseline.yaml"]).name
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def test_the_link_reopens_the_same_view_in_a_new_session():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key="scenario").set_value("spending-plateau.yaml").run()
+    at.select_slider(key="samples").set_value(2_000).run()
+    at.number_input(key="seed").set_value(11).run()
+    at.slider(key="edit:algorithms.halving_time").set_value((6.0, 20.5)).run()
+    at.multiselect(key="compare").set_value(["baseline.yaml"]).run()
+    _ok(at)
+    query = dict(at.query_params)
+    assert query["scenario"] == ["spending-plateau.yaml"] or query["scenario"] == (
+        "spending-plateau.yaml"
+    )
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        fresh.query_params[key] = value[0] if isinstance(value, list) else value
+    fresh.run()
+    _ok(fresh)
+    assert _headline(fresh) == _headline(at)
+    assert fresh.multiselect(key="compare").value == ["baseline.yaml"]
+    assert fresh.slider(key="edit:algorithms.halving_time").value == pytest.approx((6.0, 20.5))
+    link = [c.value for c in fresh.code]
+    assert len(link) == 1 and "scenario=spending-plateau.yaml" in link[0]
+    assert "e.algorithms.halving_time=6.0%2C20.5" in link[0]
+
+
+def test_a_link_with_unusable_values_opens_with_them_left_out():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(
+        {"scenario": "../../etc/passwd", "samples": "7", "seed": "3", "e.spending.growth": "x,1"}
+    )
+    at.run()
+    _ok(at)
+    assert _shown(at.title[0].value) == scalesim.load_scenario(SHIPPED["baseline.yaml"]).name
+    assert at.number_input(key="seed").value == 3
+    note = next(c.value for c in at.caption if "Left out of the link" in c.value)
+    assert all(k in _shown(note) for k in ("scenario", "samples", "e.spending.growth"))
+
+
+def test_query_round_trip_and_refusals():
+    base = sup.load_file(SHIPPED["baseline.yaml"])
+    eds = edit.editors(base)
+    state = edit.initial_state(base)
+    state["edit:spending.growth"] = (2.1, 3.0000000000000004)
+    state["edit:spending.largest_run:lo"] = 123.456
+    edits = edit.edited_values(eds, state)
+    assert set(edits) == {"spending.growth", "spending.largest_run"}
+    query = app_state.to_query("baseline.yaml", 5_000, 9, ["original"], edits)
+    link = app_state.from_query(query, SHIPPED, sup.SAMPLE_OPTIONS)
+    assert (link.scenario, link.samples, link.seed) == ("baseline.yaml", 5_000, 9)
+    assert link.compare == ["original"] and not link.ignored
+    assert link.edits == edits  # repr round-trips every float exactly
+    bad = app_state.from_query(
+        {"samples": "5001", "seed": "-1", "e.x": "nan", "e.y": "1,2,3", "zzz": "1"},
+        SHIPPED,
+        sup.SAMPLE_OPTIONS,
+    )
+    assert sorted(bad.ignored) == ["e.x", "e.y", "samples", "seed", "zzz"]
+    growth = next(ed for ed in eds if ed.path == "spending.growth")
+    assert growth.state_for((3.0, 2.0)) is None  # lower end above the upper
+    assert growth.state_for((0.5, 2.0)) is None  # outside the slider
+    assert growth.state_for((2.0,)) is None  # one value for an interval
+    assert growth.state_for((2.0, 3.0)) == {"edit:spending.growth": (2.0, 3.0)}
+
+
+def test_keep_and_restore_put_back_only_missing_widget_values():
+    state = {"samples": 2_000, "edit:a": (1.0, 2.0), "compare": ["x"], "other": 1}
+    app_state.keep(state)
+    assert state[app_state.KEEP] == {"samples": 2_000, "edit:a": (1.0, 2.0), "compare": ["x"]}
+    del state["samples"], state["edit:a"]
+    state["compare"] = ["y"]
+    assert sorted(app_state.restore(state)) == ["edit:a", "samples"]
+    assert state["samples"] == 2_000 and state["compare"] == ["y"]
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![x](http://127.0.0.1:9/leak.png)",
+        "<img src=x onerror=alert(1)>",
+        ":red[alarm] **bold** `code` $x^2$ [link](http://a.b) # heading",
+        "a\\b &amp; | ~~struck~~",
+    ],
+)
+def test_plain_leaves_no_markdown_in_user_text(text):
+    markdown_it = pytest.importorskip("markdown_it")
+    import html
+
+    md = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    assert "<img" in md.render("![x](http://h/leak.png)")  # the renderer reads images
+    rendered = md.render(plain(text)).strip()
+    # One paragraph holding exactly the text: no image, link, emphasis, code or raw HTML.
+    assert rendered == f"<p>{html.escape(text, quote=False)}</p>"
+    assert _shown(plain(text)) == text
+    assert plain_line("a\n  b") == "a b"
+
+
+def test_split_math_separates_display_math_from_prose():
+    parts = split_math("Intro $a$.\n\n$$x = 1$$\n\n\\[y = 2\\]\n\n```math\nz = 3\n```\nEnd.")
+    assert parts == [
+        ("markdown", "Intro $a$."),
+        ("latex", "x = 1"),
+        ("latex", "y = 2"),
+        ("latex", "z = 3"),
+        ("markdown", "End."),
+    ]
+    assert split_math("no math") == [("markdown", "no math")]
+
+
+# --- uploads in a separate process ----------------------------------------------------------
+
+
+def test_isolated_upload_reader_gives_the_loaders_result_and_its_errors():
+    good = b"name: Isolated\nextends: baseline.yaml\n"
+    assert uploads.read_upload("u.yaml", good).name == "Isolated"
+    with pytest.raises(scalesim.InputError) as info:
+        uploads.read_upload("u.yaml", b"name: [\n")
+    assert str(info.value).startswith("u.yaml: invalid YAML: line 2, column 1")
+    with pytest.raises(scalesim.InputError) as info:
+        uploads.read_upload("u.yaml", b"#" * (sup.MAX_UPLOAD_BYTES + 1))
+    assert "larger than" in str(info.value)
+
+
+def test_isolated_upload_reader_gives_up_after_its_time_limit():
+    data = ("a: [" + "1, " * 60_000 + "]\n").encode()  # ~180 KB: seconds of YAML work
+    t = time.perf_counter()
+    with pytest.raises(scalesim.InputError) as info:
+        uploads.read_upload("slow.yaml", data, timeout_s=0.3)
+    assert time.perf_counter() - t < 5
+    assert str(info.value) == "slow.yaml: took longer than 0.3 s to read; refused"
