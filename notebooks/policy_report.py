@@ -11,21 +11,29 @@
 # ---
 
 # %%
+# Importing scalesim and the report's building blocks
 import datetime
 
 import altair as alt
-from IPython.display import HTML, display
 
 import scalesim
-from scalesim.present import plots, text
-from scalesim.present.report import data as rd
+from scalesim.present import plots
+from scalesim.present.report import appendix, charts, front, limits, milestones
 from scalesim.present.report import sensitivity as rs
+from scalesim.present.report.page import (
+    PAGE_WIDTH,
+    Html,
+    chart_svg,
+    join_html,
+    paragraph,
+    section,
+)
 
 # %% tags=["parameters"]
 # Policy report on the largest feasible AI training run. `scalesim report SCENARIO [...]
-# --out report.html` injects these parameters, executes the notebook headless and converts
-# it to one self-contained HTML file without code cells. Run interactively from notebooks/,
-# it uses the defaults below.
+# --out report.html` injects these parameters, executes the notebook and converts it to one
+# self-contained HTML file without code cells. Run interactively from notebooks/, it uses
+# the defaults below.
 scenarios = [
     "../scenarios/baseline.yaml",
     "../scenarios/spending-plateau.yaml",
@@ -35,212 +43,219 @@ samples = None  # None: each scenario's own
 seed = None  # None: each scenario's own
 title = None  # None: from the first scenario's name
 report_date = None  # None: today (ISO 8601)
-headline_years = [2030, 2040]
+headline_year = 2030
+later_year = 2040
 sensitivity_year = 2030
 
 # %%
+# Running the scenarios
 alt.renderers.enable("svg")  # charts as inline SVG: the report needs no network
-
 loaded = [scalesim.load_scenario(path) for path in scenarios]
-runs = [scalesim.run(sc, samples=samples, seed=seed, keep="none", summarize="all") for sc in loaded]
+runs = [
+    scalesim.run(sc, samples=samples, seed=seed, keep="none", summarize=charts.summarised(sc))
+    for sc in loaded
+]
 summaries = [r.summary() for r in runs]
+main = summaries[0]
+title = title or front.default_title([sc.name for sc in loaded])
+report_date = report_date or datetime.date.today().isoformat()
 labels = {}
 for r in runs:
     label = r.scenario.name
     while label in labels:
         label += " (again)"
     labels[label] = r
-title = title or rd.default_title([sc.name for sc in loaded])
-report_date = report_date or datetime.date.today().isoformat()
-swings = [
-    rs.sensitivity(sc, samples=samples, seed=seed, year=sensitivity_year)
-    if sensitivity_year in sc.year_list
+
+# %%
+# Writing the executive summary and the key figures
+join_html(
+    [
+        front.title_block(title, report_date, [sc.name for sc in loaded]),
+        section("Executive summary"),
+        front.executive_summary(summaries, loaded, headline_year, later_year),
+        section(f"Key figures: {loaded[0].name}"),
+        front.key_figures(main),
+    ]
+)
+
+# %% [markdown]
+# <h2 class="new-page">Key charts</h2>
+
+# %%
+# Chart: the largest feasible run
+charts.run_chart(main, height=220)
+
+# %%
+# Chart: the third key chart (milestones where the scenario has them, else the data)
+(
+    milestones.chart(main, height=190)
+    if main.get("milestones")
+    else charts.data_chart(main, height=210)
+)
+
+# %%
+# Chart: the binding constraint
+plots.binding_chart(
+    runs[0], title="Which constraint binds: share of samples", width=PAGE_WIDTH, height=180
+)
+
+# %% [markdown]
+# <h2 class="new-page">Detail</h2>
+#
+# ### The ceilings on the largest run
+#
+# The compute the spending buys, beside the ceiling each constraint sets; the largest
+# feasible run (dashed) follows the lowest of them.
+
+# %%
+plots.budget_chart(runs[0], width=PAGE_WIDTH, height=220)
+
+# %% [markdown]
+# ### When the stock of public human text is fully used
+
+# %%
+join_html(
+    [
+        paragraph(front._exhaustion_sentence(main)),
+        chart_svg(charts.data_chart(main, height=190)) if main.get("milestones") else "",
+    ]
+)
+
+# %%
+plots.exhaustion_chart(runs[0], width=PAGE_WIDTH, height=170)
+
+# %% [markdown]
+# ### Physical limits
+
+# %%
+paragraph(limits.sentence(main, loaded[0]))
+
+# %%
+# Comparing the scenarios
+(
+    join_html(
+        [
+            section("Comparison across scenarios", level=3),
+            *(
+                paragraph(front._comparison_sentence(main, other, i, headline_year))
+                for i, other in enumerate(summaries[1:], start=1)
+            ),
+        ]
+    )
+    if len(runs) > 1
+    else Html("")
+)
+
+# %%
+plots.fan_chart(
+    labels, title="Largest feasible training run by scenario", width=PAGE_WIDTH, height=230
+) if len(runs) > 1 else None
+
+# %%
+# Sensitivity of the main scenario
+(
+    join_html(
+        [
+            section(f"What moves the {sensitivity_year} result most", level=3),
+            paragraph(
+                "Each uncertain assumption in turn is set to its 5th and then its 95th "
+                "percentile while every other assumption is at its median; the swing is the "
+                "change in the largest feasible run, in orders of magnitude (a swing of 1 is "
+                "a factor of 10)."
+            ),
+        ]
+    )
+    if sensitivity_year in loaded[0].year_list
+    else Html("")
+)
+
+# %%
+swings = (
+    rs.sensitivity(loaded[0], year=sensitivity_year)
+    if sensitivity_year in loaded[0].year_list
     else None
-    for sc in loaded
-]
-
-# %%
-display(HTML(rd.header(title, report_date, loaded, summaries)))
-
-# %% [markdown]
-# ## Executive summary
-
-# %%
-display(HTML(rd.executive_summary(summaries, headline_years)))
-
-# %% [markdown]
-# Medians and 90% intervals (5th to 95th percentile) over the Monte Carlo samples. The
-# largest feasible run is the smallest of the compute the spending buys and the compute the
-# available data supports (and of any power, chip or latency ceiling the scenario sets).
-#
-# ## Key figures
-
-# %%
-main = summaries[0]
-display(
-    HTML(
-        rd.html_table(
-            rd.key_figures(main),
-            f"{main['scenario']['name']}: median [5th – 95th percentile] by year",
-            "key-figures",
-        )
-    )
 )
-display(
-    HTML(
-        f"<p>Year the stock of public human text is fully used, median [5th – 95th percentile]: "
-        f"{rd.exhaustion_text(main)}.</p>"
-    )
-)
+rs.tornado_chart(
+    swings[0],
+    swings[1],
+    title=f"Largest feasible run in {sensitivity_year}: one assumption at a time",
+    width=PAGE_WIDTH - 260,
+    labels=True,
+    rows=8,
+) if swings is not None else None
+
+# %%
+rs.words_table(swings[0], loaded[0]) if swings is not None else None
 
 # %% [markdown]
-# ## Projections
+# <h2 class="new-page">Appendix</h2>
 #
-# The largest feasible training run per year (median, 50% and 90% bands), with the largest
-# historical training runs as points.
-
-# %%
-plots.fan_chart(runs[0], history=True, width=640)
-
-# %% [markdown]
-# The compute budget for training beside the ceiling each constraint sets; the largest run
-# (dashed) follows the lowest.
-
-# %%
-plots.budget_chart(runs[0], width=640)
-
-# %% [markdown]
-# The stock of human text (with reuse over several epochs) beside the data a compute-optimal
-# run on the whole budget would need. Where the demand crosses the stock, the stock is fully
-# used.
-
-# %%
-plots.data_chart(runs[0], width=640)
-
-# %%
-plots.exhaustion_chart(runs[0], width=640)
-
-# %%
-plots.binding_chart(runs[0], width=640)
-
-# %% [markdown]
-# ## Assumptions
+# ### A. Assumptions and their sources
 #
-# Every parameter of each scenario: those the scenario file sets and the defaults it keeps.
-# Intervals are the prior's 5th to 95th percentile in canonical units (FLOP, token, USD,
-# year; 1 for multipliers and shares); the source is the scenario file's `sources:` entry,
-# or for a default the source of the default.
+# The main scenario's assumptions, then each other scenario's differences from it. An
+# uncertain assumption shows its median and its 90% interval (5th to 95th percentile of its
+# prior); the numbers in brackets are the sources, listed after the tables.
 
 # %%
-for sc in loaded:
-    display(HTML(rd.html_table(rd.assumptions_frame(sc), f"Assumptions: {sc.name}", "assumptions")))
+appendix.assumptions(loaded)
 
 # %% [markdown]
-# ## Comparison across scenarios
-
-# %%
-if len(runs) > 1:
-    display(
-        HTML(
-            rd.html_table(
-                rd.comparison_frame(summaries, headline_years),
-                "Median [5th – 95th percentile]; binding: the most frequent "
-                "constraint (share of samples)",
-                "comparison",
-            )
-        )
-    )
-    display(plots.fan_chart(labels, width=640))
-    display(plots.exhaustion_chart(labels, width=640))
-else:
-    display(
-        HTML("<p>Only one scenario was given; run the report with several to compare them.</p>")
-    )
-
-# %% [markdown]
-# ## Sensitivity
-#
-# One at a time: each uncertain assumption is fixed in turn at its 5th and then its 95th
-# percentile while all the others keep their distributions, and the scenario is run again with
-# the same samples and seed. Each parameter draws from its own random stream, so the other
-# draws do not change and the swing is that assumption's own effect on the median of the
-# largest run. Swings are in orders of magnitude (|log10| of the ratio); the dashed line is
-# the median with every assumption uncertain.
-
-# %%
-for sc, result in zip(loaded, swings, strict=True):
-    if result is None:
-        display(HTML(f"<p>{sc.name}: {sensitivity_year} is not a projected year.</p>"))
-        continue
-    frame, base = result
-    display(
-        rs.tornado_chart(frame, base, title=f"{sc.name}: median largest run in {sensitivity_year}")
-    )
-    display(
-        HTML(
-            rd.html_table(
-                rs.sensitivity_table(frame),
-                f"{sc.name}: median largest run in {sensitivity_year} with each assumption at its "
-                f"5th and 95th percentile (all uncertain: {text.quantity(base, 'FLOP')})",
-                "sensitivity",
-            )
-        )
-    )
-
-# %% [markdown]
-# ## Method
+# ### B. Method
 #
 # scalesim draws every uncertain assumption of a scenario from its prior (a 90% credible
 # interval is lognormal when both bounds are positive) and projects each sample year by year
-# from the base year, Δ years later:
+# from the base year:
 #
-# - **Spending**: the cost of the largest run grows by a factor each year, capped at a
-#   share of world GDP (which grows too): spend = min(S0 · g_s^Δ, share_max · GDP).
-# - **Hardware**: training FLOP per dollar doubles every T_hw years, up to an optional
-#   ceiling; the compute budget is spend × FLOP per dollar.
-# - **Algorithms**: the compute needed for a fixed performance halves every T_alg years;
-#   effective compute is the largest run times this multiplier.
+# - **Spending**: the cost of the largest run grows by a factor each year, capped at a share
+#   of world GDP (which grows too).
+# - **Hardware**: training compute per dollar doubles at a fixed interval, up to a ceiling
+#   derived from the energy-efficiency limit of CMOS; the compute budget is the spending
+#   times the compute per dollar.
+# - **Algorithms**: the compute needed for a fixed performance halves at a fixed interval, up
+#   to a cap; effective compute is the largest run times this multiplier.
 # - **Data**: the stock of public human text (unique, quality-filtered tokens) grows slowly
 #   and can be reused for a few epochs with diminishing value (Muennighoff et al. 2023);
-#   optionally a share of the budget buys synthetic tokens worth less than human ones, capped
-#   at a multiple of the human data.
-# - **Data demand**: a compute-optimal run with k tokens per parameter and C = 6·N·D needs
-#   D = sqrt(k · C / 6) tokens; the data available supports at most C_data = 6 · D² / k.
-# - **Largest feasible run**: the smallest of the training compute and every ceiling (data,
-#   and power, chips or latency where set); the binding constraint is the one that sets it.
-#   The stock of public text is fully used in the (interpolated) year the data demand of the
-#   whole budget reaches the stock with reuse.
+#   optionally a share of the budget buys synthetic text worth less than human text, capped
+#   at a multiple of it.
+# - **Data demand**: a compute-optimal run (Hoffmann et al. 2022: about 20 tokens per
+#   parameter, 6 FLOP per parameter and token) needs tokens in proportion to the square root
+#   of its compute; the text available therefore supports a largest run of its own.
+# - **Largest feasible run**: the smallest of the compute budget and every ceiling (data,
+#   and power, chips or latency where the scenario sets them); the binding constraint is the
+#   one that sets it. The stock is fully used in the (interpolated) year the data demand
+#   reaches it.
 #
-# Quantiles come from mergeable log-histograms (within 0.23%); the same scenario, samples
-# and seed give the same numbers on any machine. The README describes the model in full.
+# Quantiles come from mergeable log-histograms (within 0.23%); the same scenario, samples and
+# seed give the same numbers on any machine. The README and the documentation give every
+# equation.
 #
-# ## Limitations
+# ### C. Limitations
 #
 # - One largest run per year; no feedback from AI progress to spending, GDP or hardware.
-# - Trends are smooth exponentials with caps: no shocks, cycles or regime changes beyond
-#   what the priors' spread allows.
+# - Trends are smooth, with caps: no shocks, cycles or regime changes beyond what the
+#   priors' spread allows.
 # - Data demand assumes compute-optimal training at a fixed tokens-per-parameter ratio;
-#   over-training, data filtering and multimodal data are represented only by the
-#   scenario's numbers.
+#   over-training, data filtering and multimodal data enter only through the scenario's
+#   numbers.
 # - Synthetic data is modelled only through its cost, a quality discount and a cap.
-# - Priors are independent: correlations between, say, spending and hardware progress are
-#   not represented. Sensitivities are one at a time and ignore interactions.
+# - Sensitivities are one at a time and ignore interactions.
 # - Results are only as good as the scenario's assumptions, listed above with their sources.
 #
-# ## References
+# ### D. References
 #
-# - Besiroglu, Erdil, Barnett, You 2024. Chinchilla scaling: a replication attempt.
-# - Cotra 2020. Forecasting TAI with biological anchors.
-# - Cottier, Rahman, Fattorini, Maslej, Owen 2024. The rising costs of training frontier AI
-#   models.
-# - Davidson, Denain, Villalobos, Bas 2023. AI capabilities can be significantly improved
-#   without expensive retraining.
-# - Ho, Besiroglu, Erdil, et al. 2024. Algorithmic progress in language models.
-# - Hobbhahn, Besiroglu 2022. Trends in GPU price-performance.
-# - Hoffmann et al. 2022. Training compute-optimal large language models.
-# - Muennighoff et al. 2023. Scaling data-constrained language models.
-# - Sevilla et al. 2024. Can AI scaling continue through 2030?
-# - Shumailov et al. 2024. AI models collapse when trained on recursively generated data.
-# - Villalobos et al. 2024. Will we run out of data? Limits of LLM scaling based on
-#   human-generated data.
-# - Epoch AI data (CC BY 4.0): notable AI models, ML hardware.
+# Besiroglu, Erdil, Barnett, You 2024, Chinchilla scaling: a replication attempt ·
+# Cotra 2020, Forecasting TAI with biological anchors · Cottier et al. 2024, The rising costs
+# of training frontier AI models · Davidson et al. 2023, AI capabilities can be significantly
+# improved without expensive retraining · Erdil & Schneider-Joseph 2024, Data movement limits
+# to frontier model training · Ho, Erdil & Besiroglu 2023, Limits to the energy efficiency of
+# CMOS microprocessors · Ho et al. 2024, Algorithmic progress in language models · Hobbhahn &
+# Besiroglu 2022, Trends in GPU price-performance · Hoffmann et al. 2022, Training
+# compute-optimal large language models · Muennighoff et al. 2023, Scaling data-constrained
+# language models · Sevilla et al. 2024, Can AI scaling continue through 2030? · Shumailov et
+# al. 2024, AI models collapse when trained on recursively generated data · Villalobos et al.
+# 2024, Will we run out of data? · Epoch AI data (CC BY 4.0): notable AI models, ML hardware.
+#
+# ### E. Metadata
+
+# %%
+appendix.metadata(loaded, summaries, report_date)

@@ -1,35 +1,34 @@
-"""Policy reports: execute notebooks/policy_report.py headless into one self-contained HTML.
+"""Policy reports: execute notebooks/policy_report.py into one self-contained HTML (and PDF).
 
-The notebook (jupytext percent format) is read into memory, its ``parameters`` cell is
-followed by an injected cell (papermill's convention), it is executed by nbclient in a
-kernel of this very interpreter, and nbconvert turns the outputs (no code cells) into an HTML
-body that is wrapped with the report's own stylesheet. Charts are inline SVG, so the file
-references nothing outside itself; :func:`external_references` checks it before writing.
-The PDF is the HTML printed by headless chromium (Playwright).
+The notebook (jupytext percent format) is read, its ``parameters`` cell is followed by an
+injected cell (papermill's convention), and its cells are executed in this process
+(:mod:`scalesim.present.report.notebook`); the displayed results (no code) are wrapped with
+the report's stylesheet. Charts are inline SVG, so the file references nothing outside
+itself; :func:`external_references` checks it before writing. The PDF is the HTML printed by
+headless chromium (Playwright), launched in a background thread while the notebook runs.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import queue
 import re
 import shutil
-import sys
-import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scalesim._version import __version__
 from scalesim.engine.io import atomic_write, write_text
 from scalesim.errors import InputError, ScalesimError
-from scalesim.present.report.data import default_title
+from scalesim.present.report import notebook as nb
+from scalesim.present.report.style import STYLE
 from scalesim.scenario import catalog
-from scalesim.scenario.loader import load_scenario
 
 #: The report notebook, in jupytext percent format.
 NOTEBOOK = catalog.shipped("notebooks", "policy_report.py")
-#: Seconds one notebook cell may run.
-CELL_TIMEOUT = 600
 #: Chromium flags for headless printing on machines without a display or network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,47 +39,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Seconds to wait for chromium to print the PDF.
+PDF_TIMEOUT = 120
 
-STYLE = """
-:root { --ink: #1d232a; --muted: #5b6570; --rule: #d5dbe1; --accent: #2f5d8a; }
-html { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: var(--ink); }
-body { margin: 0; line-height: 1.5; font-size: 15px; background: #fff; }
-main.report { max-width: 980px; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .3rem; color: var(--accent); }
-h2 { font-size: 1.35rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem;
-     border-bottom: 2px solid var(--rule); }
-h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
-p.meta { color: var(--muted); margin: 0 0 1rem; }
-.executive-summary { background: #f3f6f9; border-left: 4px solid var(--accent);
-                     padding: .6rem 1.1rem; }
-.executive-summary p { margin: .5rem 0; }
-span.num { font-weight: 600; white-space: nowrap; }
-table.report-table { border-collapse: collapse; margin: .6rem 0 1.4rem; font-size: .82rem;
-                     width: 100%; }
-table.report-table caption { text-align: left; font-weight: 600; padding: .3rem 0;
-                             caption-side: top; }
-table.report-table th, table.report-table td { border-bottom: 1px solid var(--rule);
-                     padding: .25rem .45rem; text-align: left; vertical-align: top; }
-table.report-table th { background: #eef2f6; }
-table.scenarios td:last-child { font-family: "DejaVu Sans Mono", monospace; font-size: .72rem;
-                                word-break: break-all; }
-table.assumptions td:nth-child(1), table.sensitivity td:nth-child(1) {
-  font-family: "DejaVu Sans Mono", monospace; font-size: .72rem; white-space: nowrap; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; }
-figure.chart { margin: .8rem 0; }
-figure.chart svg { max-width: 100%; height: auto; display: block; }
-.output_area, .output_subarea, .output, .cell, .inner_cell, .text_cell_render { margin: 0;
-  padding: 0; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; }
-@media print {
-  body { font-size: 11px; }
-  main.report { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  svg, tr, .executive-summary { break-inside: avoid; }
-  .text_cell { break-after: avoid; }
-}
-@page { size: A4; margin: 16mm 14mm; }
-"""
+#: ``progress(done, total, what)``: called as the build goes.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -101,6 +64,7 @@ def build_report(
     title: str | None = None,
     date: str | None = None,
     notebook: str | Path = NOTEBOOK,
+    progress: Progress | None = None,
 ) -> ReportPaths:
     """Execute the report notebook for ``scenarios`` and write self-contained HTML (and PDF).
 
@@ -120,6 +84,8 @@ def build_report(
         Date printed on the report (default: today, ISO 8601).
     notebook : str or Path
         The jupytext notebook to execute.
+    progress : callable, optional
+        ``progress(done, total, what)`` after each step (a notebook cell, the HTML, the PDF).
 
     Returns
     -------
@@ -130,28 +96,71 @@ def build_report(
     InputError
         Bad paths or options, a scenario that does not load, or bad input met by the notebook.
     """
+    from scalesim.scenario.loader import load_scenario
+
     out = _check_path(out, ".html", "--out")
     pdf = _check_path(pdf, ".pdf", "--pdf") if pdf is not None else None
     if not scenarios:
         raise InputError("give at least one scenario file")
-    names = [load_scenario(path).name for path in scenarios]  # bad input fails fast, one line
-    title = title or default_title(names)
-    params = {
-        "scenarios": [str(p) for p in scenarios],
-        "samples": samples,
-        "seed": seed,
-        "title": title,
-        "report_date": date,
-    }
-    nb = execute_notebook(notebook, params)
-    page = to_html(nb, title)
-    found = external_references(page)
-    if found:
-        raise ScalesimError(f"the report references external resources: {found[:3]}")
-    write_text(out, page)
-    if pdf is not None:
-        print_pdf(page, pdf)
+    for path in scenarios:
+        load_scenario(path)  # bad input fails fast, in one line, before chromium starts
+    printer = _Printer(_chromium()) if pdf is not None else None
+    try:
+        cells = nb.inject_parameters(
+            nb.read(notebook),
+            {
+                "scenarios": [str(p) for p in scenarios],
+                "samples": samples,
+                "seed": seed,
+                "title": title,
+                "report_date": date,
+            },
+        )
+        steps = sum(c.kind == "code" for c in cells) + 1 + (pdf is not None)
+
+        def cell_done(done: int, total: int, cell: nb.Cell) -> None:
+            if progress is not None:
+                progress(done, steps, _describe(cell))
+
+        cells = nb.execute(cells, on_cell=cell_done)
+        page = to_html(cells, _title_of(cells, title))
+        found = external_references(page)
+        if found:
+            raise ScalesimError(f"the report references external resources: {found[:3]}")
+        write_text(out, page)
+        if progress is not None:
+            progress(steps - (pdf is not None), steps, f"wrote {out}")
+        if printer is not None:
+            printer.print(page, pdf)
+            printer = None
+            if progress is not None:
+                progress(steps, steps, f"wrote {pdf}")
+    finally:
+        if printer is not None:
+            printer.cancel()
     return ReportPaths(out, pdf)
+
+
+def _describe(cell: nb.Cell) -> str:
+    """What a cell did, for the progress line: its first comment, else its first line."""
+    for line in cell.source.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            return line.lstrip("# ").rstrip(".")[:60]
+        if line:
+            return line[:60]
+    return "cell"
+
+
+def _title_of(cells: list[nb.Cell], title: str | None) -> str:
+    if title:
+        return title
+    for cell in cells:
+        for bundle in cell.outputs:
+            found = bundle.get("text/html", "")
+            if "<h1>" in found:
+                return html.unescape(found.split("<h1>", 1)[1].split("</h1>", 1)[0])
+    return "scalesim report"
 
 
 def _check_path(path, suffix: str, option: str) -> Path:
@@ -163,142 +172,12 @@ def _check_path(path, suffix: str, option: str) -> Path:
     return path
 
 
-# --- execution ------------------------------------------------------------------------------
-
-
-def read_notebook(path: str | Path):
-    """Read a jupytext percent file into a notebook (nbformat v4 NotebookNode)."""
-    import jupytext
-
-    return jupytext.read(str(path), fmt="py:percent")
-
-
-def inject_parameters(nb, params: dict):
-    """Insert a cell assigning ``params`` right after the cell tagged ``parameters``.
-
-    Values must be Python literals (``repr`` round-trips them). The new cell is tagged
-    ``injected-parameters``, as papermill does.
-    """
-    import nbformat
-
-    index = next(
-        (
-            i
-            for i, c in enumerate(nb.cells)
-            if "parameters" in c.get("metadata", {}).get("tags", [])
-        ),
-        None,
-    )
-    if index is None:
-        raise ScalesimError("the report notebook has no cell tagged 'parameters'")
-    source = "\n".join(f"{name} = {value!r}" for name, value in params.items())
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(index + 1, cell)
-    return nb
-
-
-def _kernel_manager(ipc_dir: str):
-    """A kernel manager that starts ipykernel in this interpreter, whatever kernelspecs are
-    installed (so a fresh environment needs no ``ipykernel install``), talking over Unix
-    sockets in ``ipc_dir`` rather than TCP."""
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    class ThisInterpreter(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            return KernelSpec(
-                argv=[
-                    sys.executable,
-                    "-Xfrozen_modules=off",
-                    "-m",
-                    "ipykernel_launcher",
-                    "-f",
-                    "{connection_file}",
-                    "--HistoryManager.enabled=False",
-                ],
-                display_name="Python 3 (scalesim report)",
-                language="python",
-                resource_dir=ipc_dir,
-            )
-
-    return AsyncKernelManager(
-        kernel_name="python3",
-        kernel_spec_manager=ThisInterpreter(),
-        transport="ipc",
-        ip=os.path.join(ipc_dir, "kernel"),
-    )
-
-
-def execute_notebook(path: str | Path, params: dict, *, cwd: str | Path | None = None):
-    """Read, parameterise and execute the report notebook.
-
-    Parameters
-    ----------
-    path : str or Path
-        jupytext percent file.
-    params : dict
-        Values of the parameters cell.
-    cwd : str or Path, optional
-        Working folder of the kernel (default: the current one, so that relative scenario
-        paths mean what they mean on the command line).
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        The executed notebook.
-    """
-    from jupyter_core.utils import run_sync
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    nb = inject_parameters(read_notebook(path), params)
-    with tempfile.TemporaryDirectory(prefix="scalesim-report-") as ipc_dir:
-        km = _kernel_manager(ipc_dir)
-        client = NotebookClient(
-            nb,
-            km=km,
-            timeout=CELL_TIMEOUT,
-            allow_errors=False,
-            resources={"metadata": {"path": str(cwd or os.getcwd())}},
-        )
-        try:
-            client.execute()
-        except CellExecutionError as exc:
-            if exc.ename == "InputError":
-                raise InputError(exc.evalue) from None
-            raise ScalesimError(
-                f"the report notebook failed: {exc.ename}: {exc.evalue}\n{exc}"
-            ) from None
-        finally:
-            # nbclient leaves a kernel it did not create running: stop it here.
-            if km.has_kernel:
-                run_sync(km.shutdown_kernel)(now=True)
-    return nb
-
-
 # --- conversion -----------------------------------------------------------------------------
 
 
-def to_html(nb, title: str) -> str:
-    """Convert an executed notebook to one self-contained HTML page without code cells.
-
-    Stream outputs (warnings, prints) are left out: the report shows only displayed results.
-    """
-    from nbconvert import HTMLExporter
-
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [
-                _inline_svg(o) for o in cell.get("outputs", []) if o.get("output_type") != "stream"
-            ]
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-    )
-    body, _ = exporter.from_notebook_node(nb)
+def to_html(cells: list[nb.Cell], title: str) -> str:
+    """The executed cells as one self-contained HTML page without code."""
+    body = nb.render_body(cells)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -307,18 +186,6 @@ def to_html(nb, title: str) -> str:
         f'<main class="report">\n{body}\n<footer>Generated by scalesim {__version__} from '
         "notebooks/policy_report.py.</footer>\n</main>\n</body>\n</html>\n"
     )
-
-
-def _inline_svg(output):
-    """An SVG output as HTML holding the ``<svg>`` element itself (nbconvert would otherwise
-    write it as a base64 ``<img>``, or sanitise it)."""
-    data = output.get("data", {})
-    if "image/svg+xml" in data:
-        svg = data["image/svg+xml"]
-        svg = "".join(svg) if isinstance(svg, list) else svg
-        svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-        output["data"] = {"text/html": f'<figure class="chart">{svg}</figure>'}
-    return output
 
 
 _EXTERNAL = re.compile(
@@ -352,29 +219,75 @@ def chromium_path() -> str | None:
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
-def print_pdf(page: str, path: str | Path) -> Path:
-    """Print an HTML page to PDF with headless chromium (A4, backgrounds), atomically.
-
-    Every network request of the page is refused, so the PDF shows only what the HTML holds.
-    """
+def _chromium() -> str:
     exe = chromium_path()
     if exe is None:
         raise InputError(
             "--pdf: chromium not found (install Debian's chromium, e.g. "
             "`make chromium`, or set SCALESIM_CHROMIUM)"
         )
-    from playwright.sync_api import sync_playwright
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ModuleNotFoundError:
+        raise InputError(
+            "--pdf: needs Playwright for Python (pip install 'scalesim[pdf]')"
+        ) from None
+    return exe
 
-    def write(tmp: str) -> None:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
-            try:
-                tab = browser.new_page()
-                tab.route("**/*", lambda route: route.abort())
-                tab.set_content(page, wait_until="load")
-                tab.emulate_media(media="print")
-                tab.pdf(path=tmp, format="A4", print_background=True, prefer_css_page_size=True)
-            finally:
-                browser.close()
 
-    return atomic_write(path, write)
+class _Printer:
+    """Headless chromium started in a thread of its own, so that it is ready when the page
+    is; :meth:`print` prints one page to PDF (A4, backgrounds), atomically, and stops it.
+
+    Every network request of the page is refused, so the PDF shows only what the HTML holds.
+    """
+
+    def __init__(self, exe: str) -> None:
+        self._jobs: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._work, args=(exe,), name="scalesim-pdf", daemon=True
+        )
+        self._thread.start()
+
+    def _work(self, exe: str) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+                try:
+                    job = self._jobs.get()
+                    if job is not None:
+                        page, path = job
+                        atomic_write(path, lambda tmp: self._pdf(browser, page, tmp))
+                finally:
+                    browser.close()
+        except BaseException as exc:  # reported by print()
+            self._error = exc
+
+    @staticmethod
+    def _pdf(browser, page: str, tmp: str) -> None:
+        tab = browser.new_page()
+        tab.route("**/*", lambda route: route.abort())
+        tab.set_content(page, wait_until="load")
+        tab.emulate_media(media="print")
+        tab.pdf(path=tmp, format="A4", print_background=True, prefer_css_page_size=True)
+
+    def print(self, page: str, path: Path) -> Path:
+        self._jobs.put((page, path))
+        self._thread.join(PDF_TIMEOUT)
+        if self._thread.is_alive():
+            raise ScalesimError(f"--pdf: chromium did not print within {PDF_TIMEOUT} s")
+        if self._error is not None:
+            raise ScalesimError(f"--pdf: chromium failed: {self._error}") from self._error
+        return path
+
+    def cancel(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(PDF_TIMEOUT)
+
+
+def print_pdf(page: str, path: str | Path) -> Path:
+    """Print an HTML page to PDF with headless chromium (A4, backgrounds), atomically."""
+    return _Printer(_chromium()).print(page, Path(path))

@@ -18,7 +18,8 @@ from scalesim.analysis.sensitivity import oat_swings
 from scalesim.model.parameters import spec_for
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
-from scalesim.present.report.data import _num, _unit, format_value
+from scalesim.present.report.appendix import kind_of, meaning
+from scalesim.present.report.page import Html, table
 from scalesim.scenario.loader import Scenario
 
 SENSITIVITY_COLUMNS = (
@@ -92,6 +93,19 @@ def sensitivity(
     return frame, _exp10(oat.centre)
 
 
+def _unit(unit: str) -> str:
+    return "1" if unit == "dimensionless" else unit
+
+
+def _num(x: float) -> str:
+    """A prior's value as the parameter reference writes it (``inf (none)`` for no ceiling)."""
+    return text.literal(x)
+
+
+def _sci(x: float) -> str:
+    return text.number(x)
+
+
 def _exp10(x: float) -> float:
     try:
         return math.pow(10.0, float(x))
@@ -106,19 +120,72 @@ def sensitivity_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[["parameter", "unit"]].copy()
     out["prior 5%"] = frame["low"].map(_num)
     out["prior 95%"] = frame["high"].map(_num)
-    out[f"at prior 5% [{unit}]"] = frame["value at low"].map(lambda x: format_value(x, "sci"))
-    out[f"at prior 95% [{unit}]"] = frame["value at high"].map(lambda x: format_value(x, "sci"))
+    out[f"at prior 5% [{unit}]"] = frame["value at low"].map(_sci)
+    out[f"at prior 95% [{unit}]"] = frame["value at high"].map(_sci)
     out["swing [orders of magnitude]"] = frame["swing"].map(lambda x: text.decimal(x, 2))
     return out
 
 
+def short_label(key: str) -> str:
+    """A parameter's name in a few words, for a chart axis: its meaning up to the first
+    clause, with the data source it belongs to."""
+    words = meaning(key)
+    source = ""
+    if words.endswith(").") and " (" in words:
+        words, source = words[:-2].rsplit(" (", 1)
+    head = words.split(" (")[0].split(";")[0].split(", ")[0].rstrip(".")
+    head = head if len(head) <= 58 else head[:55].rstrip() + "…"
+    return f"{head} ({source})" if source else head
+
+
+def words_table(frame: pd.DataFrame, scenario: Scenario, rows: int = 8) -> Html:
+    """The largest swings of :func:`sensitivity` in words and human units (no key paths)."""
+    unit = frame.attrs.get("unit", "FLOP")
+    out = []
+    for r in frame.head(rows).to_dict("records"):
+        key = r["parameter"]
+        prior_unit = "year" if key.endswith(".half_life") else scenario.priors[key].unit
+        out.append(
+            [
+                short_label(key),
+                text.human_interval(
+                    r["low"], r["high"], prior_unit, style="html", kind=kind_of(key)
+                ),
+                text.human(r["value at low"], unit, style="html"),
+                text.human(r["value at high"], unit, style="html"),
+                text.decimal(r["swing"], 2),
+            ]
+        )
+    head = [
+        "Assumption",
+        "From its 5th to its 95th percentile",
+        "Result at the 5th",
+        "Result at the 95th",
+        "Swing (orders of magnitude)",
+    ]
+    return table(head, out, css="sensitivity-words")
+
+
 def tornado_chart(
-    frame: pd.DataFrame, base: float, *, title: str, width: int = 560
+    frame: pd.DataFrame,
+    base: float,
+    *,
+    title: str,
+    width: int = 560,
+    labels: bool = False,
+    rows: int | None = None,
 ) -> alt.LayerChart:
     """Tornado diagram of :func:`sensitivity`: bars from the value with every prior at its
-    median to the value with one prior at its 5th and 95th percentile, on a log axis."""
+    median to the value with one prior at its 5th and 95th percentile, on a log axis.
+    ``labels``: name the parameters in words rather than by key path; ``rows``: only the
+    largest swings."""
     variable = frame.attrs.get("variable", "largest_run_flop").replace("_", " ")
     unit = frame.attrs.get("unit", "FLOP")
+    if rows is not None:
+        frame = frame.head(rows)
+    if labels:
+        frame = frame.assign(parameter=[short_label(k) for k in frame["parameter"]])
+        variable = "largest feasible run" if variable == "largest run flop" else variable
     rows = []
     for r in frame.to_dict("records"):
         for end, value in (

@@ -198,6 +198,7 @@ def human(
     digits: int = 2,
     style: str = "text",
     kind: str | None = None,
+    bare: bool = False,
 ) -> str:
     """A figure in words and human units.
 
@@ -216,6 +217,9 @@ def human(
     kind : {"share", "growth"}, optional
         What a dimensionless value is: a share (written as a percentage) or a multiplier
         per year (``×1.3 per year``).
+    bare : bool
+        Leave out the unit after the number (``2.8 × 10^30``; money keeps its ``$`` and
+        scale word), for the first end of a range whose second end names the unit.
 
     Examples
     --------
@@ -225,8 +229,8 @@ def human(
     ('1.5 years', '300 trillion tokens', '1.2 GW', '35%')
     >>> human(2.5e17, "FLOP/USD"), human(1.3, "dimensionless", kind="growth")
     ('2.5 × 10^17 FLOP per dollar', '×1.3 per year')
-    >>> human(None, "FLOP"), human(math.inf, "W")
-    ('–', 'no limit')
+    >>> human(None, "FLOP"), human(math.inf, "W"), human(2.8e30, "FLOP", bare=True)
+    ('–', 'no limit', '2.8 × 10^30')
     """
     _check(style)
     if _missing(x):
@@ -234,7 +238,7 @@ def human(
     if math.isinf(x):
         return NO_LIMIT if x > 0 else "-" + NO_LIMIT
     number, name = _parts(float(x), unit, digits, style, kind)
-    text = f"{number}{_space(style)}{name}" if name else number
+    text = f"{number}{_space(style)}{name}" if name and not bare else number
     return _html_figure(text) if style == "html" else text
 
 
