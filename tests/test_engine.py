@@ -121,8 +121,13 @@ def test_keep_and_summarize_options(baseline):
         scalesim.run(baseline, samples=100, keep=["power_flop"])
     with pytest.raises(InputError, match="GiB"):
         scalesim.run(baseline, samples=20_000_000, keep="all")
-    with pytest.raises(InputError, match="--samples"):
+    # library errors name the argument, not a CLI flag
+    with pytest.raises(InputError, match="^samples: must be an integer between 1"):
         scalesim.run(baseline, samples=0)
+    with pytest.raises(InputError, match="^seed: must be an integer"):
+        scalesim.run(baseline, samples=10, seed=-1)
+    with pytest.raises(InputError, match="^chunk_size: must be an integer >= 1"):
+        scalesim.run(baseline, samples=10, chunk_size=0)
 
 
 def test_sample_values_do_not_depend_on_the_total(baseline):
@@ -152,22 +157,55 @@ def test_backends_agree_within_floating_point_tolerance(baseline):
         assert _json.dumps(a[key]) == _json.dumps(b[key])
 
 
-def test_nan_is_an_error_naming_the_variable_year_and_sample(tmp_path):
+def test_absurdly_wide_prior_is_refused_when_loading(tmp_path):
     # A prior for an exponent reaching 1e300 is inside the scaling law's domain (> 0), but its
-    # upper draws overflow and the data-wall equivalent is NaN. That must be an error, never a
-    # number in a summary.
-    f = tmp_path / "nan.yaml"
+    # upper draws overflow to inf: refused at load time, one line naming the key.
+    f = tmp_path / "wide.yaml"
     f.write_text(
-        "name: nan\nextends: %s\nparameters:\n  scaling_law: {alpha: {to: [0.3, 1e300]}}\n"
+        "name: wide\nextends: %s\nparameters:\n  scaling_law: {alpha: {to: [0.3, 1e300]}}\n"
         % (SCENARIOS / "baseline.yaml")
     )
     with pytest.raises(InputError) as err:
-        scalesim.run(f, samples=100, seed=1, summarize="all")
+        scalesim.load_scenario(f)
     message = str(err.value)
-    assert message.startswith("the model gave NaN for data_wall_equivalent_flop in 2024 at sample ")
+    assert message.startswith(f"{f}: parameters.scaling_law.alpha.to: too wide")
+    assert "\n" not in message
+
+
+def test_nan_is_an_error_naming_the_variable_year_and_sample(tmp_path):
+    # An exponent of inf (what the overflowing prior above would draw) makes the data-wall
+    # equivalent NaN: an error naming the variable, the year, the sample and its values,
+    # never a number in a summary.
+    from scalesim.engine.run import evaluate
+
+    f = tmp_path / "alpha.yaml"
+    f.write_text(
+        "name: alpha\nextends: %s\nparameters:\n  scaling_law: {alpha: {to: [0.3, 0.4]}}\n"
+        % (SCENARIOS / "baseline.yaml")
+    )
+    s = scalesim.load_scenario(f)
+    with pytest.raises(InputError) as err:
+        evaluate(s, {"scaling_law.alpha": [0.34, np.inf]}, outputs=("data_wall_equivalent_flop",))
+    message = str(err.value)
+    assert message.startswith(
+        "the model gave NaN for data_wall_equivalent_flop in 2024 at sample 1"
+    )
     # the sample's uncertain parameters are listed, the offending one among them
     assert "scaling_law.alpha=inf" in message and "spending.growth=" in message
     assert "economy.world_gdp" not in message  # fixed values are not
     assert "\n" not in message
-    # a run that neither keeps nor summarises that variable does not compute it
-    scalesim.run(f, samples=100, seed=1, keep="none")
+    # sample 0 alone is fine, and a variable not asked for is not computed
+    evaluate(s, {"scaling_law.alpha": [0.34]}, outputs=("data_wall_equivalent_flop",))
+    evaluate(s, {"scaling_law.alpha": [0.34, np.inf]}, outputs=("spend_usd",))
+
+
+def test_repr_is_one_short_line(baseline):
+    r = scalesim.run(baseline, samples=100, seed=1)
+    text = repr(r)
+    assert text == (
+        f"<Results {baseline.name!r}: 100 samples, seed 1, years 2024-2050, "
+        f"{len(r.variables)} variables kept>"
+    )
+    assert "\n" not in text and len(text) < 160
+    html = r._repr_html_()
+    assert html.count("<tr>") == len(r.summarized) + 1

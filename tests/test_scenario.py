@@ -265,3 +265,50 @@ def test_loader_fuzz_never_raises_anything_but_input_error(doc):
         assert "\n" not in msg
         return
     assert s.name
+
+
+MANY_PROBLEMS = """\
+name: many
+samples: 0
+parameters:
+  spending:
+    growth: {to: [2.9, 2.0]}
+    grwoth: 3
+  hardware:
+    doubling_time: 5 token
+  data:
+    sources:
+      public_text: {stock: 1e14 token}
+correlations:
+  a: {between: [spending.largest_run, hardware.flop_per_usd], rho: 2}
+milestones:
+  bad: {requirement: 1e30 FLOP, metric: no_such_metric}
+"""
+
+
+def test_validate_reports_every_problem_one_line_each(tmp_path, capsys):
+    path = tmp_path / "many.yaml"
+    path.write_text(MANY_PROBLEMS)
+    out = tmp_path / "v.json"
+    assert main(["validate", str(path), str(SCENARIOS / "baseline.yaml"), "--json", str(out)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    keys = [line.split(": ")[3] for line in lines]  # scalesim: error: FILE: KEY: ...
+    assert keys == [
+        "samples",
+        "parameters.spending.growth.to",
+        "parameters.spending.grwoth",
+        "parameters.hardware.doubling_time",
+        "milestones.bad.metric",
+        "correlations.a.rho",
+    ], lines
+    assert all(line.startswith(f"scalesim: error: {path}: ") for line in lines)
+    assert captured.out.startswith("ok: ") and captured.out.count("\n") == 1
+    report = __import__("json").loads(out.read_text())
+    assert report["failed"] == 1 and [f["ok"] for f in report["files"]] == [False, True]
+    assert [p["key"] for p in report["files"][0]["problems"]] == keys
+    # load_scenario still raises the first one; -q prints only the problems
+    with pytest.raises(InputError, match="samples: must be between 1"):
+        scalesim.load_scenario(path)
+    assert main(["validate", "-q", str(SCENARIOS / "baseline.yaml")]) == 0
+    assert capsys.readouterr().out == ""

@@ -33,7 +33,7 @@ QUANTILE_METHOD = (
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class Results:
     """The outcome of :func:`scalesim.run`.
 
@@ -60,6 +60,9 @@ class Results:
         Names of the run's ceilings, in registry order (scalesim.model.constraints).
     units : dict of str to str
         Canonical unit of each variable the run has, in table order.
+    members : dict of str to (float, Results)
+        For a pool (scalesim.scenario.pool): each member's weight and results (summaries
+        only; None for a member that got no sample). Empty for a single scenario.
     """
 
     scenario: Scenario
@@ -79,6 +82,33 @@ class Results:
     units: dict[str, str] = field(default_factory=dict)
     #: Mergeable counts per milestone (scalesim.engine.milestones.MilestoneCounts).
     milestones: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        kind = f"pool of {len(self.members)}, " if self.members else ""
+        return (
+            f"<Results {self.scenario.name!r}: {kind}{self.samples:,} samples, seed "
+            f"{self.seed}, years {self.years[0]}-{self.years[-1]}, "
+            f"{len(self.variables)} variables kept>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The rich view (Jupyter): a header and the median of each summarised variable in
+        the first and last year."""
+        from html import escape
+
+        head = escape(repr(self))
+        rows = "".join(
+            f"<tr><td>{escape(n)}</td><td>{escape(self.units[n])}</td>"
+            f"<td>{q[0]:.3g}</td><td>{q[-1]:.3g}</td></tr>"
+            for n in self.summarized
+            for q in [self.quantiles(n)["p50"]]
+        )
+        years = f"<th>median {self.years[0]}</th><th>median {self.years[-1]}</th>"
+        return (
+            f"<p><code>{head}</code></p><table><tr><th>variable</th><th>unit</th>{years}"
+            f"</tr>{rows}</table>"
+        )
 
     # --- summaries ---------------------------------------------------------------------
 
@@ -134,6 +164,16 @@ class Results:
             "data_exhaustion_year": self.exhaustion_summary(),
             "binding_constraint_share": self.binding_shares(),
             **({"milestones": self.milestone_summary()} if self.scenario.milestones else {}),
+            **({"members": self._members_summary()} if self.members else {}),
+        }
+
+    def _members_summary(self) -> dict:
+        """``members`` of a pool's summary JSON: each member's weight and its own summary
+        (the same contract as a run's; the weight and ``samples: 0`` for a member that got
+        no sample)."""
+        return {
+            name: {"weight": w, **(r.summary() if r is not None else {"samples": 0})}
+            for name, (w, r) in self.members.items()
         }
 
     def milestone_summary(self) -> dict[str, dict]:

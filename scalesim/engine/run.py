@@ -17,7 +17,9 @@ import numpy as np
 
 from scalesim.engine import backend as backends
 from scalesim.engine.chunks import compact, empty_like, merge_chunk, merge_results, summarise_chunk
+from scalesim.engine.limits import fit_workers
 from scalesim.engine.milestones import count_chunk, wanted_metrics
+from scalesim.engine.pool import run_pool
 from scalesim.engine.results import Results
 from scalesim.engine.summary import BlockSums, LogHistogram
 from scalesim.errors import InputError
@@ -48,6 +50,7 @@ def run(
     summarize: str | list[str] | tuple[str, ...] = "headline",
     workers: int | None = None,
     on_chunk=None,
+    memory_budget: int | str | None = None,
 ) -> Results:
     """Run a scenario's Monte Carlo projection.
 
@@ -75,40 +78,60 @@ def run(
     on_chunk : callable, optional
         Called with the number of samples of each finished chunk (e.g. a progress bar's
         ``advance``); may be called from worker threads.
+    memory_budget : int or str, optional
+        Memory the run may take [bytes, or ``"8GiB"``]; by default SCALESIM_MEMORY_BUDGET,
+        else min(70% of the available RAM, 4 GiB) (scalesim.engine.limits). Estimated before
+        the run starts: past it the run uses fewer threads, then is refused.
 
     Returns
     -------
     Results
+        For a pool (scalesim.scenario.pool), the pooled results with each member's in
+        ``Results.members``.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    samples = scenario.samples if samples is None else samples
-    seed = scenario.seed if seed is None else seed
-    if (
-        isinstance(samples, bool)
-        or not isinstance(samples, (int, np.integer))
-        or not (1 <= samples <= MAX_SAMPLES)
-    ):
-        raise InputError(
-            f"--samples: must be an integer between 1 and {MAX_SAMPLES:,}, got {samples!r}"
+    samples, seed = _checked(scenario, samples, seed)
+    chunk = DEFAULT_CHUNK if chunk_size is None else chunk_size
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise InputError(f"chunk_size: must be an integer >= 1, got {chunk_size!r}")
+    chunk = -(-int(chunk) // BLOCK) * BLOCK
+    if scenario.pool:
+        presents = [present_variables(m.scenario) for m in scenario.pool]
+        common = {v: u for v, u in presents[0].items() if all(v in p for p in presents[1:])}
+        return run_pool(
+            scenario,
+            run,
+            variables=common,
+            keep_names=_keep_names(keep, list(common), samples, len(scenario.year_list)),
+            samples=samples,
+            seed=seed,
+            chunk_size=chunk,
+            memory_budget=memory_budget,
+            workers=workers or default_workers(),
+            backend=backend,
+            summarize=summarize,
+            on_chunk=on_chunk,
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"--seed: must be an integer >= 0, got {seed!r}")
-    samples, seed = int(samples), int(seed)
+    years = scenario.year_list
+    present = list(present_variables(scenario))
+    keep_names = _keep_names(keep, present, samples, len(years))
+    bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
+    # Memory is estimated before anything is built (the goodput table, the kept arrays).
+    n_workers = fit_workers(
+        samples=samples,
+        years=(years[0], years[-1]),
+        n_keep=len(keep_names),
+        n_variables=len(present),
+        chunk=chunk,
+        workers=max(1, min(workers or default_workers(), len(bounds))),
+        budget=memory_budget,
+    )
     xp = backends.namespace(backend)
     inputs = kernel_inputs(scenario, xp)
-    present = list(inputs.variables)
-    years = scenario.year_list
-    keep_names = _keep_names(keep, present, samples, len(years))
     paradigm = {"rl", "test_time", "post_training"} & scenario.groups
     shown = ("rl_flop", "capability_equivalent_flop") if paradigm else ()
     summary_names = _summary_names(summarize, present, inputs.ceilings, shown)
-
-    chunk = DEFAULT_CHUNK if chunk_size is None else int(chunk_size)
-    if chunk < 1:
-        raise InputError(f"chunk_size: must be >= 1, got {chunk_size!r}")
-    chunk = -(-chunk // BLOCK) * BLOCK
-    bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
     n_ceilings = len(inputs.ceilings)
 
     results = Results(
@@ -130,7 +153,7 @@ def run(
 
     def work(bounds_ab):
         a, b = bounds_ab
-        host = draw(inputs.priors, seed, a, b)
+        host = draw(inputs.priors, seed, a, b, inputs.copula)
         logs, binding, exhaustion = project_chunk(inputs, host, xp, wanted, first_sample=a)
         part = summarise_chunk(
             a, b, logs, binding, exhaustion, keep_names, summary_names, len(years), n_ceilings
@@ -143,7 +166,6 @@ def run(
             on_chunk(b - a)
         return part
 
-    n_workers = max(1, min(workers or default_workers(), len(bounds)))
     if n_workers == 1:
         for ab in bounds:
             merge_chunk(results, work(ab))
@@ -162,6 +184,33 @@ def run(
         for part in pool.map(work_many, shares):
             merge_results(results, part)
     return compact(results)
+
+
+def _checked(scenario: Scenario, samples, seed) -> tuple[int, int]:
+    samples = scenario.samples if samples is None else samples
+    seed = scenario.seed if seed is None else seed
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, (int, np.integer))
+        or not (1 <= samples <= MAX_SAMPLES)
+    ):
+        raise InputError(
+            f"samples: must be an integer between 1 and {MAX_SAMPLES:,}, got {samples!r}"
+        )
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, (int, np.integer))
+        or not 0 <= seed <= 2**63 - 1
+    ):
+        raise InputError(f"seed: must be an integer from 0 to 2**63 - 1, got {seed!r}")
+    return int(samples), int(seed)
+
+
+def present_variables(scenario: Scenario) -> dict:
+    """The variables a run of ``scenario`` has: name -> (unit, description), table order."""
+    return variables_of(
+        scenario.ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
+    )
 
 
 def default_workers() -> int:
@@ -205,10 +254,18 @@ class KernelInputs:
     effective: frozenset
     synthetic: bool
     goodput_table: object = None
+    #: The correlated priors' copula (scalesim.scenario.priors.Copula), None if independent.
+    copula: object = None
 
 
 def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
     """Everything but the parameter draws that :func:`project_chunk` needs."""
+    if scenario.pool:
+        raise InputError(
+            "a pool has no parameters of its own: this works on one scenario at a time; "
+            "use one of its members",
+            path=scenario.path,
+        )
     year_arr = np.asarray(scenario.year_list, dtype=np.float64).reshape(1, -1)
     dt = year_arr - scenario.base_year
     share = scenario.priors["synthetic.share_of_compute"]
@@ -221,13 +278,12 @@ def kernel_inputs(scenario: Scenario, xp=np) -> KernelInputs:
             steps=tuple(float(x) for x in dt.ravel()),
         ),
         ceilings=ceilings,
-        variables=variables_of(
-            ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
-        ),
+        variables=present_variables(scenario),
         sources=scenario.data_sources,
         effective=scenario.effective_sources,
         synthetic=not (share.is_fixed and share.args[0] == 0.0),
         goodput_table=_goodput_table() if scenario.reliability else None,
+        copula=scenario.copula,
     )
 
 

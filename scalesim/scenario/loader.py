@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model import constraints as registry
-from scalesim.model.parameters import (
-    OPTIONAL_GROUPS,
-    SCHEDULE_KEYS,
-    SOURCE_FIELDS,
-    SOURCE_FLAGS,
-    SPECS,
-    ParamSpec,
-    groups,
-    spec_for,
-)
+from scalesim.model.parameters import OPTIONAL_GROUPS
 from scalesim.scenario import catalog, safe_yaml
+from scalesim.scenario.correlations import Correlation, parse_correlations
 from scalesim.scenario.milestones import Milestone, parse_milestones
 from scalesim.scenario.paradigms import check_shares
-from scalesim.scenario.priors import KINDS, Prior, parse_prior
+from scalesim.scenario.params import is_schedule, parse_parameters
+from scalesim.scenario.pool import PoolMember, parse_pool
+from scalesim.scenario.priors import KINDS, Copula, Prior
 
 TOP_KEYS = (
     "name",
@@ -46,6 +39,8 @@ TOP_KEYS = (
     "sources",
     "published",
     "milestones",
+    "correlations",
+    "pool",
 )
 MAX_SAMPLES = 100_000_000
 
@@ -116,6 +111,17 @@ class Scenario(BaseModel):
     raw: dict[str, Any]
     #: The ``milestones:`` block (scalesim.scenario.milestones), in file order.
     milestones: tuple[Milestone, ...] = ()
+    #: The ``correlations:`` block (scalesim.scenario.correlations), in file order.
+    correlations: tuple[Correlation, ...] = ()
+    #: The Gaussian copula the correlations are drawn with (None: independent priors).
+    copula: Copula | None = None
+    #: Members of a pool file (scalesim.scenario.pool); empty for an ordinary scenario.
+    pool: tuple[PoolMember, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``"pool"`` for a pool file, else ``"scenario"``."""
+        return "pool" if self.pool else "scenario"
 
     @property
     def year_list(self) -> list[int]:
@@ -127,6 +133,8 @@ class Scenario(BaseModel):
         optional ones (power, chips, latency, reliability, demand) its file names. Priors a
         group borrows (reliability sizes its cluster with ``chips.flop_per_second``) do not
         switch another group on."""
+        if self.pool:
+            return frozenset().union(*(m.scenario.groups for m in self.pool))
         named = {k for k in self.raw.get("parameters") or {}}
         return frozenset(
             g
@@ -209,16 +217,10 @@ def scenario_from_mapping(
 ) -> Scenario:
     """Validate an already-resolved mapping (no ``extends:`` left)."""
     where = path or "<scenario>"
-    origins = origins or {}
     try:
         return _validate(raw, where)
     except InputError as exc:
-        key = exc.key or ""
-        origin = where
-        for prefix, file in origins.items():
-            if key == prefix or key.startswith(prefix + "."):
-                origin = file
-        raise InputError(exc.message, path=origin, key=exc.key) from None
+        raise _attribute(exc, where, origins or {}) from None
 
 
 # --- reading and extends ----------------------------------------------------------------
@@ -295,11 +297,11 @@ def _leaf_paths(data: dict, file: str, existing: dict, prefix: str = "") -> dict
 
 def _is_prior(value: dict) -> bool:
     """A prior or a schedule: replaced as a whole by ``extends:``, never merged."""
-    return any(k in KINDS for k in value) or _is_schedule(value)
+    # a correlation ({between, rho}) too: ``extends:`` replaces an entry of that name whole
+    return any(k in KINDS for k in value) or _is_schedule(value) or "between" in value
 
 
-def _is_schedule(value) -> bool:
-    return isinstance(value, dict) and bool(value) and set(value) <= set(SCHEDULE_KEYS)
+_is_schedule = is_schedule
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -318,36 +320,65 @@ def _merge(base: dict, over: dict) -> dict:
 
 # --- validation ---------------------------------------------------------------------------
 
+_HEADER_KEYS = ("name", "description", "years", "base_year", "samples", "seed", "sources")
+
 
 def _validate(raw: dict, where: str) -> Scenario:
+    scenario, errors = _check(raw, where)
+    if errors:
+        raise errors[0]
+    return scenario
+
+
+def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
+    """Validate a resolved mapping, collecting every problem (one per key at most)."""
+    errors: list[InputError] = []
+    is_pool = "pool" in raw
     for key in raw:
         if key not in TOP_KEYS:
-            raise InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key))
-    header_fields = {
-        k: v for k, v in raw.items() if k not in ("parameters", "milestones", "published")
-    }
+            errors.append(InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key)))
+    header_fields = {k: v for k, v in raw.items() if k in _HEADER_KEYS}
     if "name" not in header_fields:
         header_fields["name"] = Path(where).stem
+    header = None
     try:
         header = _Header.model_validate(header_fields)
     except ValidationError as exc:
-        raise _from_pydantic(exc) from None
-    if header.years.end < header.years.start:
-        raise InputError(
-            f"end year {header.years.end} is before start year {header.years.start}",
-            key="years.end",
+        errors.extend(_from_pydantic(err) for err in exc.errors())
+    if is_pool:
+        base = Path(where).parent if where and not where.startswith("<") else Path(".")
+        members = parse_pool(raw, base, load_scenario, errors)
+        if errors or header is None:
+            return None, errors
+        return _pool_scenario(raw, where, header, members), []
+    if header is not None and header.years.end < header.years.start:
+        errors.append(
+            InputError(
+                f"end year {header.years.end} is before start year {header.years.start}",
+                key="years.end",
+            )
         )
+        header = None
     params = raw.get("parameters", {})
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        raise InputError(
-            f"expected a mapping of parameter groups, got {params!r}", key="parameters"
+        errors.append(
+            InputError(f"expected a mapping of parameter groups, got {params!r}", key="parameters")
         )
-    priors, explicit, effective = _parse_parameters(params)
-    check_shares(priors)
+        params = {}
+    priors, explicit, effective, failed = parse_parameters(params, errors)
+    if not failed:
+        try:
+            check_shares(priors)
+        except InputError as exc:
+            errors.append(exc)
+    milestones = _milestones(raw.get("milestones"), header, raw, errors)
+    correlations, copula = parse_correlations(raw.get("correlations"), priors, errors, failed)
+    if errors:
+        return None, errors
     canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
-    return Scenario(
+    scenario = Scenario(
         name=header.name,
         description=header.description,
         path=where,
@@ -361,12 +392,103 @@ def _validate(raw: dict, where: str) -> Scenario:
         effective_sources=effective,
         sources=dict(header.sources),
         raw=copy.deepcopy(raw),
-        milestones=parse_milestones(raw.get("milestones"), (header.years.start, header.years.end)),
+        milestones=tuple(milestones),
+        correlations=correlations,
+        copula=copula,
+    )
+    return scenario, []
+
+
+def _milestones(block, header, raw: dict, errors: list) -> list[Milestone]:
+    """The milestones, one problem per milestone (needs valid years: the header's, or the
+    file's own ``years:`` when another header key failed)."""
+    years = header.years if header is not None else None
+    if years is None:
+        try:
+            years = Years.model_validate(raw.get("years", {"start": 2024, "end": 2050}))
+        except ValidationError:
+            return []
+        if years.end < years.start:
+            return []
+    span = (years.start, years.end)
+    if not isinstance(block, dict) or not block:
+        try:
+            return list(parse_milestones(block, span))
+        except InputError as exc:
+            errors.append(exc)
+            return []
+    out: list[Milestone] = []
+    for name, body in block.items():  # one line per milestone with a problem
+        try:
+            out.extend(parse_milestones({name: body}, span))
+        except InputError as exc:
+            errors.append(exc)
+    return out
+
+
+def _pool_scenario(raw: dict, where: str, header: _Header, members) -> Scenario:
+    """The Scenario of a pool: years and base year of its first member, no priors of its
+    own, the milestones every member has (same name and metric)."""
+    first = members[0].scenario
+    common = [
+        m
+        for m in first.milestones
+        if all(
+            any(o.name == m.name and o.metric == m.metric for o in p.scenario.milestones)
+            for p in members[1:]
+        )
+    ]
+    identity = {
+        "pool": json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False),
+        "members": [p.scenario.sha256 for p in members],
+    }
+    return Scenario(
+        name=header.name,
+        description=header.description,
+        path=where,
+        sha256=hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest(),
+        years=first.years,
+        base_year=first.base_year,
+        samples=header.samples,
+        seed=header.seed,
+        priors={},
+        explicit=frozenset(),
+        sources=dict(header.sources),
+        raw=copy.deepcopy(raw),
+        milestones=tuple(common),
+        pool=members,
     )
 
 
-def _from_pydantic(exc: ValidationError) -> InputError:
-    err = exc.errors()[0]
+def scenario_problems(path: str | Path) -> list[InputError]:
+    """Every problem of a scenario file (empty when it loads), for ``scalesim validate``.
+
+    A file that cannot be read or whose ``extends:`` chain fails gives that one problem;
+    otherwise each key path with a problem gives one (header keys, each parameter, each data
+    source, each milestone, each correlation, each pool member).
+    """
+    try:
+        safe_yaml.check_path(path)
+        found = catalog.resolve(path)
+        raw, origins = _resolve(found, ())
+    except InputError as exc:
+        return [exc]
+    shown = str(path) if found == Path(path) else str(found)
+    _, errors = _check(raw, shown)
+    return [_attribute(exc, shown, origins) for exc in errors]
+
+
+def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputError:
+    """The error with the file that set its key (a parent's, through ``extends:``)."""
+    key = exc.key or ""
+    origin = exc.path if exc.path and exc.path != where else where
+    for prefix, file in origins.items():
+        if key == prefix or key.startswith(prefix + "."):
+            origin = file
+    return InputError(exc.message, path=origin, key=exc.key)
+
+
+def _from_pydantic(err: dict) -> InputError:
     key = ".".join(str(p) for p in err["loc"])
     kind, msg, got = err["type"], err["msg"], err.get("input")
     if kind == "extra_forbidden":
@@ -389,163 +511,3 @@ def _from_pydantic(exc: ValidationError) -> InputError:
     if key == "samples" and kind in ("greater_than_equal", "less_than_equal"):
         return InputError(f"must be between 1 and {MAX_SAMPLES:,}, got {got!r}", key=key)
     return InputError(f"{msg[0].lower() + msg[1:]}, got {got!r}", key=key)
-
-
-def _parse_parameters(params: dict) -> tuple[dict[str, Prior], set[str], frozenset[str]]:
-    layout = groups()
-    priors: dict[str, Prior] = {}
-    explicit: set[str] = set()
-    effective: set[str] = set()
-    for group, body in params.items():
-        if group not in layout:
-            raise InputError(
-                f"unknown parameter group{did_you_mean(group, layout)}", key=f"parameters.{group}"
-            )
-        if not isinstance(body, dict):
-            raise InputError(f"expected a mapping, got {body!r}", key=f"parameters.{group}")
-        for key, value in body.items():
-            path = f"{group}.{key}"
-            if key not in layout[group]:
-                raise InputError(
-                    f"unknown key{did_you_mean(key, layout[group])}", key=f"parameters.{path}"
-                )
-            if path == "data.sources":
-                effective |= _parse_sources(value, priors, explicit)
-                continue
-            _set_prior(priors, value, path)
-            explicit.add(path)
-    for spec in SPECS.values():
-        group = spec.path.split(".")[0]
-        if group in OPTIONAL_GROUPS and group not in params:
-            continue
-        if "*" not in spec.path and not _has(priors, spec.path) and spec.default is not None:
-            priors[spec.path] = _default(spec)
-    if "reliability" in params and "chips" not in params:
-        # The accelerator's FLOP/s sizes the cluster whose goodput the run gets.
-        for key in ("chips.flop_per_second", "chips.flop_per_second_growth"):
-            priors[key] = _default(SPECS[key])
-    for key in ("latency.min_step_time", "latency.critical_batch"):
-        if "latency.ceiling" in priors:
-            priors.pop(key, None)
-    if not any(k.startswith("data.sources.") for k in priors):
-        raise InputError(
-            "at least one data source is required (e.g. public_text with a stock)",
-            key="parameters.data.sources",
-        )
-    return dict(sorted(priors.items())), explicit, frozenset(effective)
-
-
-def _has(priors: dict, path: str) -> bool:
-    return path in priors or f"{path}.initial" in priors
-
-
-def _default(spec: ParamSpec) -> Prior:
-    """The prior a parameter takes when a scenario leaves it out."""
-    if spec.default_prior is not None:
-        return parse_prior(spec.default_prior, spec)
-    return Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
-
-
-#: A half-life of a schedule [year]: positive and finite.
-_HALF_LIFE = ParamSpec(
-    "half_life",
-    "year",
-    None,
-    0,
-    float("inf"),
-    True,
-    "h",
-    "Years for a rate's gap to its long-run value to halve.",
-    "",
-)
-
-
-def _set_prior(priors: dict, value, path: str) -> None:
-    """Parse one parameter's value into ``priors``: a prior, or a schedule of three."""
-    spec = spec_for(path)
-    if _is_schedule(value):
-        if spec.rate is None:
-            raise InputError(
-                "only growths, doubling times and halving times may be schedules",
-                key=f"parameters.{path}",
-            )
-        missing = [k for k in SCHEDULE_KEYS if k not in value]
-        if missing:
-            raise InputError(
-                f"a schedule needs {', '.join(SCHEDULE_KEYS)}; {missing[0]} is missing",
-                key=f"parameters.{path}",
-            )
-        priors[f"{path}.initial"] = _prior(value["initial"], path, sub="initial")
-        priors[f"{path}.final"] = _prior(value["final"], path, sub="final")
-        priors[f"{path}.half_life"] = _prior(
-            value["half_life"], path, sub="half_life", spec=_HALF_LIFE
-        )
-        return
-    priors[path] = _prior(value, path)
-
-
-_SOURCE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
-
-
-def _parse_sources(sources, priors: dict, explicit: set) -> set[str]:
-    where = "parameters.data.sources"
-    effective: set[str] = set()
-    if not isinstance(sources, dict) or not sources:
-        raise InputError(f"expected a mapping of source names, got {sources!r}", key=where)
-    for name, fields in sources.items():
-        if not isinstance(name, str) or not _SOURCE_NAME.fullmatch(name):
-            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:50] + "..."
-            raise InputError(
-                f"a source name is letters, digits, _ and - (no dots or spaces), got {shown}",
-                key=f"{where}.{str(name)[:60]}",
-            )
-        if not isinstance(fields, dict):
-            raise InputError(
-                f"expected a mapping with a stock, got {fields!r}", key=f"{where}.{name}"
-            )
-        for field in fields:
-            if field not in SOURCE_FIELDS and field not in SOURCE_FLAGS:
-                raise InputError(
-                    f"unknown key{did_you_mean(field, SOURCE_FIELDS + SOURCE_FLAGS)}",
-                    key=f"{where}.{name}.{field}",
-                )
-        flag = fields.get("effective", False)
-        if not isinstance(flag, bool):
-            raise InputError(
-                f"expected true or false, got {flag!r}", key=f"{where}.{name}.effective"
-            )
-        if flag:
-            effective.add(name)
-        has_stock = "stock" in fields
-        has_docs = "documents" in fields or "tokens_per_document" in fields
-        if has_stock == has_docs or (
-            has_docs and not {"documents", "tokens_per_document"} <= set(fields)
-        ):
-            raise InputError(
-                "give either stock, or documents and tokens_per_document", key=f"{where}.{name}"
-            )
-        for field in SOURCE_FIELDS:
-            path = f"data.sources.{name}.{field}"
-            if field in fields:
-                _set_prior(priors, fields[field], path)
-                explicit.add(path)
-            elif field not in (
-                "stock",
-                "documents",
-                "tokens_per_document",
-                "tokens_per_document_growth",
-            ) or (field == "tokens_per_document_growth" and has_docs):
-                spec = spec_for(path)
-                priors[path] = Prior("fixed", (spec.default,), spec.unit, spec=spec.default)
-    return effective
-
-
-def _prior(value, path: str, *, sub: str | None = None, spec: ParamSpec | None = None) -> Prior:
-    spec = spec or spec_for(path)
-    where = f"parameters.{path}" + (f".{sub}" if sub else "")
-    try:
-        prior = parse_prior(value, spec)
-    except InputError as exc:
-        inner = f".{exc.key}" if exc.key else ""
-        raise InputError(exc.message, key=f"{where}{inner}") from None
-    return prior

@@ -28,7 +28,7 @@ import numpy as np
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model.parameters import ParamSpec
-from scalesim.scenario.normal import ndtri
+from scalesim.scenario.normal import ndtr, ndtri
 from scalesim.units import parse_quantity
 
 #: Samples per random-number block [samples]. Chunks are whole numbers of blocks; a block is
@@ -118,6 +118,24 @@ class Prior:
             x = np.asarray(a, dtype=np.float64)[idx]
         x = np.clip(x, self.clip[0], self.clip[1])
         return float(x) if scalar else x
+
+    def from_normal(self, z: np.ndarray) -> np.ndarray:
+        """Values [canonical unit] whose normal scores are ``z``: ``ppf(Φ(z))``, clip applied.
+
+        Normal and lognormal priors are computed from ``z`` directly (no round trip through
+        probabilities); the others through :func:`~scalesim.scenario.normal.ndtr`.
+        """
+        k, a = self.kind, self.args
+        if k == "normal":
+            x = a[0] + a[1] * z
+        elif k == "lognormal":
+            x = np.exp(a[0] + a[1] * z)
+        else:
+            return self.ppf(ndtr(z))
+        lo, hi = self.clip
+        if lo > -math.inf or hi < math.inf:
+            np.clip(x, lo, hi, out=x)
+        return x
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Draw ``n`` values [canonical unit] from ``rng`` (float64, clip applied)."""
@@ -218,7 +236,7 @@ def _parse_prior(value: object, spec: ParamSpec) -> Prior:
         lo, mode, hi = nums
         if not lo <= mode <= hi or lo == hi:
             raise InputError(f"expected lo <= mode <= hi with lo < hi, got {nums}", key=kind)
-        return Prior("triangular", tuple(nums), unit, clip, spec=value)
+        return _check_spread(Prior("triangular", tuple(nums), unit, clip, spec=value), kind)
     lo, hi = nums
     if lo > hi:
         raise InputError(f"lower bound {lo:g} is above upper bound {hi:g}", key=kind)
@@ -237,7 +255,7 @@ def _parse_prior(value: object, spec: ParamSpec) -> Prior:
         args = ((math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * z))
     else:
         args = (lo, hi)
-    return Prior(kind, args, unit, clip, spec=value)
+    return _check_spread(Prior(kind, args, unit, clip, spec=value), kinds[0])
 
 
 def _parse_moments(kind, arg, spec, clip, value) -> Prior:
@@ -254,8 +272,9 @@ def _parse_moments(kind, arg, spec, clip, value) -> Prior:
     if kind == "lognormal":
         if centre <= 0:
             raise InputError(f"must be > 0, got {centre:g}", key=f"{kind}.median")
-        return _check_spread(Prior(kind, (math.log(centre), spread), spec.unit, clip, spec=value))
-    return _check_spread(Prior(kind, (centre, spread), spec.unit, clip, spec=value))
+        prior = Prior(kind, (math.log(centre), spread), spec.unit, clip, spec=value)
+        return _check_spread(prior, kind)
+    return _check_spread(Prior(kind, (centre, spread), spec.unit, clip, spec=value), kind)
 
 
 def _parse_choice(arg, spec, clip, value) -> Prior:
@@ -330,8 +349,9 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:60] + "..." + text[-10:]
 
 
-def _check_spread(prior: Prior) -> Prior:
-    """Refuse a prior whose draws leave float64 or span more than :data:`MAX_DECADES`."""
+def _check_spread(prior: Prior, key: str | None = None) -> Prior:
+    """Refuse a prior whose draws leave float64 or span more than :data:`MAX_DECADES`
+    (``to: [0.3, 1e300]``: its upper draws overflow to inf in the kernels)."""
     with np.errstate(all="ignore"):
         edges = prior.ppf(np.asarray([_Q_EPS, 1.0 - _Q_EPS]))
     lo, hi = float(edges[0]), float(edges[1])
@@ -340,7 +360,8 @@ def _check_spread(prior: Prior) -> Prior:
     if not finite or decades > MAX_DECADES:
         raise InputError(
             f"too wide: its draws would span {lo:.3g} to {hi:.3g} (beyond float64 or more "
-            f"than {MAX_DECADES:g} orders of magnitude); narrow it or add clip: [lo, hi]"
+            f"than {MAX_DECADES:g} orders of magnitude); narrow it or add clip: [lo, hi]",
+            key=key,
         )
     return prior
 
@@ -379,7 +400,25 @@ def stream_key(name: str) -> int:
     return zlib.crc32(name.encode())
 
 
-def draw(priors: dict[str, Prior], seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class Copula:
+    """A Gaussian copula over some priors (``correlations:`` in a scenario file).
+
+    Attributes
+    ----------
+    keys : tuple of str
+        Key paths of the correlated priors, in the order of the matrix.
+    factor : tuple of tuple of float
+        Lower Cholesky factor L of the normal-copula correlation matrix (L Lᵀ = R).
+    """
+
+    keys: tuple[str, ...]
+    factor: tuple[tuple[float, ...], ...]
+
+
+def draw(
+    priors: dict[str, Prior], seed: int, start: int, stop: int, copula: Copula | None = None
+) -> dict[str, np.ndarray]:
     """Draw samples ``start:stop`` of every prior.
 
     Parameters
@@ -390,6 +429,11 @@ def draw(priors: dict[str, Prior], seed: int, start: int, stop: int) -> dict[str
         The scenario's seed.
     start, stop : int
         Sample range [samples]; ``start`` must be a multiple of :data:`BLOCK`.
+    copula : Copula, optional
+        Correlated priors: in each block, each of them draws standard normals from its own
+        stream, the factor mixes them (z' = L z) and each prior maps its row through its
+        quantile function (:meth:`Prior.from_normal`). The other priors are drawn exactly as
+        without a copula.
 
     Returns
     -------
@@ -399,16 +443,78 @@ def draw(priors: dict[str, Prior], seed: int, start: int, stop: int) -> dict[str
     """
     if start % BLOCK:
         raise ValueError(f"start={start} is not a multiple of BLOCK={BLOCK}")
+    correlated = set(copula.keys) if copula is not None else set()
+    blocks = range(start // BLOCK, -(-stop // BLOCK))
     out: dict[str, np.ndarray] = {}
     for name, prior in priors.items():
         if prior.is_fixed:
             out[name] = np.asarray([prior.ppf(0.5)], dtype=np.float64)  # clip applied
             continue
+        if name in correlated:
+            out[name] = None  # filled below, in the file's order
+            continue
         parts = []
-        for block in range(start // BLOCK, -(-stop // BLOCK)):
-            ss = np.random.SeedSequence(seed, spawn_key=(stream_key(name), block))
-            lo = block * BLOCK
-            n = min(BLOCK, stop - lo)
-            parts.append(prior.sample(np.random.Generator(np.random.PCG64(ss)), BLOCK)[:n])
+        for block in blocks:
+            n = min(BLOCK, stop - block * BLOCK)
+            parts.append(prior.sample(_generator(seed, name, block), BLOCK)[:n])
         out[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if correlated:
+        out.update(_draw_correlated(priors, copula, seed, blocks, stop))
     return out
+
+
+def _generator(seed: int, name: str, block: int) -> np.random.Generator:
+    ss = np.random.SeedSequence(seed, spawn_key=(stream_key(name), block))
+    return np.random.Generator(np.random.PCG64(ss))
+
+
+def _draw_correlated(priors, copula: Copula, seed: int, blocks, stop: int) -> dict:
+    parts: dict[str, list] = {k: [] for k in copula.keys}
+    for block in blocks:
+        n = min(BLOCK, stop - block * BLOCK)
+        z = [_generator(seed, k, block).standard_normal(BLOCK) for k in copula.keys]
+        for i, key in enumerate(copula.keys):
+            row = copula.factor[i]
+            # z'_i = sum_j L_ij z_j, j <= i, added in a fixed order (no BLAS: reproducible)
+            mixed = row[0] * z[0]
+            for j in range(1, i + 1):
+                mixed += row[j] * z[j]
+            parts[key].append(priors[key].from_normal(mixed[:n]))
+    return {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in parts.items()}
+
+
+#: 1/φ, the golden-ratio step of the sequence that assigns pooled samples to members.
+_GOLDEN = 0.6180339887498949
+
+
+def pool_assignment(start: int, stop: int, weights) -> np.ndarray:
+    """Member of each pooled sample ``start:stop`` of an opinion pool (int16 codes).
+
+    Sample i goes to the member whose share of [0, 1) (cumulative weights) holds the
+    golden-ratio sequence u_i = frac((i + 1/2)/φ): deterministic, a function of i alone (so
+    the same for every chunking), and within a few samples of the weights over any run of
+    samples (a low-discrepancy sequence; Weyl 1916).
+    """
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64))
+    cum[-1] = 1.0  # weights sum to 1 within rounding
+    i = np.arange(start, stop, dtype=np.float64)
+    u = np.modf((i + 0.5) * _GOLDEN)[0]
+    return np.searchsorted(cum, u, side="right").astype(np.int16)
+
+
+def pool_counts(samples: int, weights, step: int = 1 << 20) -> list[int]:
+    """Samples each member of a pool gets out of ``samples`` (:func:`pool_assignment`)."""
+    counts = np.zeros(len(weights), dtype=np.int64)
+    for a in range(0, samples, step):
+        counts += np.bincount(
+            pool_assignment(a, min(a + step, samples), weights), minlength=len(weights)
+        )
+    return [int(c) for c in counts]
+
+
+def member_seed(seed: int, index: int) -> int:
+    """Seed of the ``index``-th member of a pool run with ``seed``: its own stream
+    (``SeedSequence(seed, spawn_key=(crc32("pool"), index))``), so two members never share
+    draws even when they are the same scenario."""
+    ss = np.random.SeedSequence(seed, spawn_key=(stream_key("pool"), index))
+    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))

@@ -112,6 +112,55 @@ def _parameters() -> dict:
     }
 
 
+def _correlations() -> dict:
+    entry = {
+        "type": ["object", "null"],
+        "description": "a Spearman rank correlation between two uncertain parameters, drawn "
+        "through a Gaussian copula (docs/correlations.md)",
+        "properties": {
+            "between": {
+                "type": "array",
+                "description": "two parameter key paths, e.g. [spending.growth, "
+                "hardware.doubling_time]",
+                "items": {"type": "string"},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+            "rho": {"type": "number", "minimum": -1, "maximum": 1},
+        },
+        "required": ["between", "rho"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": ["object", "null"],
+        "description": "rank correlations between parameters, by name (sources: cites "
+        "correlations.NAME)",
+        "minProperties": 1,
+        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"},
+        "additionalProperties": entry,
+    }
+
+
+def _pool() -> dict:
+    member = {
+        "type": "object",
+        "properties": {
+            "scenario": {"type": "string", "description": "a scenario file or shipped name"},
+            "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        },
+        "required": ["scenario", "weight"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "an opinion pool: member scenarios with weights summing to 1 (sources: "
+        "cites pool.NAME); a pool file has no parameters of its own",
+        "minProperties": 1,
+        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"},
+        "additionalProperties": member,
+    }
+
+
 def scenario_schema() -> dict:
     """The JSON Schema (draft 2020-12) of a scenario file.
 
@@ -135,6 +184,8 @@ def scenario_schema() -> dict:
         props["sources"]["additionalProperties"] = {"type": ["string", "null"]}
     props = {k: v if not v else {"anyOf": [v, _NULL]} for k, v in props.items()}
     props["parameters"] = _parameters()
+    props["correlations"] = _correlations()
+    props["pool"] = _pool()
     for key in TOP_KEYS:
         props.setdefault(key, {})  # checked by its own parser (milestones, published, ...)
     defs = header.get("$defs", {})

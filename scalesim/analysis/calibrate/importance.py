@@ -33,6 +33,7 @@ from scalesim.analysis.calibrate import fit
 from scalesim.engine import backend as backends
 from scalesim.engine.run import KernelInputs, kernel_inputs, project_chunk
 from scalesim.errors import InputError
+from scalesim.scenario.correlations import spearman
 from scalesim.scenario.loader import Scenario, Years
 from scalesim.scenario.priors import BLOCK, draw
 
@@ -107,6 +108,9 @@ class Calibration:
     observations : Observations
     resampled : dict of str to numpy.ndarray
         Posterior draws of the CALIBRATED keys after a systematic resample [canonical unit].
+    rank_correlations : dict of (str, str) to float
+        Weighted Spearman correlation of each pair of uncertain CALIBRATED keys under the
+        importance weights (scalesim.scenario.correlations.spearman) [1].
     """
 
     draws: int
@@ -116,6 +120,7 @@ class Calibration:
     posterior: dict[str, tuple[float, float, float]]
     observations: Observations
     resampled: dict[str, np.ndarray] = field(repr=False)
+    rank_correlations: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         obs = self.observations
@@ -258,7 +263,7 @@ def importance_sample(
     Calibration
     """
     if draws < 2:
-        raise InputError(f"--draws: must be >= 2, got {draws}")
+        raise InputError(f"draws: must be >= 2, got {draws}")
     seed = scenario.seed if seed is None else int(seed)
     past = hindcast_scenario(scenario, obs.years)
     inputs = kernel_inputs(past, xp)
@@ -276,7 +281,7 @@ def importance_sample(
 
     def work(a: int):
         b = min(a + chunk, draws)
-        host = draw(inputs.priors, seed, a, b)
+        host = draw(inputs.priors, seed, a, b, inputs.copula)
         train, spend = hindcast_ln(inputs, host, xp=xp, first_sample=a)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ll = fit.gaussian_loglik(xp.take(train, columns, axis=1), flop_obs, sigma_flop, xp=xp)
@@ -319,7 +324,18 @@ def importance_sample(
         posterior,
         obs,
         {k: backends.to_numpy(resampled[k]) for k in calibrated},
+        _rank_correlations(scenario, calibrated, values, weights),
     )
+
+
+def _rank_correlations(scenario, keys, values, weights) -> dict[tuple[str, str], float]:
+    """Weighted Spearman ρ of each pair of uncertain keys under the posterior weights."""
+    uncertain = [k for k in keys if not scenario.priors[k].is_fixed]
+    w = backends.to_numpy(weights)
+    x = {k: backends.to_numpy(values[k]) for k in uncertain}
+    return {
+        (a, b): spearman(x[a], x[b], w) for i, a in enumerate(uncertain) for b in uncertain[i + 1 :]
+    }
 
 
 def _derived(ln_train, base_col: int, n: int) -> dict[str, np.ndarray]:
