@@ -309,3 +309,16 @@ def test_every_documented_object_has_a_numpydoc_docstring_with_units():
     assert len(TARGETS) >= 20
     gaps = _gaps()
     assert sorted(set(gaps) - KNOWN_GAPS) == []
+
+
+def test_the_output_module_has_numpydoc_docstrings():
+    # scalesim.engine.io: every public function of the module that writes every output
+    from scalesim.engine import io
+
+    funcs = [
+        f
+        for name, f in vars(io).items()
+        if inspect.isfunction(f) and not name.startswith("_") and f.__module__ == io.__name__
+    ]
+    assert len(funcs) >= 10
+    assert [g for f in funcs for g in _function_gaps(f.__name__, f)] == []

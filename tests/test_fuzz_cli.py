@@ -324,7 +324,17 @@ def test_fuzz_option_values(folder):
     commands = {
         "run": (
             ["run", "base.yaml", "--quiet"],
-            ["--samples", "--seed", "--out", "--summary-json", "--backend"],
+            [
+                "--samples",
+                "-n",
+                "--seed",
+                "-s",
+                "--out",
+                "-o",
+                "--json",
+                "--summary-json",
+                "--backend",
+            ],
         ),
         "cluster": (
             ["cluster", "--accelerators", "64", "--days", "2", "--replications", "2"],
@@ -338,6 +348,7 @@ def test_fuzz_option_values(folder):
                 "--checkpoint-minutes",
                 "--spares",
                 "--json",
+                "-s",
             ],
         ),
         "sweep": (

@@ -108,15 +108,37 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
 
 
 def glob_escape(text: str) -> str:
-    """``text`` with the glob metacharacters ``*?[`` made literal."""
+    """``text`` with the glob metacharacters ``*?[`` made literal.
+
+    Parameters
+    ----------
+    text : str
+        A file name.
+
+    Returns
+    -------
+    str
+        The pattern that matches exactly that name.
+    """
     import glob
 
     return glob.escape(text)
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
-    """Whether two paths name the same file (the same path, or the same inode through a
-    link); False when either does not exist yet and their resolved paths differ."""
+    """Whether two paths name the same file.
+
+    Parameters
+    ----------
+    a, b : str or Path
+        The paths.
+
+    Returns
+    -------
+    bool
+        True for the same inode (through a hard or symbolic link, or another spelling of
+        the path), or, when either does not exist yet, for the same resolved path.
+    """
     try:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
@@ -134,6 +156,15 @@ def refuse_input(path: str | Path, inputs, option: str | None = None) -> None:
     """Refuse an output ``path`` that is one of the ``inputs`` (the same file): writing it
     would overwrite a scenario or table the command reads.
 
+    Parameters
+    ----------
+    path : str or Path
+        The output.
+    inputs : iterable of str or Path or None
+        The command's input files (None entries are skipped).
+    option : str, optional
+        The option that named ``path`` (``--json``), for the message.
+
     Raises
     ------
     InputError
@@ -150,7 +181,20 @@ def refuse_input(path: str | Path, inputs, option: str | None = None) -> None:
 
 def refuse_special(path: str | Path, option: str | None = None) -> None:
     """Refuse a destination that exists and is not a regular file: the rename would replace
-    a device node, FIFO or socket, or the symlink itself, with a regular file."""
+    a device node, FIFO or socket, or the symlink itself, with a regular file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The destination.
+    option : str, optional
+        The option that named it, for the message.
+
+    Raises
+    ------
+    InputError
+        For a symbolic link, device, FIFO or socket (a folder is left to the caller).
+    """
     import stat
 
     try:
@@ -203,7 +247,20 @@ def _umask() -> int:
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write text atomically."""
+    """Write text atomically (UTF-8).
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination.
+    text : str
+        The whole file.
+
+    Returns
+    -------
+    Path
+        The destination.
+    """
 
     def _write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -219,6 +276,16 @@ def finite_json(data: object) -> object:
     value": an event never reached by the last year, an unbounded ceiling, a statistic
     that is undefined for the samples at hand. (Runs stop with an error on a NaN in a
     kernel's output, so a null never hides a failed computation.)
+
+    Parameters
+    ----------
+    data : object
+        Nested dicts, lists, tuples, floats, NumPy scalars and arrays.
+
+    Returns
+    -------
+    object
+        The same structure with plain Python values.
     """
     if isinstance(data, float):
         return data if math.isfinite(data) else None
@@ -234,11 +301,35 @@ def finite_json(data: object) -> object:
 
 
 def dumps(data: object) -> str:
-    """JSON text as scalesim writes it: indented, UTF-8, non-finite numbers as null."""
+    """JSON text as scalesim writes it: indented, UTF-8, non-finite numbers as null.
+
+    Parameters
+    ----------
+    data : object
+        What to write (see :func:`finite_json`).
+
+    Returns
+    -------
+    str
+        The JSON text.
+    """
     return json.dumps(finite_json(data), indent=2, allow_nan=False, ensure_ascii=False)
 
 
 def write_json(path: str | Path, data: object) -> Path:
     """Write JSON atomically (indented, UTF-8; NaN and ±inf written as null, see
-    :func:`finite_json`)."""
+    :func:`finite_json`).
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination.
+    data : object
+        What to write.
+
+    Returns
+    -------
+    Path
+        The destination.
+    """
     return write_text(path, dumps(data) + "\n")
