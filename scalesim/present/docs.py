@@ -1,4 +1,4 @@
-"""Generated documentation: the scenario parameter reference (README, method page, reports)."""
+"""Generated documentation: the scenario parameter reference (docs site, app method page, reports)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ def _default(spec) -> str:
 
 
 def parameter_frame() -> pd.DataFrame:
-    """Every parameter: key, symbol, unit, default, meaning, source."""
+    """Every parameter of the registry (scalesim.model.parameters), one row each.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns key, symbol, unit, default, domain, meaning and source, in registry order.
+    """
     return pd.DataFrame(
         [
             {
@@ -37,7 +43,13 @@ def parameter_frame() -> pd.DataFrame:
 
 
 def parameter_markdown() -> str:
-    """The parameter reference as a Markdown table."""
+    """The parameter reference as a Markdown table (the docs site's scenario-format page).
+
+    Returns
+    -------
+    str
+        The table, one row per parameter (``|`` in a cell written as ``/``).
+    """
     frame = parameter_frame()
     lines = [
         "| key | symbol | unit | default | domain | meaning | source |",
