@@ -16,8 +16,9 @@ import pandas as pd
 from scalesim.present import text
 from scalesim.present.report.page import PAGE_WIDTH, figure
 
-#: Years a milestone sentence gives the probability for, where the run has them.
-SENTENCE_YEARS = (2030, 2040, 2050, 2075, 2100)
+#: Years a milestone sentence gives the probability for, where the run has them (with the
+#: last projected year when it is later).
+SENTENCE_YEARS = (2030, 2040, 2050, 2100)
 #: The metric a requirement is compared with, in words.
 METRIC_WORDS = {
     "effective_compute_flop": "effective compute (counting algorithmic progress)",
@@ -35,9 +36,8 @@ def milestone_title(name: str) -> str:
 
 def _years(summary: dict) -> list[int]:
     shown = [y for y in SENTENCE_YEARS if y in summary["years"]]
-    if summary["years"][-1] not in shown:
-        shown = [*shown[:3], summary["years"][-1]]
-    return shown[:4]
+    last = summary["years"][-1]
+    return shown if not shown or last <= shown[-1] else [*shown, last]
 
 
 def sentences(summary: dict, scenario, index: int = 0) -> list[str]:

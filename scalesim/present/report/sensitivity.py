@@ -10,6 +10,7 @@ computed by :func:`scalesim.analysis.sensitivity.oat_swings` through the engine'
 from __future__ import annotations
 
 import math
+import re
 
 import altair as alt
 import pandas as pd
@@ -18,7 +19,7 @@ from scalesim.analysis.sensitivity import oat_swings
 from scalesim.model.parameters import spec_for
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
-from scalesim.present.report.appendix import kind_of, meaning
+from scalesim.present.report.appendix import kind_of
 from scalesim.present.report.page import Html, table
 from scalesim.scenario.loader import Scenario
 
@@ -129,20 +130,28 @@ def sensitivity_table(frame: pd.DataFrame) -> pd.DataFrame:
 def short_label(key: str) -> str:
     """A parameter's name in a few words, for a chart axis: its meaning up to the first
     clause, with the data source it belongs to."""
-    words = meaning(key)
-    source = ""
-    if words.endswith(").") and " (" in words:
-        words, source = words[:-2].rsplit(" (", 1)
-    head = words.split(" (")[0].split(";")[0].split(", ")[0].rstrip(".")
+    spec = spec_for(key) or spec_for(key.rsplit(".", 1)[0])
+    words = spec.description if spec else key.rsplit(".", 1)[-1].replace("_", " ")
+    head = re.split(r" \(|; |, | = ", words)[0].rstrip(".")
     head = head if len(head) <= 58 else head[:55].rstrip() + "…"
-    return f"{head} ({source})" if source else head
+    parts = key.split(".")
+    if len(parts) == 4 and parts[:2] == ["data", "sources"]:
+        head += f" ({parts[2].replace('_', ' ')})"
+    elif spec is not None and spec.path != key and spec_for(key) is None:
+        head += f" ({parts[-1].replace('_', ' ')})"
+    return head
+
+
+#: Swings below this are left out of the report's table and chart [orders of magnitude].
+SMALLEST_SWING = 0.005
 
 
 def words_table(frame: pd.DataFrame, scenario: Scenario, rows: int = 8) -> Html:
     """The largest swings of :func:`sensitivity` in words and human units (no key paths)."""
     unit = frame.attrs.get("unit", "FLOP")
     out = []
-    for r in frame.head(rows).to_dict("records"):
+    shown = frame[frame["swing"] >= SMALLEST_SWING].head(rows)
+    for r in shown.to_dict("records"):
         key = r["parameter"]
         prior_unit = "year" if key.endswith(".half_life") else scenario.priors[key].unit
         out.append(
@@ -163,7 +172,14 @@ def words_table(frame: pd.DataFrame, scenario: Scenario, rows: int = 8) -> Html:
         "Result at the 95th",
         "Swing (orders of magnitude)",
     ]
-    return table(head, out, css="sensitivity-words")
+    rest = len(frame) - len(shown)
+    note = (
+        f'<p class="table-note">The other {rest} uncertain assumptions move it by less than '
+        f"{text.decimal(SMALLEST_SWING, 3)} orders of magnitude each.</p>"
+        if rest
+        else ""
+    )
+    return Html(table(head, out, css="sensitivity-words") + note)
 
 
 def tornado_chart(
@@ -182,9 +198,14 @@ def tornado_chart(
     variable = frame.attrs.get("variable", "largest_run_flop").replace("_", " ")
     unit = frame.attrs.get("unit", "FLOP")
     if rows is not None:
-        frame = frame.head(rows)
+        frame = frame[frame["swing"] >= SMALLEST_SWING].head(rows)
     if labels:
-        frame = frame.assign(parameter=[short_label(k) for k in frame["parameter"]])
+        names = [short_label(k) for k in frame["parameter"]]
+        names = [
+            n if names.count(n) == 1 else f"{n} [{k}]"
+            for n, k in zip(names, frame["parameter"], strict=True)
+        ]
+        frame = frame.assign(parameter=names)
         variable = "largest feasible run" if variable == "largest run flop" else variable
     rows = []
     for r in frame.to_dict("records"):

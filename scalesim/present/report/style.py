@@ -24,8 +24,8 @@ table.report-table caption { text-align: left; font-weight: 600; padding: .3em 0
 table.report-table th, table.report-table td { border-bottom: 1px solid var(--rule);
   padding: .22em .45em; text-align: left; vertical-align: top; }
 table.report-table th { background: #eef2f6; }
-table.key-figures { table-layout: fixed; font-size: .8em; }
-table.key-figures th:first-child, table.key-figures td:first-child { width: 25%; }
+table.key-figures { table-layout: fixed; font-size: .92em; }
+table.key-figures th:first-child, table.key-figures td:first-child { width: 22%; }
 table.key-figures span.num { font-weight: 600; }
 table.key-figures .range span.num, .range span.num { font-weight: 400; }
 .range { color: var(--muted); font-size: .86em; }
