@@ -60,3 +60,16 @@ def test_lazy_names_are_listed_by_dir_and_resolve():
     for name in scalesim.__all__:
         assert name in dir(scalesim)
     assert scalesim.run is importlib.import_module("scalesim.engine.run").run
+
+
+def test_importing_scalesim_as_a_library_leaves_the_excepthook_alone():
+    # the start-up Ctrl-C hook is only for the `scalesim` command itself
+    probe = "import sys\nbefore = sys.excepthook\nimport scalesim\nprint(sys.excepthook is before)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    probe = (
+        "import sys\nsys.argv = ['/usr/bin/scalesim']\nimport scalesim\n"
+        "from scalesim import _interrupt\nprint(sys.excepthook is _interrupt._hook)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
