@@ -328,3 +328,17 @@ def test_readme_example_is_what_the_command_prints(capsys):
     assert len(lines) >= 6
     missing = [line for line in lines if line not in printed]
     assert missing == [], "README.md's example differs from the command's output"
+
+
+def test_extras_table_names_every_extra_of_the_package():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    rows = _table("## Install", TEXTS["docs/index.md"])
+    listed = {r[0].strip("`") for r in rows}
+    assert listed <= set(extras), listed - set(extras)
+    aliases = {"cupy"}  # another name for gpu
+    mentioned = listed | set(re.findall(r"`(\w+)` also", TEXTS["docs/index.md"]))
+    assert set(extras) - aliases - mentioned == set()
