@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from scalesim.engine import backend as backends
+from scalesim.engine import options
 from scalesim.engine.chunks import compact, empty_like, merge_chunk, merge_results, summarise_chunk
 from scalesim.engine.limits import fit_workers
 from scalesim.engine.milestones import count_chunk, wanted_metrics
@@ -26,8 +27,8 @@ from scalesim.errors import InputError
 from scalesim.model import bundles
 from scalesim.model.bundles import Grid
 from scalesim.model.kernels.projection import project
-from scalesim.model.variables import HEADLINE, variables_of
-from scalesim.scenario.loader import MAX_SAMPLES, Scenario, load_scenario
+from scalesim.model.variables import variables_of
+from scalesim.scenario.loader import Scenario, load_scenario
 from scalesim.scenario.priors import BLOCK, draw
 
 #: Default samples per chunk: one random-number block, ~3.5 MB per (sample, year) array of
@@ -35,8 +36,6 @@ from scalesim.scenario.priors import BLOCK, draw
 #: generators, merging summaries) stays small beside its arithmetic (measured on 2 cores:
 #: 4,096-sample chunks cost ~30% more CPU).
 DEFAULT_CHUNK = BLOCK
-#: Memory allowed for kept per-sample arrays before keep="auto" keeps none [bytes].
-MEMORY_BUDGET = 2 * 1024**3
 
 
 def run(
@@ -69,7 +68,7 @@ def run(
         depend on it.
     keep : "auto", "all", "none" or list of str
         Variables whose per-sample arrays are kept. "auto": all of them if they fit
-        :data:`MEMORY_BUDGET`, else none.
+        scalesim.engine.options.MEMORY_BUDGET (2 GiB), else none.
     summarize : "headline", "all" or list of str
         Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
     workers : int, optional
@@ -91,7 +90,7 @@ def run(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    samples, seed = _checked(scenario, samples, seed)
+    samples, seed = options.checked_samples_seed(scenario, samples, seed)
     chunk = DEFAULT_CHUNK if chunk_size is None else chunk_size
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise InputError(f"chunk_size: must be an integer >= 1, got {chunk_size!r}")
@@ -103,7 +102,7 @@ def run(
             scenario,
             run,
             variables=common,
-            keep_names=_keep_names(keep, list(common), samples, len(scenario.year_list)),
+            keep_names=options.keep_names(keep, list(common), samples, len(scenario.year_list)),
             samples=samples,
             seed=seed,
             chunk_size=chunk,
@@ -115,7 +114,7 @@ def run(
         )
     years = scenario.year_list
     present = list(present_variables(scenario))
-    keep_names = _keep_names(keep, present, samples, len(years))
+    keep_names = options.keep_names(keep, present, samples, len(years))
     bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
     # Memory is estimated before anything is built (the goodput table, the kept arrays).
     n_workers = fit_workers(
@@ -131,7 +130,7 @@ def run(
     inputs = kernel_inputs(scenario, xp)
     paradigm = {"rl", "test_time", "post_training"} & scenario.groups
     shown = ("rl_flop", "capability_equivalent_flop") if paradigm else ()
-    summary_names = _summary_names(summarize, present, inputs.ceilings, shown)
+    summary_names = options.summary_names(summarize, present, inputs.ceilings, shown)
     n_ceilings = len(inputs.ceilings)
 
     results = Results(
@@ -184,26 +183,6 @@ def run(
         for part in pool.map(work_many, shares):
             merge_results(results, part)
     return compact(results)
-
-
-def _checked(scenario: Scenario, samples, seed) -> tuple[int, int]:
-    samples = scenario.samples if samples is None else samples
-    seed = scenario.seed if seed is None else seed
-    if (
-        isinstance(samples, bool)
-        or not isinstance(samples, (int, np.integer))
-        or not (1 <= samples <= MAX_SAMPLES)
-    ):
-        raise InputError(
-            f"samples: must be an integer between 1 and {MAX_SAMPLES:,}, got {samples!r}"
-        )
-    if (
-        isinstance(seed, bool)
-        or not isinstance(seed, (int, np.integer))
-        or not 0 <= seed <= 2**63 - 1
-    ):
-        raise InputError(f"seed: must be an integer from 0 to 2**63 - 1, got {seed!r}")
-    return int(samples), int(seed)
 
 
 def present_variables(scenario: Scenario) -> dict:
@@ -398,44 +377,3 @@ def _refuse_nan(logs: dict, host: dict, inputs: KernelInputs, first_sample: int)
             + (f" ({shown})" if shown else "")
             + "; check the parameters' ranges"
         )
-
-
-def _keep_names(keep, present, samples, n_years) -> list[str]:
-    if keep == "none" or keep is None:
-        return []
-    if keep in ("auto", "all"):
-        names = list(present)
-        need = samples * n_years * 8 * (len(names) + 1)
-        if need <= MEMORY_BUDGET:
-            return names
-        if keep == "auto":
-            return []
-        raise InputError(
-            f"keeping all {len(names)} variables for {samples:,} samples needs "
-            f"{need / 1024**3:.1f} GiB (budget {MEMORY_BUDGET / 1024**3:.0f} GiB); "
-            "keep fewer variables or use fewer samples"
-        )
-    names = list(keep)
-    unknown = [n for n in names if n not in present]
-    if unknown:
-        raise InputError(f"keep: unknown or absent variable {unknown[0]!r}")
-    need = samples * n_years * 8 * (len(names) + 1)
-    if need > MEMORY_BUDGET:
-        raise InputError(
-            f"keep: {len(names)} variables for {samples:,} samples need {need / 1024**3:.1f} GiB "
-            f"(budget {MEMORY_BUDGET / 1024**3:.0f} GiB)"
-        )
-    return names
-
-
-def _summary_names(summarize, present, ceilings=(), shown=()) -> list[str]:
-    if summarize == "headline":
-        extra = {c.variable for c in ceilings} | {"goodput"} | set(shown)
-        return [v for v in present if v in HEADLINE or v in extra]
-    if summarize == "all":
-        return list(present)
-    names = list(summarize)
-    unknown = [n for n in names if n not in present]
-    if unknown:
-        raise InputError(f"summarize: unknown or absent variable {unknown[0]!r}")
-    return names

@@ -21,11 +21,12 @@ from scalesim.model import constraints as registry
 from scalesim.model.parameters import OPTIONAL_GROUPS
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.correlations import Correlation, parse_correlations
+from scalesim.scenario.extends import parse_yaml, resolve, resolve_mapping
 from scalesim.scenario.milestones import Milestone, parse_milestones
 from scalesim.scenario.paradigms import check_shares
-from scalesim.scenario.params import is_schedule, parse_parameters
+from scalesim.scenario.params import parse_parameters
 from scalesim.scenario.pool import PoolMember, parse_pool
-from scalesim.scenario.priors import KINDS, Copula, Prior
+from scalesim.scenario.priors import Copula, Prior
 
 TOP_KEYS = (
     "name",
@@ -199,7 +200,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
-    raw, origins = _resolve(found, ())
+    raw, origins = resolve(found, ())
     shown = str(path) if found == Path(path) else str(found)
     return scenario_from_mapping(raw, path=shown, origins=origins)
 
@@ -207,8 +208,8 @@ def load_scenario(path: str | Path) -> Scenario:
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
     """Validate a scenario given as YAML text (an upload); ``extends:`` is relative to
     ``base_dir``."""
-    data = _parse_yaml(text, name)
-    raw, origins = _resolve_mapping(data, name, Path(base_dir), (name,))
+    data = parse_yaml(text, name)
+    raw, origins = resolve_mapping(data, name, Path(base_dir), (name,))
     return scenario_from_mapping(raw, path=name, origins=origins)
 
 
@@ -221,101 +222,6 @@ def scenario_from_mapping(
         return _validate(raw, where)
     except InputError as exc:
         raise _attribute(exc, where, origins or {}) from None
-
-
-# --- reading and extends ----------------------------------------------------------------
-
-
-def _parse_yaml(text: str, where: str, budget: safe_yaml.Budget | None = None) -> dict:
-    data = safe_yaml.load(text, where, budget)  # depth, node, alias and integer limits
-    if not isinstance(data, dict):
-        got = "an empty file" if data is None else type(data).__name__
-        raise InputError(f"expected a mapping of scenario keys, got {got}", path=where)
-    return data
-
-
-def _read(path: Path, budget: safe_yaml.Budget | None = None) -> dict:
-    # regular files only (no FIFO, no /dev/zero), size-capped, paths of sane length
-    return _parse_yaml(safe_yaml.read_text(path), str(path), budget)
-
-
-def _resolve(path: Path, chain: tuple[str, ...], budget=None) -> tuple[dict, dict[str, str]]:
-    safe_yaml.check_path(path)
-    try:
-        key = str(path.resolve())
-    except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable folder
-        raise InputError(
-            f"cannot resolve the path ({exc.__class__.__name__})", path=str(path)
-        ) from None
-    if key in chain:
-        loop = " -> ".join([*(Path(c).name for c in chain[chain.index(key) :]), path.name])
-        raise InputError(f"loop: {loop}", path=str(path), key="extends")
-    budget = budget or safe_yaml.Budget()  # one node budget for the whole extends chain
-    return _resolve_mapping(_read(path, budget), str(path), path.parent, (*chain, key), budget)
-
-
-#: Longest ``extends:`` chain [files].
-MAX_EXTENDS = 32
-
-
-def _resolve_mapping(
-    data: dict, where: str, base: Path, chain, budget=None
-) -> tuple[dict, dict[str, str]]:
-    parent_ref = data.get("extends")
-    data = {k: v for k, v in data.items() if k != "extends"}
-    if parent_ref is None:
-        return data, {}
-    if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise InputError(f"expected a file path, got {parent_ref!r}", path=where, key="extends")
-    if len(chain) >= MAX_EXTENDS:
-        raise InputError(f"chain longer than {MAX_EXTENDS} files", path=where, key="extends")
-    safe_yaml.check_path(base / parent_ref, where, "extends")
-    parent_path = catalog.extends_path(base, parent_ref)  # base/REF, else a shipped name
-    if parent_path is None:
-        looked = f"looked in {str(base)!r} and the shipped scenarios"
-        raise InputError(
-            f"extended file {parent_ref!r} not found ({looked})", path=where, key="extends"
-        )
-    parent, origins = _resolve(parent_path, chain, budget)
-    origins.update(_leaf_paths(parent, str(parent_path), origins))
-    merged = _merge(parent, data)
-    for leaf in _leaf_paths(data, where, {}):
-        origins.pop(leaf, None)
-    return merged, origins
-
-
-def _leaf_paths(data: dict, file: str, existing: dict, prefix: str = "") -> dict[str, str]:
-    out = {}
-    for k, v in data.items():
-        path = f"{prefix}{k}"
-        if isinstance(v, dict) and not _is_prior(v) and k != "sources":
-            out.update(_leaf_paths(v, file, existing, path + "."))
-        elif path not in existing:
-            out[path] = file
-    return out
-
-
-def _is_prior(value: dict) -> bool:
-    """A prior or a schedule: replaced as a whole by ``extends:``, never merged."""
-    # a correlation ({between, rho}) too: ``extends:`` replaces an entry of that name whole
-    return any(k in KINDS for k in value) or _is_schedule(value) or "between" in value
-
-
-_is_schedule = is_schedule
-
-
-def _merge(base: dict, over: dict) -> dict:
-    """Deep-merge ``over`` into ``base``: mappings merge, a prior or scalar replaces, and
-    ``null`` removes the key."""
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        if v is None and k in out:
-            del out[k]
-        elif isinstance(v, dict) and isinstance(out.get(k), dict) and not _is_prior(v):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -470,7 +376,7 @@ def scenario_problems(path: str | Path) -> list[InputError]:
     try:
         safe_yaml.check_path(path)
         found = catalog.resolve(path)
-        raw, origins = _resolve(found, ())
+        raw, origins = resolve(found, ())
     except InputError as exc:
         return [exc]
     shown = str(path) if found == Path(path) else str(found)

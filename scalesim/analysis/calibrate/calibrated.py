@@ -1,6 +1,9 @@
 """A scenario calibrated on history: the source scenario with its spending and hardware
 priors replaced by the 90% intervals of their importance-sampled posterior
-(scalesim.calibrate.importance), written as a full copy that ``scalesim run`` accepts."""
+(scalesim.calibrate.importance) and, between them, the posterior's rank correlations as a
+``correlations:`` block (weighted Spearman ρ under the importance weights; the Gaussian
+copula of scalesim.scenario.correlations draws them back), written as a full copy that
+``scalesim run`` accepts."""
 
 from __future__ import annotations
 
@@ -8,7 +11,63 @@ import yaml
 
 from scalesim.analysis.calibrate.importance import CALIBRATED, Calibration
 from scalesim.engine.io import write_text
+from scalesim.errors import InputError
+from scalesim.scenario.correlations import Correlation, build_copula
 from scalesim.scenario.loader import Scenario, scenario_from_mapping
+
+#: Shrink factor applied to the posterior's correlations until their matrix is positive
+#: definite (rarely needed: a Spearman matrix is positive semi-definite, its copula
+#: conversion 2 sin(π ρ / 6) almost always keeps it definite) [1].
+SHRINK = 0.9
+
+
+def posterior_correlations(
+    result: Calibration, keys, keep: dict | None = None
+) -> tuple[dict[str, dict], float]:
+    """The ``correlations:`` entries of the posterior between ``keys``.
+
+    Parameters
+    ----------
+    result : Calibration
+        Gives the weighted rank correlations (``result.rank_correlations``).
+    keys : collection of str
+        Parameters whose priors the calibrated scenario replaces by intervals.
+    keep : dict, optional
+        Entries of the source scenario kept beside them (those between other parameters).
+
+    Returns
+    -------
+    entries : dict
+        Name -> ``{between: [a, b], rho: ρ}`` (ρ to 3 decimals).
+    shrink : float
+        Factor the posterior's ρ were multiplied by to keep the matrix positive definite
+        (1.0: none).
+    """
+    pairs = {
+        pair: rho
+        for pair, rho in result.rank_correlations.items()
+        if pair[0] in keys and pair[1] in keys
+    }
+    keep = keep or {}
+    factor = 1.0
+    for _ in range(40):
+        entries = {
+            f"posterior_{a.replace('.', '_')}__{b.replace('.', '_')}": {
+                "between": [a, b],
+                "rho": round(rho * factor, 3),
+            }
+            for (a, b), rho in pairs.items()
+        }
+        together = {**keep, **entries}
+        try:
+            if together:
+                build_copula(
+                    [Correlation(n, tuple(e["between"]), e["rho"]) for n, e in together.items()]
+                )
+            return entries, factor
+        except InputError:
+            factor *= SHRINK
+    return {}, 0.0
 
 
 def calibrated_overrides(scenario: Scenario, result: Calibration) -> dict[str, object]:
@@ -69,11 +128,34 @@ def calibrated_scenario(
     raw = dict(calibrated.raw)
     raw["description"] = (
         f"{scenario.description} Calibrated: spending and hardware priors "
-        f"replaced by their posterior on history {since}-{until}."
+        f"replaced by their posterior on history {since}-{until}, with its rank "
+        "correlations."
     ).strip()
     sources = dict(raw.get("sources") or {})
     for key in overrides:
         sources[key] = note
+    keys = {k for k, v in overrides.items() if isinstance(v, dict)}
+    # the posterior's correlations replace any the source scenario had between these keys
+    kept = {
+        name: entry
+        for name, entry in (raw.get("correlations") or {}).items()
+        if not (set(entry.get("between") or ()) & keys)
+    }
+    for name in set(raw.get("correlations") or {}) - set(kept):
+        sources.pop(f"correlations.{name}", None)
+    entries, factor = posterior_correlations(result, keys, kept)
+    shrunk = "" if factor == 1.0 else f", shrunk by {factor:.3g} to keep the matrix definite"
+    for name in entries:
+        sources[f"correlations.{name}"] = (
+            f"scalesim calibrate: weighted Spearman rank correlation of the importance-"
+            f"sampled posterior ({result.draws:,} draws of the priors of '{scenario.name}', "
+            f"ESS {result.ess:,.0f}) against {history_label}, frontier runs {since}-{until}"
+            f"{shrunk}"
+        )
+    if kept or entries:
+        raw["correlations"] = {**kept, **entries}
+    else:
+        raw.pop("correlations", None)
     raw["sources"] = sources
     return scenario_from_mapping(raw, path=scenario.path)
 

@@ -1,0 +1,85 @@
+"""A run's memory is estimated before anything is built: fewer threads, then one line."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import SCENARIOS
+
+import scalesim
+from scalesim.cli import main
+from scalesim.engine.limits import (
+    WORKING_BYTES,
+    fit_workers,
+    kept_bytes,
+    memory_budget,
+    parse_size,
+    working_bytes,
+)
+from scalesim.errors import InputError
+
+GIB = 1024**3
+LONG = "name: long\nextends: {base}\nyears: {{start: 1900, end: 2300}}\nbase_year: 2024\n"
+
+
+def test_estimates_by_hand():
+    # 16,384 samples x 27 years x 18 variables x 24 bytes
+    assert WORKING_BYTES == 24
+    assert working_bytes(16384, 27, 18) == 16384 * 27 * 18 * 24 == 191_102_976
+    # 20,000 samples x 401 years: 18 float64 arrays + int8 codes, + one exhaustion year each
+    assert kept_bytes(20_000, 401, 18) == 20_000 * 401 * (8 * 18 + 1) + 8 * 20_000
+    assert kept_bytes(20_000, 401, 0) == 0
+    kw = dict(samples=20_000, n_keep=0, n_variables=18, chunk=16384, workers=2)
+    assert fit_workers(years=(2024, 2050), budget=4 * GIB, **kw) == 2
+    # 401 years: 2.84 GB a chunk, so one thread in 4 GiB, none in 2 GiB
+    assert fit_workers(years=(1900, 2300), budget=4 * GIB, **kw) == 1
+    with pytest.raises(InputError) as err:
+        fit_workers(years=(1900, 2300), budget="2GiB", **kw)
+    message = str(err.value)
+    assert message.startswith("this run needs about 2.6 GiB (samples=20,000, years: 1900-2300")
+    assert "over the memory budget of 2.0 GiB (memory_budget=)" in message
+    assert "\n" not in message
+
+
+def test_sizes():
+    assert parse_size("4GiB", "x") == 4 * GIB
+    assert parse_size("500 MB", "x") == 500_000_000
+    assert parse_size("1e9", "x") == 10**9
+    assert parse_size("2k", "x") == 2000
+    for bad in ("lots", "-1GB", "0", "1 parsec"):
+        with pytest.raises(InputError, match=f"^memory_budget: expected a size.*{bad!r}"):
+            memory_budget(bad)
+    limit, origin = memory_budget()
+    assert 0 < limit <= 4 * GIB and origin
+
+
+def test_a_long_span_is_refused_before_anything_is_built(tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text(LONG.format(base=SCENARIOS / "baseline.yaml"))
+    s = scalesim.load_scenario(path)
+    assert len(s.year_list) == 401
+    from scalesim.engine.run import run  # imported before the clock starts
+
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        run(s, samples=20_000, keep="all", memory_budget="3GiB")
+    assert time.perf_counter() - t0 < 1.0  # nothing was drawn or allocated
+    message = str(err.value)
+    assert "years: 1900-2300 (401 years)" in message and "keep: 18 variables" in message
+    assert "memory budget of 3.0 GiB" in message
+
+
+def test_environment_budget_and_cli(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "long.yaml"
+    path.write_text(LONG.format(base=SCENARIOS / "baseline.yaml"))
+    monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "1GiB")
+    assert main(["run", str(path), "-n", "20000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "over the memory budget of 1.0 GiB (SCALESIM_MEMORY_BUDGET)" in err
+    # a small run fits any sane budget; a tiny one refuses even 100 samples
+    scalesim.run(SCENARIOS / "baseline.yaml", samples=100, seed=1)
+    monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "1MB")
+    with pytest.raises(InputError, match="samples=100, years: 2024-2050"):
+        scalesim.run(SCENARIOS / "baseline.yaml", samples=100, seed=1)
