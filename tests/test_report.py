@@ -444,3 +444,68 @@ def test_input_error_inside_the_notebook_stays_an_input_error(tmp_path):
     with pytest.raises(InputError, match="samples: must be an integer between 1"):
         build_report([SCENARIOS[0]], tmp_path / "r.html", samples=0)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- milestones, limits and wording by hand ----------------------------------------------------
+
+
+def test_milestone_sentence_and_chart(tmp_path):
+    path = ROOT / "scenarios" / "scientific-papers-1e35.yaml"
+    out = tmp_path / "m.html"
+    build_report([path], out, samples=2000, seed=3)
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    summary = scalesim.run(path, samples=2000, seed=3, keep="none").summary()
+    spans = [
+        s for s in _spans(soup, ".executive-summary") if s["data-key"].startswith("milestones.")
+    ]
+    keys = {s["data-key"] for s in spans}
+    assert {f"milestones.scientific_papers.p_reached[{y}]" for y in (2030, 2050, 2100)} <= keys
+    for span in spans:
+        value = _lookup(summary, span["data-key"])
+        assert float(span["data-value"]) == value
+    assert "Probability that the milestone is reached by the year" in soup.get_text()
+
+
+def test_limits_by_hand():
+    from scalesim.present.report import limits
+
+    energy = next(x for x in limits.limits() if x.name == "the energy limit")
+    # 3.4e12 W for a year of 365.25 days at 4.7e15 FLOP/J: 5.04e35 FLOP
+    assert energy.flop == pytest.approx(3.4e12 * 365.25 * 86400 * 4.7e15, rel=1e-12)
+    assert energy.flop == pytest.approx(5.04e35, rel=1e-3)
+    summary = {
+        "years": [2030, 2040, 2050],
+        "variables": {
+            "largest_run_flop": {"p50": [1e29, 1e30, 3e31], "p95": [1e30, 5e31, 1e32]},
+            "budget_flop": {"p50": [1e29, 1e36, 1e37], "p95": [1e30, 1e37, 1e38]},
+        },
+    }
+    no_latency = scalesim.load_scenario(SCENARIOS[0])
+    found = {(v, q, y, lim.name) for v, _, q, y, lim in limits.passes(summary, no_latency)}
+    assert found == {
+        ("largest_run_flop", "p95", 2040, "the latency wall"),  # 5e31 > 2e31
+        ("largest_run_flop", "p50", 2050, "the latency wall"),  # 3e31 > 2e31
+        ("budget_flop", "p95", 2040, "the latency wall"),
+        ("budget_flop", "p50", 2040, "the latency wall"),
+        ("budget_flop", "p95", 2040, "the energy limit"),  # 1e37 > 5.04e35
+        ("budget_flop", "p50", 2040, "the energy limit"),  # 1e36 > 5.04e35
+    }
+    sentence = limits.sentence(summary, no_latency)
+    assert (
+        "The largest feasible run (from 2040 at its 95th percentile, from 2050 at its median) "
+        "and the compute the spending could buy (from 2040 at its 95th percentile, from 2040 at "
+        "its median) pass the latency wall"
+    ) in sentence
+    assert "latency wall" in sentence and "energy limit" in sentence
+    calm = {"years": [2030], "variables": {"largest_run_flop": {"p50": [1e28], "p95": [1e29]}}}
+    assert limits.sentence(calm, no_latency).startswith("No projected run passes")
+
+
+def test_report_doctests():
+    import doctest
+
+    from scalesim.present.report import charts, front
+
+    for module in (front, charts):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted >= 2, module.__name__

@@ -188,25 +188,25 @@ def _comparison_sentence(main: dict, other: dict, i: int, y: int) -> str:
 
 
 def ratio_words(r: float) -> str:
-    """``about the same as``, ``2.5 times``, ``a fifth of``: one figure against another.
+    """One figure against another in words: ``about the same as``, ``2.5 times``,
+    ``about half``, ``about 20% of``, ``1/50 of``.
 
     Examples
     --------
-    >>> ratio_words(1.05), ratio_words(2.54), ratio_words(0.2), ratio_words(0.45)
-    ('about the same as', '2.5 times', 'a fifth of', 'about half')
+    >>> ratio_words(1.05), ratio_words(2.54), ratio_words(0.45)
+    ('about the same as', '2.5 times', 'about half')
+    >>> ratio_words(0.2), ratio_words(0.02)
+    ('about 20% of', '1/50 of')
     """
     if 0.9 <= r <= 1.1:
         return "about the same as"
     if r > 1:
         return f"{text.scientific(r, 2)} times"
-    inverse = 1 / r
-    if 1.8 <= inverse <= 2.2:
+    if 0.45 <= r <= 0.55:
         return "about half"
-    names = {3: "a third of", 4: "a quarter of", 5: "a fifth of", 10: "a tenth of"}
-    near = min(names, key=lambda n: abs(n - inverse))
-    if abs(near - inverse) / near < 0.05:
-        return names[near]
-    return f"1/{text.scientific(inverse, 2)} of"
+    if r >= 0.1:
+        return f"about {text.percent(r)} of"
+    return f"1/{text.scientific(1 / r, 2)} of"
 
 
 def executive_summary(

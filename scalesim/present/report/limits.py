@@ -73,7 +73,7 @@ def limits() -> tuple[Limit, ...]:
 
 def passes(summary: dict, scenario) -> list[tuple[str, str, str, int, Limit]]:
     """Where a checked figure passes a limit: ``(variable, its name, quantile, first year,
-    limit)``, for the median and the 95th percentile."""
+    limit)``, for the 95th percentile and the median."""
     found = []
     for limit in limits():
         if limit.modelled_by and limit.modelled_by in scenario.constraints:
@@ -82,15 +82,14 @@ def passes(summary: dict, scenario) -> list[tuple[str, str, str, int, Limit]]:
             q = summary["variables"].get(var)
             if q is None:
                 continue
-            for quantile in ("p50", "p95"):
+            for quantile in ("p95", "p50"):
                 years = [
                     y
-                    for y, v in zip(summary["years"], q[quantile], strict=True)
+                    for y, v in zip(summary["years"], q.get(quantile, []), strict=False)
                     if v is not None and v > limit.flop
                 ]
                 if years:
                     found.append((var, name, quantile, years[0], limit))
-                    break  # the median passing says it all
     return found
 
 
@@ -118,10 +117,12 @@ def sentence(summary: dict, scenario) -> str:
         hits = [f for f in found if f[4] == limit]
         if not hits:
             continue
-        parts = [
-            f"{'the median of' if q == 'p50' else 'the 95th percentile of'} {name} from {year}"
-            for _var, name, q, year, _ in hits
-        ]
+        parts = []
+        for var, name, _q, year, _ in (h for h in hits if h[2] == "p95"):
+            median = next((h[3] for h in hits if h[0] == var and h[2] == "p50"), None)
+            when = f"from {year} at its 95th percentile"
+            when += f", from {median} at its median" if median else ""
+            parts.append(f"{name} ({when})")
         lead = text.join(parts)
         verb = "pass" if len(parts) > 1 else "passes"
         out.append(f"{lead[:1].upper()}{lead[1:]} {verb} {_limit_words(limit)}.")
