@@ -30,7 +30,7 @@ from scalesim.present.report.page import (
 )
 
 # %% tags=["parameters"]
-# Policy report on the largest feasible AI training run. `scalesim report SCENARIO [...]
+# Parameters: a policy report on the largest feasible AI training run. `scalesim report SCENARIO [...]
 # --out report.html` injects these parameters, executes the notebook and converts it to one
 # self-contained HTML file without code cells. Run interactively from notebooks/, it uses
 # the defaults below.
@@ -108,12 +108,14 @@ plots.binding_chart(
 # feasible run (dashed) follows the lowest of them.
 
 # %%
+# Chart: the ceilings on the largest run
 plots.budget_chart(runs[0], width=PAGE_WIDTH, height=220)
 
 # %% [markdown]
 # ### When the stock of public human text is fully used
 
 # %%
+# When the stock of public text is fully used
 join_html(
     [
         paragraph(front._exhaustion_sentence(main)),
@@ -122,12 +124,14 @@ join_html(
 )
 
 # %%
+# Chart: the year the stock is fully used
 plots.exhaustion_chart(runs[0], width=PAGE_WIDTH, height=170)
 
 # %% [markdown]
 # ### Physical limits
 
 # %%
+# Physical limits
 paragraph(limits.sentence(main, loaded[0]))
 
 # %%
@@ -147,6 +151,7 @@ paragraph(limits.sentence(main, loaded[0]))
 )
 
 # %%
+# Chart: the scenarios side by side
 plots.fan_chart(
     labels, title="Largest feasible training run by scenario", width=PAGE_WIDTH, height=230
 ) if len(runs) > 1 else None
@@ -170,6 +175,7 @@ plots.fan_chart(
 )
 
 # %%
+# Chart: one assumption at a time
 swings = (
     rs.sensitivity(loaded[0], year=sensitivity_year)
     if sensitivity_year in loaded[0].year_list
@@ -185,6 +191,7 @@ rs.tornado_chart(
 ) if swings is not None else None
 
 # %%
+# Table: one assumption at a time
 rs.words_table(swings[0], loaded[0]) if swings is not None else None
 
 # %% [markdown]
@@ -197,6 +204,7 @@ rs.words_table(swings[0], loaded[0]) if swings is not None else None
 # prior); the numbers in brackets are the sources, listed after the tables.
 
 # %%
+# Appendix: the assumptions and their sources
 appendix.assumptions(loaded)
 
 # %% [markdown]
@@ -258,4 +266,5 @@ appendix.assumptions(loaded)
 # ### E. Metadata
 
 # %%
+# Appendix: metadata
 appendix.metadata(loaded, summaries, report_date)

@@ -381,9 +381,10 @@ def test_executor_shows_last_expressions_only():
         ),
         report_notebook.Cell("code", "y = 3"),
     ]
-    done = []
-    report_notebook.execute(cells, on_cell=lambda i, n, c: done.append((i, n)))
-    assert done == [(1, 3), (2, 3), (3, 3)]
+    calls = []
+    report_notebook.execute(cells, on_cell=lambda i, n, c: calls.append((i, n, c)))
+    assert [(i, n) for i, n, _ in calls] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert calls[0][2] is cells[0] and calls[-1][2] is None
     assert cells[0].outputs == []  # an int has no HTML form; printed text is dropped
     assert cells[2].outputs == [{"text/html": "<b>2</b>"}]
     body = report_notebook.render_body(cells)
@@ -399,10 +400,12 @@ def test_progress_reports_every_step(tmp_path):
         progress=lambda done, total, what: steps.append((done, total, what)),
     )
     totals = {t for _, t, _ in steps}
-    assert len(totals) == 1 and steps[-1][0] == steps[-1][1]
-    assert [d for d, _, _ in steps] == list(range(1, len(steps) + 1))
-    assert "Running the scenarios" in [w for _, _, w in steps]
-    assert steps[-1][2].startswith("wrote ")
+    assert len(totals) == 1
+    done = [d for d, _, _ in steps]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == steps[-1][1]
+    whats = [w for _, _, w in steps]
+    assert whats[0] == "starting" and whats[-1] == "done" and "writing HTML" in whats
+    assert "Running the scenarios" in whats
 
 
 def test_quiet_prints_nothing(tmp_path, capsys):

@@ -85,7 +85,8 @@ def build_report(
     notebook : str or Path
         The jupytext notebook to execute.
     progress : callable, optional
-        ``progress(done, total, what)`` after each step (a notebook cell, the HTML, the PDF).
+        ``progress(done, total, what)`` as the build goes: ``what`` is the step under way
+        (a notebook cell, writing the HTML, printing the PDF) and ``done`` the steps done.
 
     Returns
     -------
@@ -118,23 +119,25 @@ def build_report(
         )
         steps = sum(c.kind == "code" for c in cells) + 1 + (pdf is not None)
 
-        def cell_done(done: int, total: int, cell: nb.Cell) -> None:
+        def cell_started(done: int, total: int, cell: nb.Cell | None) -> None:
             if progress is not None:
-                progress(done, steps, _describe(cell))
+                progress(done, steps, _describe(cell) if cell is not None else "writing HTML")
 
-        cells = nb.execute(cells, on_cell=cell_done)
+        if progress is not None:
+            progress(0, steps, "starting")
+        cells = nb.execute(cells, on_cell=cell_started)
         page = to_html(cells, _title_of(cells, title))
         found = external_references(page)
         if found:
             raise ScalesimError(f"the report references external resources: {found[:3]}")
         write_text(out, page)
-        if progress is not None:
-            progress(steps - (pdf is not None), steps, f"wrote {out}")
         if printer is not None:
+            if progress is not None:
+                progress(steps - 1, steps, "printing the PDF")
             printer.print(page, pdf)
             printer = None
-            if progress is not None:
-                progress(steps, steps, f"wrote {pdf}")
+        if progress is not None:
+            progress(steps, steps, "done")
     finally:
         if printer is not None:
             printer.cancel()
@@ -142,7 +145,9 @@ def build_report(
 
 
 def _describe(cell: nb.Cell) -> str:
-    """What a cell did, for the progress line: its first comment, else its first line."""
+    """What a cell does, for the progress line: its first comment, else its first line."""
+    if "injected-parameters" in cell.tags:
+        return "Parameters given"
     for line in cell.source.splitlines():
         line = line.strip()
         if line.startswith("#"):

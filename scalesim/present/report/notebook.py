@@ -111,7 +111,8 @@ def execute(
     ----------
     cells : list of Cell
     on_cell : callable, optional
-        Called as ``on_cell(done, total, cell)`` after each code cell (progress).
+        Called as ``on_cell(done, total, cell)`` before each code cell runs, with the number
+        of code cells done so far (progress), and as ``on_cell(total, total, None)`` at the end.
 
     Returns
     -------
@@ -129,6 +130,8 @@ def execute(
     with warnings.catch_warnings(), _altair_renderer():
         warnings.simplefilter("ignore")
         for done, cell in enumerate(code, start=1):
+            if on_cell is not None:  # outside the redirection: progress goes to the terminal
+                on_cell(done - 1, len(code), cell)
             name = f"<report cell {done}>"
             tree = ast.parse(cell.source or "pass", filename=name)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -139,8 +142,8 @@ def execute(
                     value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)
                 bundle = mime_bundle(value)
             cell.outputs = [bundle] if bundle else []
-            if on_cell is not None:  # outside the redirection: progress goes to the terminal
-                on_cell(done, len(code), cell)
+    if on_cell is not None:
+        on_cell(len(code), len(code), None)
     return cells
 
 
