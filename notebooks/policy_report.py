@@ -86,7 +86,7 @@ join_html(
 charts.run_chart(main, height=220)
 
 # %%
-# Chart: the third key chart (milestones where the scenario has them, else the data)
+# Chart: the milestones (where the scenario has them) or the data
 (
     milestones.chart(main, height=190)
     if main.get("milestones")

@@ -7,7 +7,8 @@ namespace, after injecting the parameters right after the ``parameters`` cell (p
 convention), and records what each cell shows: the value of its last expression, rendered by
 the object's own ``_repr_mimebundle_`` / ``_repr_html_`` / ``_repr_svg_`` methods, exactly
 what Jupyter would display. Altair charts render as inline SVG (``alt.renderers.enable
-("svg")`` in the notebook). Printed output and warnings are not part of the report.
+("svg")`` in the notebook). Printed output and warnings are not part of the report (they are
+dropped); stderr is left alone, for the progress line.
 
 Running the cells here rather than in a separate Jupyter kernel saves the kernel's start and
 a second import of scalesim, pandas and Altair (about half of a report's build time).
@@ -130,12 +131,14 @@ def execute(
     with warnings.catch_warnings(), _altair_renderer():
         warnings.simplefilter("ignore")
         for done, cell in enumerate(code, start=1):
-            if on_cell is not None:  # outside the redirection: progress goes to the terminal
+            if on_cell is not None:
                 on_cell(done - 1, len(code), cell)
             name = f"<report cell {done}>"
             tree = ast.parse(cell.source or "pass", filename=name)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            # printed text is not part of the report; stderr stays the terminal's, where the
+            # progress line is drawn (warnings are silenced above)
+            with contextlib.redirect_stdout(sink):
                 exec(compile(tree, name, "exec"), namespace)
                 value = None
                 if last is not None:
