@@ -128,7 +128,13 @@ class ExplainResult:
     boxes: tuple[Box, ...]
 
     def to_dict(self) -> dict:
-        """JSON-ready: lists and finite numbers (None stays null)."""
+        """The result as JSON-ready data.
+
+        Returns
+        -------
+        dict
+            The fields above, tuples as lists, non-finite numbers as None (null in JSON).
+        """
         return _finite(asdict(self))
 
 
