@@ -18,13 +18,14 @@ import altair as alt
 
 import scalesim
 from scalesim.present import plots
-from scalesim.present.report import appendix, charts, front, limits, milestones
+from scalesim.present.report import appendix, charts, detail, front, milestones
 from scalesim.present.report import sensitivity as rs
 from scalesim.present.report.page import (
     PAGE_WIDTH,
     Html,
     chart_svg,
     join_html,
+    keep_together,
     paragraph,
     section,
 )
@@ -83,20 +84,20 @@ join_html(
 
 # %%
 # Chart: the largest feasible run
-charts.run_chart(main, height=220)
+charts.run_chart(main, height=235)
 
 # %%
 # Chart: the milestones (where the scenario has them) or the data
 (
     milestones.chart(main, height=190)
     if main.get("milestones")
-    else charts.data_chart(main, height=210)
+    else charts.data_chart(main, height=220)
 )
 
 # %%
 # Chart: the binding constraint
 plots.binding_chart(
-    runs[0], title="Which constraint binds: share of samples", width=PAGE_WIDTH, height=180
+    runs[0], title="Which constraint binds: share of samples", width=PAGE_WIDTH, height=190
 )
 
 # %% [markdown]
@@ -129,21 +130,25 @@ plots.exhaustion_chart(runs[0], width=PAGE_WIDTH, height=170)
 
 # %% [markdown]
 # ### Physical limits
+#
+# The compute figures above, held against two limits from the literature that the model does
+# not impose unless the scenario asks for them.
 
 # %%
 # Physical limits
-paragraph(limits.sentence(main, loaded[0]))
+detail.limits_table(main, loaded[0])
 
 # %%
 # Comparing the scenarios
 (
-    join_html(
+    keep_together(
         [
             section("Comparison across scenarios", level=3),
-            *(
-                paragraph(front._comparison_sentence(main, other, i, headline_year))
-                for i, other in enumerate(summaries[1:], start=1)
+            paragraph(
+                "Medians, and below them the 90% interval (the 80% interval for the year "
+                "public text is fully used)."
             ),
+            detail.comparison_table(summaries, (headline_year, later_year)),
         ]
     )
     if len(runs) > 1

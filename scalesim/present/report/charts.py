@@ -90,7 +90,9 @@ def run_chart(
         if len(points):
             lo = min(lo, float(points["training_flop"].min()))
     scale = alt.Scale(type="log", domain=[powers(lo, hi)[0], powers(lo, hi)[-1]], nice=False)
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(nice=False))
+    x = alt.X(
+        "year:Q", title=None, axis=alt.Axis(format="d", grid=False), scale=alt.Scale(nice=False)
+    )
     base = alt.Chart(data).encode(x=x)
     y_axis = log_axis("training compute, FLOP (log scale)", lo, hi)
     layers.append(
@@ -131,7 +133,9 @@ def data_chart(summary: dict, *, width: int = PAGE_WIDTH, height: int = 210) -> 
         scale=alt.Scale(domain=list(names.values()), range=["#2f5d8a", "#d9822b"]),
         legend=alt.Legend(title=None, orient="top", labelLimit=400),
     )
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(nice=False))
+    x = alt.X(
+        "year:Q", title=None, axis=alt.Axis(format="d", grid=False), scale=alt.Scale(nice=False)
+    )
     scale = alt.Scale(type="log", domain=[powers(lo, hi)[0], powers(lo, hi)[-1]], nice=False)
     y = alt.Y("p50:Q", scale=scale, axis=log_axis("tokens (log scale)", lo, hi))
     base = alt.Chart(data).encode(x=x, color=colour)

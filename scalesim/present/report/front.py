@@ -114,8 +114,8 @@ def _run_sentence(s: dict, y: int, later: int | None) -> str:
         base = s["years"][0]
         out += (
             f" With the algorithmic progress since {base}, the {y} run is worth about "
-            f"{span(s, 0, 'effective_compute_flop', 'p50', y, 'FLOP')} of {base}-algorithm "
-            "compute."
+            f"{span(s, 0, 'effective_compute_flop', 'p50', y, 'FLOP')} of compute with the "
+            f"algorithms of {base}."
         )
     return out
 

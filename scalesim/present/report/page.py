@@ -33,6 +33,11 @@ def join_html(parts: Sequence[str]) -> Html:
     return Html("\n".join(p for p in parts if p))
 
 
+def keep_together(parts: Sequence[str]) -> Html:
+    """Fragments printed on one page (a heading with its table)."""
+    return Html('<div class="keep">' + "\n".join(p for p in parts if p) + "</div>")
+
+
 def lookup(summary: dict, key: str) -> float | None:
     """The value of ``key`` (``a.b.c[year]``) in a summary dict; see the module docstring."""
     path, _, year = key.partition("[")

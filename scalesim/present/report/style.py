@@ -45,11 +45,11 @@ figure.chart svg { max-width: 100%; height: auto; display: block; }
 .caption { color: var(--muted); font-size: .85em; margin: -.2em 0 .6em; }
 footer { margin-top: 2em; color: var(--muted); font-size: .75em; }
 @media print {
-  body { font-size: 10.5px; }
+  body { font-size: 11px; }
   main.report { max-width: none; padding: 0; }
   .new-page { break-before: page; }
   h2, h3 { break-after: avoid; }
-  figure.chart, tr, .executive-summary, table.key-figures { break-inside: avoid; }
+  figure.chart, tr, .executive-summary, table.key-figures, .keep { break-inside: avoid; }
 }
 @page { size: A4; margin: 13mm 14mm 14mm; }
 """
