@@ -11,7 +11,7 @@ At each cutoff year c:
    against the annual maxima of compute and cost
    (:func:`scalesim.analysis.calibrate.importance.importance_sample`), and the calibrated
    scenario of :func:`scalesim.analysis.calibrate.calibrated.calibrated_scenario` (each
-   posterior's 5th–95th percentiles as a 90% prior).
+   posterior's 5th–95th percentiles as a 90% prior, with the posterior's rank correlations).
 3. The calibrated scenario runs through :func:`scalesim.engine.run.run` (the one
    orchestration), keeping the largest run of each year, ``largest_run_flop`` [FLOP].
 4. The predictive of a run released in calendar year Y is the engine's draws at Y times the
@@ -52,8 +52,8 @@ from scalesim.scenario.loader import Scenario, scenario_from_mapping
 #: 10^21.8 (2016), ~11× a year (the jump into the large-scale era), the shipped costs start
 #: in 2019 (so at cutoffs 2016 and 2018 nothing but the priors splits compute into spending
 #: and FLOP per dollar), the posterior of the cost growth piles against the bound, and with
-#: ×1–×10 instead the CRPS on the annual maxima doubles at 2016–2020 (shipped history:
-#: 1.04 / 1.13 / 0.86 / 0.44 against 0.55 / 0.69 / 0.46 / 0.36 at 2016 / 2018 / 2020 / 2022).
+#: ×1–×10 instead the CRPS on the annual maxima about doubles at 2016–2020 (shipped history:
+#: 1.09 / 1.24 / 0.84 / 0.44 against 0.50 / 0.60 / 0.45 / 0.36 at 2016 / 2018 / 2020 / 2022).
 VAGUE_PRIORS: dict[str, dict] = {
     "spending.largest_run": {"loguniform": ["1e4 USD", "1e10 USD"]},
     "spending.growth": {"uniform": [1.0, 5.0]},
