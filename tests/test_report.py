@@ -510,3 +510,12 @@ def test_report_doctests():
     for module in (front, charts):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted >= 2, module.__name__
+
+
+def test_report_never_writes_over_its_scenario(tmp_path, capsys):
+    scenario = tmp_path / "s.html"  # a scenario file that happens to end in .html
+    scenario.write_text(SCENARIOS[0].read_text(encoding="utf-8"))
+    before = scenario.read_bytes()
+    assert cli.main(["report", str(scenario), "-o", str(scenario)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert scenario.read_bytes() == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scalesim.cli._common import add_quiet, add_samples, add_seed
+from scalesim.cli._common import add_quiet, add_samples, add_seed, check_output
 
 
 def register(sub) -> None:
@@ -26,6 +26,9 @@ def register(sub) -> None:
 def main(args) -> int:
     from scalesim.engine.progress import progress_bar
     from scalesim.present.report.build import build_report
+
+    for option, path in (("--out", args.out), ("--pdf", args.pdf)):
+        check_output(option, path, args.scenarios)  # before any work; never over an input
 
     with progress_bar("report", total=None, quiet=args.quiet) as bar:
 
