@@ -245,7 +245,7 @@ def test_executive_summary_has_no_unchecked_numbers(built, summaries):
         )
         year = summaries[0]["years"].index(2030)
         assert float(ratio["data-value"]) == pytest.approx(other[year] / main[year], rel=1e-12)
-    for tag in box.select("span.num, span.limit, span.ratio, cite, em.scenario"):
+    for tag in box.select("span.num, span.limit, span.ratio, span.share-of-gdp, cite, em.scenario"):
         tag.decompose()
     rest = re.sub(r"\b(?:90|80)% interval|\b\d+th percentile", "", box.get_text(" "))
     years = set(summaries[0]["years"])
@@ -500,6 +500,14 @@ def test_limits_by_hand():
     assert "latency wall" in sentence and "energy limit" in sentence
     calm = {"years": [2030], "variables": {"largest_run_flop": {"p50": [1e28], "p95": [1e29]}}}
     assert limits.sentence(calm, no_latency).startswith("No projected run passes")
+    # a run costing half of world GDP is remarked on; one costing 1% is not
+    money = {
+        "years": [2030],
+        "variables": {"spend_usd": {"p50": [6e13]}, "gdp_usd": {"p50": [1.2e14]}},
+    }
+    assert "50%</span> of world GDP" in limits.money_sentence(money, 2030)
+    money["variables"]["spend_usd"]["p50"] = [1.2e12]
+    assert limits.money_sentence(money, 2030) == ""
 
 
 def test_report_doctests():

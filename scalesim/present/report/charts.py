@@ -148,9 +148,16 @@ def data_chart(summary: dict, *, width: int = PAGE_WIDTH, height: int = 210) -> 
             {"year": [used], "label": [f"fully used around {text.calendar_year(used)}"]}
         )
         rule = alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="#444").encode(x="year:Q")
+        late = used > (summary["years"][0] + summary["years"][-1]) / 2  # label left of the line
         label = (
             alt.Chart(mark)
-            .mark_text(align="left", dx=5, dy=-4, baseline="top", color="#444", fontSize=11)
+            .mark_text(
+                align="right" if late else "left",
+                dx=-5 if late else 5,
+                baseline="top",
+                color="#444",
+                fontSize=11,
+            )
             .encode(x="year:Q", y=alt.value(4), text="label:N")
         )
         layers += [rule, label]

@@ -234,7 +234,7 @@ def executive_summary(
         paragraphs.append(_run_sentence(s, y, after))
     paragraphs.append(_binding_sentence(s, y) + " " + _exhaustion_sentence(s))
     paragraphs += milestones.sentences(s, scenarios[0])
-    paragraphs.append(limits.sentence(s, scenarios[0]))
+    paragraphs.append(limits.sentence(s, scenarios[0]) + " " + limits.money_sentence(s, y))
     for i, other in enumerate(summaries[1:], start=1):
         paragraphs.append(_comparison_sentence(s, other, i, y))
     body = "".join(f"<p>{p}</p>" for p in paragraphs if p)

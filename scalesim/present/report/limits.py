@@ -28,6 +28,10 @@ from scalesim.present.text import SECONDS
 CMOS_FLOP_PER_JOULE = 4.7e15
 #: Latency wall of a ~6-month run [FLOP] (Erdil & Schneider-Joseph 2024).
 LATENCY_WALL_FLOP = 2e31
+#: Cost of one run, as a share of world GDP, from which the report remarks on it [share]:
+#: the largest historical investment programmes peaked at a few percent of GDP (British
+#: railways ~7% in 1847; "Will scaling work?", REFERENCE.md).
+GDP_REMARK = 0.05
 #: The figures checked: variable, how the report names it.
 CHECKED = (
     ("largest_run_flop", "the largest feasible run"),
@@ -91,6 +95,29 @@ def passes(summary: dict, scenario) -> list[tuple[str, str, str, int, Limit]]:
                 if years:
                     found.append((var, name, quantile, years[0], limit))
     return found
+
+
+def money_sentence(summary: dict, year: int) -> str:
+    """A remark when the largest run would cost a large share of world GDP in ``year``
+    (medians), as a scenario that lets money be no constraint does; else ``""``."""
+    v = summary["variables"]
+    if "spend_usd" not in v or "gdp_usd" not in v or year not in summary["years"]:
+        return ""
+    i = summary["years"].index(year)
+    spend, gdp = v["spend_usd"]["p50"][i], v["gdp_usd"]["p50"][i]
+    if not spend or not gdp or spend / gdp < GDP_REMARK:
+        return ""
+    from scalesim.present.report.page import figure
+
+    return (
+        f"In {year} the largest run would cost about "
+        f"{figure(summary, 0, f'variables.spend_usd.p50[{year}]', 'USD')}, "
+        f'<span class="share-of-gdp" data-value="{spend / gdp!r}">{text.percent(spend / gdp)}'
+        f"</span> of world GDP ({figure(summary, 0, f'variables.gdp_usd.p50[{year}]', 'USD')}; "
+        "medians): far beyond any past "
+        "investment programme, which peaked at a few percent of GDP; the scenario lets money be "
+        "almost no constraint."
+    )
 
 
 def _limit_words(limit: Limit) -> str:
