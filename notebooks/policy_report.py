@@ -60,12 +60,6 @@ summaries = [r.summary() for r in runs]
 main = summaries[0]
 title = title or front.default_title([sc.name for sc in loaded])
 report_date = report_date or datetime.date.today().isoformat()
-labels = {}
-for r in runs:
-    label = r.scenario.name
-    while label in labels:
-        label += " (again)"
-    labels[label] = r
 
 # %%
 # Writing the executive summary and the key figures
@@ -110,7 +104,7 @@ plots.binding_chart(
 
 # %%
 # Chart: the ceilings on the largest run
-plots.budget_chart(runs[0], width=PAGE_WIDTH, height=220)
+charts.ceilings_chart(main, height=220)
 
 # %% [markdown]
 # ### When the stock of public human text is fully used
@@ -157,9 +151,7 @@ detail.limits_table(main, loaded[0])
 
 # %%
 # Chart: the scenarios side by side
-plots.fan_chart(
-    labels, title="Largest feasible training run by scenario", width=PAGE_WIDTH, height=230
-) if len(runs) > 1 else None
+charts.comparison_chart(summaries, height=230) if len(runs) > 1 else None
 
 # %%
 # Sensitivity of the main scenario

@@ -29,6 +29,20 @@ _SUPERSCRIPT_EXPR = (
 )
 
 
+def _legend(**kw) -> alt.Legend:
+    """A legend above the plot whose symbols are the lines, at full colour (not the bands'
+    pale fill)."""
+    return alt.Legend(
+        title=None,
+        orient="top",
+        labelLimit=500,
+        symbolType="stroke",
+        symbolStrokeWidth=3,
+        symbolOpacity=1,
+        **kw,
+    )
+
+
 def summarised(scenario) -> list[str]:
     """The variables a report run of ``scenario`` summarises: all it has but
     :data:`NOT_SUMMARISED`."""
@@ -131,7 +145,7 @@ def data_chart(summary: dict, *, width: int = PAGE_WIDTH, height: int = 210) -> 
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=list(names.values()), range=["#2f5d8a", "#d9822b"]),
-        legend=alt.Legend(title=None, orient="top", labelLimit=400),
+        legend=_legend(),
     )
     x = alt.X(
         "year:Q", title=None, axis=alt.Axis(format="d", grid=False), scale=alt.Scale(nice=False)
@@ -167,5 +181,100 @@ def data_chart(summary: dict, *, width: int = PAGE_WIDTH, height: int = 210) -> 
         title=alt.TitleParams(
             "Public human text and the text the largest run would need",
             subtitle="medians (lines) and 90% intervals (bands)",
+        ),
+    )
+
+
+def _log_scale(lo: float, hi: float) -> alt.Scale:
+    ticks = powers(lo, hi)
+    return alt.Scale(type="log", domain=[ticks[0], ticks[-1]], nice=False)
+
+
+def _year_x() -> alt.X:
+    return alt.X(
+        "year:Q", title=None, axis=alt.Axis(format="d", grid=False), scale=alt.Scale(nice=False)
+    )
+
+
+def ceilings_chart(summary: dict, *, width: int = PAGE_WIDTH, height: int = 220) -> alt.LayerChart:
+    """The compute the spending buys beside the ceiling each constraint sets (medians, with
+    50% bands), named and coloured as the ceiling registry says; the largest run (their
+    minimum) dashed."""
+    from scalesim.model import constraints as registry
+
+    present = summary["variables"]
+    budget = "training_flop" if "training_flop" in present else "budget_flop"
+    names, colours = {}, []
+    for ceiling in registry.ceilings():
+        var = budget if ceiling.name == "compute" else ceiling.variable
+        if var in present:
+            names[var] = (
+                "compute the spending buys"
+                if ceiling.name == "compute"
+                else f"{ceiling.label.lower()} ceiling"
+            )
+            colours.append(ceiling.colour)
+    data = _quantile_rows(summary, names)
+    largest = _quantile_rows(summary, {"largest_run_flop": "largest feasible run"})
+    lo, hi = _range(pd.concat([data, largest]), ("p25", "p75", "p50"))
+    scale = _log_scale(lo, hi)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=list(names.values()), range=colours),
+        legend=_legend(),
+    )
+    base = alt.Chart(data).encode(x=_year_x(), color=colour)
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("p25:Q", scale=scale, axis=log_axis("FLOP (log scale)", lo, hi)), y2="p75:Q"
+    )
+    lines = base.mark_line(strokeWidth=2.2).encode(y=alt.Y("p50:Q", scale=scale))
+    dashed = (
+        alt.Chart(largest)
+        .mark_line(strokeDash=[5, 4], color="#222222", strokeWidth=1.5)
+        .encode(x=_year_x(), y=alt.Y("p50:Q", scale=scale))
+    )
+    return alt.layer(band, lines, dashed).properties(
+        width=width,
+        height=height,
+        title=alt.TitleParams(
+            "The compute the spending buys and the ceiling each constraint sets",
+            subtitle="medians and 50% bands; dashed: the largest feasible run, the lowest of them",
+        ),
+    )
+
+
+#: Colours of compared scenarios, in order (dark enough to tell apart in print).
+SCENARIO_COLOURS = ("#1f4e79", "#c55a11", "#2e7d32", "#8e24aa", "#6d4c41", "#00838f")
+
+
+def comparison_chart(
+    summaries, *, width: int = PAGE_WIDTH, height: int = 230, variable: str = "largest_run_flop"
+) -> alt.LayerChart:
+    """The largest feasible run of each scenario: medians with 50% bands, one colour each."""
+    frames = []
+    for s in summaries:
+        name = s["scenario"]["name"]
+        while any(name == f["series"].iloc[0] for f in frames if len(f)):
+            name += " (again)"
+        frames.append(_quantile_rows(s, {variable: name}))
+    data = pd.concat(frames, ignore_index=True)
+    lo, hi = _range(data, ("p25", "p75"))
+    scale = _log_scale(lo, hi)
+    labels = list(dict.fromkeys(data["series"]))
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=labels, range=list(SCENARIO_COLOURS[: len(labels)])),
+        legend=_legend(columns=1),
+    )
+    base = alt.Chart(data).encode(x=_year_x(), color=colour)
+    band = base.mark_area(opacity=0.14).encode(
+        y=alt.Y("p25:Q", scale=scale, axis=log_axis("FLOP (log scale)", lo, hi)), y2="p75:Q"
+    )
+    lines = base.mark_line(strokeWidth=2.5).encode(y=alt.Y("p50:Q", scale=scale))
+    return alt.layer(band, lines).properties(
+        width=width,
+        height=height,
+        title=alt.TitleParams(
+            "Largest feasible training run by scenario", subtitle="medians and 50% bands"
         ),
     )

@@ -217,16 +217,23 @@ def tornado_chart(
                 rows.append({"parameter": r["parameter"], "end": end, "from": base, "to": value})
     data = pd.DataFrame(rows, columns=["parameter", "end", "from", "to"])
     order = list(frame["parameter"])
+    x_title = (
+        f"{variable} [{unit}] (log scale)" if not labels else f"{variable}, {unit} (log scale)"
+    )
+    x_scale, x_axis = alt.Scale(type="log"), alt.Axis(format="~e", title=x_title)
+    ends = [v for v in [*data["from"], *data["to"]] if v > 0 and math.isfinite(v)]
+    if labels and ends:
+        from scalesim.present.report.charts import log_axis, powers
+
+        ticks = powers(min(ends), max(ends))
+        x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]], nice=False)
+        x_axis = log_axis(x_title, min(ends), max(ends))
     y = alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
     bars = (
         alt.Chart(data)
         .mark_bar(opacity=0.85, height=12)
         .encode(
-            x=alt.X(
-                "from:Q",
-                scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~e", title=f"{variable} [{unit}] (log scale)"),
-            ),
+            x=alt.X("from:Q", scale=x_scale, axis=x_axis),
             x2="to:Q",
             y=y,
             color=alt.Color(
