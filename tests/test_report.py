@@ -527,3 +527,15 @@ def test_report_never_writes_over_its_scenario(tmp_path, capsys):
     assert cli.main(["report", str(scenario), "-o", str(scenario)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     assert scenario.read_bytes() == before
+
+
+def test_short_scenario_still_gets_every_part(tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text(f"name: Short\nextends: {SCENARIOS[0]}\nyears: {{start: 2024, end: 2028}}\n")
+    out = tmp_path / "short.html"
+    build_report([short], out, samples=500)
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    # no 2030: the headline year is the last one, and the key figures show 2026 and 2028
+    heads = [th.get_text() for th in soup.select("table.key-figures thead th")]
+    assert heads == ["", "2026", "2028"]
+    assert "feasible in 2028" in soup.select_one(".executive-summary").get_text()

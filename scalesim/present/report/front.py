@@ -266,8 +266,12 @@ def _same_as_effective(summary: dict, var: str) -> bool:
 
 def key_figures(summary: dict, i: int = 0, years: Sequence[int] = KEY_YEARS) -> Html:
     """The key-figures table of one scenario: each quantity's median and 90% interval by year,
-    in words and human units, with the year public text is fully used."""
+    in words and human units, with the year public text is fully used. A run that has none of
+    ``years`` shows its middle and last years."""
     shown = [y for y in years if y in summary["years"]]
+    if not shown:
+        ys = summary["years"]
+        shown = sorted({ys[len(ys) // 2], ys[-1]})
     rows = []
     for var, name, unit in KEY_ROWS:
         if var not in summary["variables"] or _same_as_effective(summary, var):
