@@ -164,7 +164,8 @@ def _title_of(cells: list[nb.Cell], title: str | None) -> str:
         for bundle in cell.outputs:
             found = bundle.get("text/html", "")
             if "<h1>" in found:
-                return html.unescape(found.split("<h1>", 1)[1].split("</h1>", 1)[0])
+                heading = found.split("<h1>", 1)[1].split("</h1>", 1)[0]
+                return html.unescape(heading).replace("\u2060", "")
     return "scalesim report"
 
 

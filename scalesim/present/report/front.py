@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from scalesim._version import __version__
 from scalesim.present import text
 from scalesim.present.report import limits, milestones
-from scalesim.present.report.page import Html, figure, join_html, scenario_name, table
+from scalesim.present.report.page import (
+    Html,
+    figure,
+    join_html,
+    keep_ranges,
+    scenario_name,
+    table,
+)
 
 #: Years of the key-figures table where the run has them [calendar year].
 KEY_YEARS = (2030, 2040, 2050)
@@ -33,11 +40,11 @@ NEGLIGIBLE = 0.01
 #: Units whose first end of a range may leave the unit to the second (``from 2 to 3 FLOP``).
 SHARED_UNITS = ("FLOP", "token", "FLOP/USD")
 #: How a constraint is named in a sentence where its registry label reads badly.
-PROSE = {"compute": "money (the compute budget)"}
+PROSE = {"compute": "money"}
 
 
 def constraint_words(name: str) -> str:
-    """A constraint's name in a sentence: ``money (the compute budget)``, ``data``."""
+    """A constraint's name in a sentence: ``money`` (the compute budget), ``data``."""
     return PROSE.get(name, text.constraint_label(name).lower())
 
 
@@ -73,7 +80,7 @@ def title_block(title: str, date: str, names: Sequence[str]) -> Html:
     if others:
         covered += f"; compared with {text.join(others)}"
     return Html(
-        f'<header class="report-header"><h1>{html.escape(title)}</h1>'
+        f'<header class="report-header"><h1>{keep_ranges(title)}</h1>'
         f'<p class="meta">Policy report · <span class="date">{html.escape(date)}</span> · '
         f'<span class="version">scalesim {__version__}</span></p>'
         f'<p class="meta">{covered}.</p></header>'

@@ -13,6 +13,7 @@ against the summary JSON of the same scenario, samples and seed.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from scalesim.present import text
@@ -97,9 +98,15 @@ def figure(
     )
 
 
+def keep_ranges(words: str) -> str:
+    """Escaped text whose number ranges (``2010–2024``) do not break across lines (word
+    joiners around the dash)."""
+    return re.sub(r"(\d)([–-])(\d)", "\\1\u2060\\2\u2060\\3", html.escape(words))
+
+
 def scenario_name(name: str) -> str:
     """A scenario's name in prose."""
-    return f'<em class="scenario">{html.escape(name)}</em>'
+    return f'<em class="scenario">{keep_ranges(name)}</em>'
 
 
 def table(
