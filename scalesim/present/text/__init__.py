@@ -32,19 +32,6 @@ years, intervals, constraint names), :mod:`.words` (words and human units) and :
 
 from __future__ import annotations
 
-from scalesim.present.text.words import (
-    NO_LIMIT,
-    SECONDS,
-    STYLES,
-    calendar_year,
-    human,
-    human_interval,
-    join,
-    percent,
-    power_of_ten,
-    scientific,
-    year_interval,
-)
 from scalesim.present.text.numbers import (
     INFINITE,
     MISSING,
@@ -71,6 +58,19 @@ from scalesim.present.text.summary import (
     milestone_years,
     summary_table,
     table_years,
+)
+from scalesim.present.text.words import (
+    NO_LIMIT,
+    SECONDS,
+    STYLES,
+    calendar_year,
+    human,
+    human_interval,
+    join,
+    percent,
+    power_of_ten,
+    scientific,
+    year_interval,
 )
 
 __all__ = [
