@@ -272,7 +272,7 @@ def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
         errors.append(
             InputError(f"expected a mapping of parameter groups, got {params!r}", key="parameters")
         )
-        params = {}
+        return None, errors  # nothing below can be checked without parameters
     priors, explicit, effective, failed = parse_parameters(params, errors)
     if not failed:
         try:
