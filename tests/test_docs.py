@@ -170,12 +170,16 @@ def _yaml_key_paths() -> list[str]:
     for lang, body in FENCED:
         if lang != "yaml":
             continue
-        doc = yaml.safe_load(body)
+        # "..." alone on a line stands for "and so on" in the docs
+        doc = yaml.safe_load(re.sub(r"^\s*\.\.\.\s*$", "", body, flags=re.M))
         if "method" in doc:  # a sweep file: dotted key paths as keys
             paths += list(doc["parameters"])
-        else:
-            walk(doc["parameters"], "")
-            paths += list(doc.get("sources") or {})
+            continue
+        walk(doc.get("parameters") or {}, "")
+        for correlation in (doc.get("correlations") or {}).values():
+            paths += list(correlation.get("between") or [])
+        # sources: by key path; those of other blocks (correlations., pool.) are not parameters
+        paths += [k for k in doc.get("sources") or {} if k.split(".")[0] in GROUPS]
     return paths
 
 
