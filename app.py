@@ -140,7 +140,8 @@ def pages() -> list:
     out = [st.Page(projection, title="Projection", url_path="projection", default=True)]
     for script in scripts:
         if not script.name.startswith("_"):
-            out.append(st.Page(f"pages/{script.name}", url_path=script.stem))
+            title = script.stem.replace("_", " ").capitalize()
+            out.append(st.Page(f"pages/{script.name}", title=title, url_path=script.stem))
     return out
 
 

@@ -11,12 +11,14 @@ PID. Synchronisation waits for values to change, never for a fixed time.
 from __future__ import annotations
 
 import contextlib
+import http.server
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -43,12 +45,12 @@ def _require_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
     """``streamlit run app.py`` on a free port; yields its URL; stopped by PID afterwards."""
     _require_chromium()
     try:
-        with serve(tmp_path / "streamlit.log") as url:
+        with serve(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -119,7 +121,8 @@ def _cli_error(argv: list[str], cwd: Path) -> str:
             assert main(argv) == 2
     finally:
         os.chdir(old)
-    return stderr.getvalue().strip().removeprefix("scalesim: error: ")
+    # The CLI lists every problem, one line each; the app shows the first.
+    return stderr.getvalue().strip().splitlines()[0].removeprefix("scalesim: error: ")
 
 
 def _same_summary(app: dict, cli: dict) -> None:
@@ -268,3 +271,129 @@ def test_app_end_to_end_in_chromium(server, tmp_path):
         finally:
             browser.close()
     assert len(list(shots.glob("*.png"))) == 5
+
+
+def _headline(page) -> list[str]:
+    """Title, the four headline figures and the footer (scenario hash) of the projection."""
+    page.get_by_text(FOOTER).wait_for()
+    page.locator('[data-testid="stMetricValue"]').nth(3).wait_for()
+    _wait_idle(page)
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    return [page.locator("h1").first.inner_text(), *values, page.get_by_text(FOOTER).inner_text()]
+
+
+def _go(page, title: str) -> None:
+    """Click the sidebar link to a page and wait until it has run."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    _wait_page(page, title)
+
+
+def _wait_page(page, title: str) -> None:
+    if title == "Projection":
+        page.get_by_text(FOOTER).wait_for()
+    else:
+        page.locator("h1").first.wait_for()
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stMetricValue\"]')",
+            timeout=TIMEOUT_MS,
+        )
+    _wait_idle(page)
+    _no_exception(page)
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        _Counter.hits.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_every_page_pair_back_link_and_a_markdown_name_in_chromium(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    listener = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    port = listener.server_address[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 2400})
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(server)
+            _headline(page)
+            titles = [
+                t.strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+            ]
+            assert titles[:2] == ["Projection", "Method"]
+            # Edits: a slider moved with the keyboard, then samples one step down.
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            footer = page.get_by_text(FOOTER)
+            before = footer.inner_text()
+            thumb = (
+                sidebar.locator('[data-testid="stSlider"]')
+                .filter(has_text="Growth of the largest run's cost")
+                .locator('input[type="range"]')
+                .nth(1)
+            )
+            thumb.focus()
+            page.keyboard.press("ArrowRight")
+            _wait_text_change(footer, before)
+            edited = _headline(page)
+            assert edited[0].endswith("(edited)")
+            # Every ordered pair of pages, each visit from the page before.
+            at = "Projection"
+            for a in titles:
+                for b in titles:
+                    if a == b:
+                        continue
+                    if at != a:
+                        _go(page, a)
+                    _go(page, b)
+                    at = b
+                    if b == "Projection":
+                        assert _headline(page) == edited, (a, b)
+            # Back from the method page.
+            if at != "Projection":
+                _go(page, "Projection")
+            _go(page, "Method")
+            page.go_back()
+            _wait_page(page, "Projection")
+            assert _headline(page) == edited
+            # The link opens the same view in a fresh browser context.
+            link = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+            assert link.startswith(server) and "e.spending.growth=" in link
+            fresh = browser.new_context(viewport={"width": 1400, "height": 2400}).new_page()
+            fresh.set_default_timeout(TIMEOUT_MS)
+            fresh.goto(link)
+            assert _headline(fresh) == edited
+            fresh.context.close()
+            # An upload named by a Markdown image: plain text, no request to its URL; it
+            # survives a visit to the method page and back.
+            name = f"![x](http://127.0.0.1:{port}/leak.png)"
+            hostile = tmp_path / "image-name.yaml"
+            hostile.write_text(
+                f"name: '{name}'\ndescription: '{name} <img src=http://127.0.0.1:{port}/b.png>'\n"
+                "extends: baseline.yaml\n"
+            )
+            before = footer.inner_text()
+            sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                str(hostile)
+            )
+            _wait_text_change(footer, before)
+            uploaded = _headline(page)
+            assert uploaded[0] == name
+            for title in ("Method", "Projection"):
+                _go(page, title)
+            assert _headline(page) == uploaded
+            page.wait_for_timeout(500)  # let any image request arrive before counting
+            assert _Counter.hits == []
+            assert page.locator("img[src*='leak.png'], img[src*='b.png']").count() == 0
+        finally:
+            browser.close()
+            listener.shutdown()
