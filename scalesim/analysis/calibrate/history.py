@@ -152,7 +152,7 @@ def load_history(path: str | Path | None = None) -> pd.DataFrame:
     _require(frame, SHIPPED_MODEL_REQUIRED, path, "scalesim's frontier_models.csv")
     flag = "frontier" in frame.columns
     frame = frame.copy()
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame["date"] = parse_dates(frame["date"], path, "date")
     frame["frontier"] = _flag(frame["frontier"]) if flag else False
     frame["domain"] = _shipped_domain(frame) if "domain" not in frame else frame["domain"]
     frame.attrs.update(path=str(path), format="scalesim", frontier_flag=flag)
@@ -187,7 +187,7 @@ def load_epoch_csv(path: str | Path, *, frame: pd.DataFrame | None = None) -> pd
     out = pd.DataFrame(index=frame.index)
     for src, dst in EPOCH_MODEL_COLUMNS.items():
         out[dst] = frame[src] if src in frame.columns else np.nan
-    out["date"] = pd.to_datetime(out["date"], errors="coerce", format="mixed")
+    out["date"] = parse_dates(out["date"], path, "Publication date")
     out["cost_usd"] = _money(out["cost_usd"])
     flag = "Frontier model" in frame.columns
     out["frontier"] = _flag(out["frontier"]) if flag else False
@@ -232,7 +232,8 @@ def load_hardware(path: str | Path | None = None) -> pd.DataFrame:
             }
         )
         fmt = "epoch"
-    out["release_date"] = pd.to_datetime(out["release_date"], errors="coerce", format="mixed")
+    column = "release_date" if fmt == "scalesim" else "Release date"
+    out["release_date"] = parse_dates(out["release_date"], path, column)
     for col in ("price_usd", "fp32_flops", "fp16_flops", "tdp_w"):
         if col not in out:
             out[col] = np.nan
@@ -241,9 +242,46 @@ def load_hardware(path: str | Path | None = None) -> pd.DataFrame:
     return out
 
 
+def parse_dates(values: pd.Series, path, column: str) -> pd.Series:
+    """A CSV column of dates as naive UTC datetimes.
+
+    Dates with a time-zone offset (``2020-05-28T00:00:00+02:00``, ``2021-01-01T00:00Z``,
+    mixed offsets in one column) are converted to UTC and the zone dropped; dates without
+    one are read as UTC. Empty cells give NaT (the row is dropped later).
+
+    Raises
+    ------
+    InputError
+        ``PATH: row N (line L), column 'C': cannot read 'TEXT' as a date ...`` for the first
+        cell that is not empty and not a date (N counts data rows from 1, L file lines).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        dates = pd.to_datetime(values, utc=True)
+        return dates.dt.tz_localize(None)
+    raw = values.map(lambda v: "" if pd.isna(v) else str(v).strip())
+    # 'Z' (Zulu) for UTC, which the mixed-format parser does not read
+    text = raw.str.replace(r"^(\d{4}-\d{2}-\d{2})[Zz]$", r"\1", regex=True)
+    text = text.str.replace(r"(?<=\d)[Zz]$", "+00:00", regex=True)
+    given = text != ""
+    dates = pd.to_datetime(text.where(given), errors="coerce", format="mixed", utc=True)
+    bad = given & dates.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        shown = raw.iloc[i] if len(raw.iloc[i]) <= 40 else raw.iloc[i][:37] + "..."
+        raise InputError(
+            f"row {i + 1} (line {i + 2}), column {column!r}: cannot read {shown!r} as a date "
+            "(expected e.g. 2020-05-28 or 2020-05-28T00:00:00+02:00)",
+            path=str(path),
+        )
+    return dates.dt.tz_localize(None)
+
+
 def decimal_year(dates: pd.Series) -> np.ndarray:
-    """Dates as fractional calendar years (2020-07-02 -> ~2020.5) [year]."""
+    """Dates as fractional calendar years (2020-07-02 -> ~2020.5) [year]; dates with a
+    time zone count in UTC."""
     d = pd.to_datetime(dates)
+    if getattr(d.dt, "tz", None) is not None:
+        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
     start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
     days = np.where(d.dt.is_leap_year, 366.0, 365.0)
     return (d.dt.year + (d - start).dt.total_seconds() / 86400.0 / days).to_numpy(np.float64)
