@@ -403,3 +403,33 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
     rc = main(["sweep", str(path), "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet"])
     assert rc == 2
     assert f"--scheduler: cannot connect to tcp://127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_cli_conventions_short_options_and_milestone_column(tmp_path, capsys):
+    papers = ROOT / "scenarios" / "scientific-papers-1e35.yaml"
+    grid = "{hardware.doubling_time: {values: [1.5 year, 4 year]}}"
+    path = write(tmp_path, f"base: {papers}\nparameters: {grid}\n")
+    out, summary = tmp_path / "t.csv", tmp_path / "s.json"
+    argv = ["sweep", str(path), "--serial", "-n", "2000", "-s", "9", "-o", str(out)]
+    assert main([*argv, "--json", str(summary)]) == 0
+    text = capsys.readouterr().out
+    assert "median year milestone 'scientific_papers' is reached" in text
+    data = json.loads(summary.read_text())
+    assert [p["samples"] for p in data["points"]] == [2000, 2000]
+    assert {p["seed"] for p in data["points"]} == {9}
+    assert data["pooled"]["samples"] == 4000 and "scientific_papers" in data["pooled"]["milestones"]
+    p50 = [
+        p["summary"]["milestones"]["scientific_papers"]["arrival_year"]["p50"]
+        for p in data["points"]
+    ]
+    assert p50[0] < p50[1]  # FLOP per dollar doubling faster: the requirement is met earlier
+    assert out.read_text().count("\n") == 2 * headline(papers) * 77 + 1
+    # -q prints nothing; the old --summary-json still writes the same summary
+    old = tmp_path / "old.json"
+    assert main([*argv, "-q", "--summary-json", str(old)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(old.read_text()) == data
+    # an output that is the sweep file itself is refused before any work
+    assert main(["sweep", str(path), "--serial", "--json", str(path)]) == 2
+    assert "--json" in capsys.readouterr().err
+    assert main(["sweep", str(path), "--serial", "--workers", "100000"]) == 2

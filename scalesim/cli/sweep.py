@@ -13,7 +13,15 @@ from scalesim.analysis.sweep import (
     load_sweep,
     run_sweep,
 )
-from scalesim.cli._common import check_outputs, samples_arg, seed_arg
+from scalesim.cli._common import (
+    add_json,
+    add_out,
+    add_quiet,
+    add_samples,
+    add_seed,
+    bounded_int,
+    check_outputs,
+)
 from scalesim.engine.io import write_json, write_table
 from scalesim.engine.progress import progress_bar
 from scalesim.errors import InputError
@@ -21,6 +29,8 @@ from scalesim.present.text import column_number, count, literal, year
 
 #: Years of the printed table (when in the sweep's years).
 TABLE_YEARS = (2030, 2040)
+#: Most worker processes of a local cluster (a typo must not fork thousands).
+MAX_WORKERS = 256
 
 
 def register(sub) -> None:
@@ -41,7 +51,7 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=bounded_int(1, MAX_WORKERS),
         default=None,
         help="worker processes of the local cluster (default: this machine's cores)",
     )
@@ -50,20 +60,20 @@ def register(sub) -> None:
         action="store_true",
         help="run the points one by one in this process, without Dask",
     )
-    p.add_argument(
-        "--samples", type=samples_arg, default=None, help="samples per point (default: the file's)"
+    add_samples(p, "samples per point (default: the file's)")
+    add_seed(p, "seed of every point (default: the file's)")
+    add_out(p, "tidy table to write (.parquet or .csv): one row per point, variable and year")
+    add_json(
+        p,
+        "sweep summary JSON to write (every point's summary and the pooled one)",
+        "--summary-json",
     )
-    p.add_argument(
-        "--seed", type=seed_arg, default=None, help="seed of every point (default: the file's)"
-    )
-    p.add_argument("--out", default=None, help="tidy table to write (.parquet or .csv)")
-    p.add_argument("--summary-json", default=None, help="sweep summary JSON to write")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    add_quiet(p, "no progress bar, no table")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    check_outputs(args.out, args.summary_json)
+    check_outputs(args.out, args.json, (args.sweep,), "--json", (".parquet", ".csv"))
     if args.scheduler is not None and args.serial:
         raise InputError("--scheduler and --serial exclude each other")
     client = None
@@ -91,11 +101,11 @@ def main(args) -> int:
         )
     if args.out:
         write_table(args.out, result.frame())
-    if args.summary_json:
-        write_json(args.summary_json, result.summary())
+    if args.json:
+        write_json(args.json, result.summary())
     if not args.quiet:
         print(format_sweep(result))
-        for label, path in (("tidy table", args.out), ("summary JSON", args.summary_json)):
+        for label, path in (("tidy table", args.out), ("summary JSON", args.json)):
             if path:
                 print(f"\nwrote {label}: {path}", file=sys.stdout)
     return 0
@@ -103,16 +113,20 @@ def main(args) -> int:
 
 def format_sweep(result: SweepResult) -> str:
     """The table printed by ``scalesim sweep``: per point its parameter values (or scenario),
-    the median largest run in the table years and the median year the human text stock is
-    used up; then the same for all points pooled."""
+    the median largest run in the table years, the median year the human text stock is used
+    up and the median arrival year of the first milestone (when the points have one); then
+    the same for all points pooled."""
     s = result.sweep
-    years = [y for y in TABLE_YEARS if y in result.points[0].summary["years"]]
+    first = result.points[0].summary
+    years = [y for y in TABLE_YEARS if y in first["years"]]
+    milestone = next(iter(first.get("milestones", {})), None)
     lines = [
         f"sweep: {s.name}",
         f"file: {s.path}   method: {s.method}   points: "
         f"{len(s.points)}   ran on: {result.executor}",
         "",
-        "Median largest_run_flop [FLOP] and median year the human text stock is used up",
+        "Median largest_run_flop [FLOP] and median year the human text stock is used up"
+        + (f"; median year milestone {milestone!r} is reached" if milestone else ""),
     ]
     if s.parameters:
         heads = [k.split(".")[-1][:14] for k in s.parameters]
@@ -124,14 +138,20 @@ def format_sweep(result: SweepResult) -> str:
         + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
         + "".join(f"{y:>10}" for y in years)
         + f"{'exhausted':>11}"
+        + (f"{'milestone':>11}" if milestone else "")
     )
 
     def row(i, cells, summary):
         q = summary["variables"]["largest_run_flop"]["p50"]
         ex = summary["data_exhaustion_year"]["p50"]
+        last = summary["years"][-1]
         text = "".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
         text += "".join(f"{column_number(q[summary['years'].index(y)]):>10}" for y in years)
-        return f"  {i:>4}{text}{year(ex, summary['years'][-1]):>11}"
+        text += f"{year(ex, last):>11}"
+        if milestone:
+            m = summary.get("milestones", {}).get(milestone)
+            text += f"{year(m['arrival_year']['p50'], last) if m else '-':>11}"
+        return f"  {i:>4}{text}"
 
     for spec, part in zip(s.points, result.points, strict=True):
         cells = (
