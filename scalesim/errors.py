@@ -31,12 +31,20 @@ class InputError(ScalesimError, ValueError):
         super().__init__(self.format())
 
     def format(self) -> str:
-        parts = [p for p in (self.path, self.key) if p]
+        # a key or path may hold control characters (a YAML key "\n"): shown escaped, so
+        # the message stays one line
+        parts = [_printable(p) for p in (self.path, self.key) if p]
         return ": ".join([*parts, self.message])
 
     def at(self, *, path: str | None = None, key: str | None = None) -> InputError:
         """Return a copy with the file and/or key path filled in where missing."""
         return InputError(self.message, path=self.path or path, key=self.key or key)
+
+
+def _printable(text: str) -> str:
+    """``text`` with non-printable characters written as escapes (``\\n``)."""
+    text = str(text)
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def did_you_mean(word: str, choices) -> str:

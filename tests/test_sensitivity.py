@@ -180,6 +180,10 @@ def test_no_second_orchestration():
     files = [
         "scalesim/analysis/sensitivity.py",
         "scalesim/analysis/sweep.py",
+        "scalesim/analysis/sweep_file.py",
+        "scalesim/analysis/sweep_merge.py",
+        "scalesim/analysis/dask_client.py",
+        "scalesim/analysis/compact.py",
         "scalesim/present/report/sensitivity.py",
         "scalesim/cli/sensitivity.py",
         *(str(p.relative_to(ROOT)) for p in (ROOT / "scalesim/analysis/calibrate").glob("*.py")),
