@@ -62,3 +62,20 @@ def toy_ceiling():
         kernel=lambda params, state, xp: xp.log(xp.asarray(1e27)) + xp.zeros_like(params.grid.dt),
         description="A flat wall at 1e27 FLOP",
     )
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Put ``sys.modules['__main__']`` back after each test.
+
+    Streamlit's AppTest runs a page as ``__main__`` and may leave it there; a later test in the
+    same worker that spawns processes (Dask's nanny, the app's upload reader) would then
+    re-run that page in the child (seen: ``pages/explain.py`` NameError, "Nanny failed to
+    start").
+    """
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main

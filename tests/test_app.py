@@ -437,7 +437,8 @@ def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
         text=True,
     )
     assert cli.returncode == 2
-    cli_message = cli.stderr.strip().removeprefix("scalesim: error: ")
+    # validate lists every problem, one per line; the app shows the first (the loader's)
+    cli_message = cli.stderr.splitlines()[0].removeprefix("scalesim: error: ")
     messages = [_shown(e.value) for e in at.error]
     assert messages and all(m == cli_message for m in messages)
     assert "\n" not in messages[0]
