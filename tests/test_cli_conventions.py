@@ -236,7 +236,10 @@ def test_ctrl_c_at_any_moment_of_start_up_prints_one_line_and_exits_130(tmp_path
         out, err = child.communicate(timeout=60)
         if i == 0 and child.returncode != 130 and "scalesim" not in err:
             continue  # a busy machine: the interpreter was still starting (site, .pth files)
-        assert (child.returncode, out, err) == (130, "", "scalesim: interrupted\n"), delay
+        # Rarely (1 in ~20 at ~0.4 s, busy machine) the process, having printed the line, ends
+        # by the signal itself (-SIGINT here); a shell reports that as 130 all the same.
+        status = 130 if child.returncode == -signal.SIGINT else child.returncode
+        assert (status, out, err) == (130, "", "scalesim: interrupted\n"), delay
 
 
 def test_closed_stdout_gives_no_traceback(tmp_path):
