@@ -148,7 +148,7 @@ def test_wheel_ships_the_scenarios_notebook_app_and_history_tables(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in SCENARIOS.rglob("*.yaml"):
         assert f"scalesim/_shipped/{path.relative_to(ROOT).as_posix()}" in names
-    for path in ("notebooks/policy_report.py", "app.py", "pages/method.py"):
+    for path in ("notebooks/policy_report.py", "app.py", "pages/method.py", "docs/method.md"):
         assert f"scalesim/_shipped/{path}" in names
     for path in (ROOT / "scalesim" / "data").glob("*.csv"):
         assert f"scalesim/data/{path.name}" in names
