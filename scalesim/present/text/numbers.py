@@ -16,12 +16,19 @@ MISSING = "–"
 INFINITE = "∞"
 #: Smallest and largest magnitudes :func:`number` writes without an exponent.
 POSITIONAL = (1e-3, 1e5)
+#: Units written after no number (a pure number).
+UNITLESS = ("", "1", "dimensionless")
 
 # --- numbers ----------------------------------------------------------------------------------
 
 
 def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _with_unit(text: str, unit: str) -> str:
+    """``text`` with ``unit`` after it, unless the unit is one of :data:`UNITLESS`."""
+    return text if unit in UNITLESS else f"{text} {unit}"
 
 
 def _trim(digits: str) -> str:
@@ -95,9 +102,9 @@ def quantity(x: float | None, unit: str, digits: int = 3) -> str:
     ('0.375', '–', '∞')
     """
     text = number(x, digits)
-    if _missing(x) or math.isinf(float(x)) or unit in ("", "1", "dimensionless"):
+    if _missing(x) or math.isinf(float(x)):
         return text
-    return f"{text} {unit}"
+    return _with_unit(text, unit)
 
 
 def share(x: float | None, digits: int = 0) -> str:
@@ -190,7 +197,7 @@ def interval(
         return MISSING
     shown = fmt or (lambda v: number(v, digits))
     text = f"{shown(lo)} – {shown(hi)}"
-    return f"{text} {unit}" if unit and unit not in ("1", "dimensionless") else text
+    return _with_unit(text, unit)
 
 
 def median_interval(
@@ -213,7 +220,7 @@ def median_interval(
     """
     shown = fmt or (lambda v: number(v, digits))
     text = f"{shown(mid)} [{interval(lo, hi, digits=digits, fmt=fmt)}]"
-    return f"{text} {unit}" if unit and unit not in ("1", "dimensionless") else text
+    return _with_unit(text, unit)
 
 
 def column_number(x: float | None) -> str:

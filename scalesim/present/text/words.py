@@ -21,7 +21,7 @@ import html as _html
 import math
 from collections.abc import Callable
 
-from scalesim.present.text.numbers import MISSING, _missing, _trim
+from scalesim.present.text.numbers import MISSING, UNITLESS, _missing, _trim
 
 #: Written for an infinite value (a ceiling that is off).
 NO_LIMIT = "no limit"
@@ -162,7 +162,7 @@ def _parts(x: float, unit: str, digits: int, style: str, kind: str | None) -> tu
         number, head = _parts(x, top, digits, style, None)
         per = PER.get(bottom, bottom)
         return number, f"{head}{sp}per{sp}{per}".strip(sp)
-    if unit in ("", "1", "dimensionless"):
+    if unit in UNITLESS:
         if kind == "share":
             return percent(x), ""
         if kind == "growth":
