@@ -323,6 +323,15 @@ def run_project(params, **kw):
         return project(params, ceilings_for(params), **kw)
 
 
+def assert_same_projection(expected, got):
+    """Two run_project results are bit-identical: every variable the first has, the binding
+    constraint and the exhaustion year."""
+    (want, b0, e0), (logs, b1, e1) = expected, got
+    for name, value in want.items():
+        assert np.array_equal(to_np(value), to_np(logs[name])), name
+    assert np.array_equal(to_np(b0), to_np(b1)) and np.array_equal(to_np(e0), to_np(e1))
+
+
 def test_projection_hand_computed(xp):
     # budget = 1e8 * 2^t * 1e18 * 2^t = 1e26 * 4^t; data limit 6 * (1e13)^2 / 20 = 3e25 FLOP
     p = params_for(xp, years=(2024, 2025, 2026))
