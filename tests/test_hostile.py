@@ -21,7 +21,7 @@ from scalesim.errors import InputError
 from scalesim.model.parameters import SPECS
 from scalesim.scenario import safe_yaml
 from scalesim.scenario.loader import load_scenario, load_scenario_text
-from scalesim.scenario.priors import parse_prior
+from scalesim.scenario.prior_parse import parse_prior
 from scalesim.units import parse_quantity
 
 HOSTILE = BAD / "hostile"

@@ -12,7 +12,7 @@ from scipy import stats
 from test_kernels import params_for, run_project
 
 from scalesim.model.parameters import SPECS
-from scalesim.scenario.priors import parse_prior
+from scalesim.scenario.prior_parse import parse_prior
 
 YEARS = tuple(range(2024, 2041))
 

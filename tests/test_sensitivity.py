@@ -31,7 +31,8 @@ from scalesim.engine.run import evaluate
 from scalesim.model.parameters import spec_for
 from scalesim.present.report import sensitivity as report_sensitivity
 from scalesim.present.text import format_sensitivity
-from scalesim.scenario.priors import Prior, draw, parse_prior
+from scalesim.scenario.prior_parse import parse_prior
+from scalesim.scenario.priors import Prior, draw
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -179,6 +180,7 @@ def test_no_second_orchestration():
     # project_chunk); none imports the kernels or calls project() itself.
     files = [
         "scalesim/analysis/sensitivity.py",
+        "scalesim/analysis/sobol.py",
         "scalesim/analysis/sweep.py",
         "scalesim/analysis/sweep_file.py",
         "scalesim/analysis/sweep_merge.py",

@@ -15,7 +15,7 @@ from pathlib import Path
 from scalesim.errors import InputError
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.params import is_schedule
-from scalesim.scenario.priors import KINDS
+from scalesim.scenario.prior_parse import KINDS
 
 
 def parse_yaml(text: str, where: str, budget: safe_yaml.Budget | None = None) -> dict:

@@ -1,7 +1,7 @@
 """Scenario files: YAML loading, ``extends:``, validation with key paths.
 
 This is the only module that knows the shape of a scenario file. A loaded
-:class:`Scenario` is immutable and holds every parameter as a :class:`~scalesim.priors.Prior`
+:class:`Scenario` is immutable and holds every parameter as a :class:`~scalesim.scenario.priors.Prior`
 in canonical units, defaults filled in.
 """
 

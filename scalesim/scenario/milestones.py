@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model.parameters import ParamSpec
-from scalesim.scenario.priors import Prior, parse_prior
+from scalesim.scenario.prior_parse import parse_prior
+from scalesim.scenario.priors import Prior
 
 #: Variables a milestone may be measured on, the default first.
 METRICS = ("effective_compute_flop", "capability_equivalent_flop", "largest_run_flop")

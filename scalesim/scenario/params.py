@@ -20,7 +20,8 @@ from scalesim.model.parameters import (
     groups,
     spec_for,
 )
-from scalesim.scenario.priors import Prior, parse_prior
+from scalesim.scenario.prior_parse import parse_prior
+from scalesim.scenario.priors import Prior
 
 
 def key_text(name) -> str:

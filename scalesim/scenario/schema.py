@@ -4,7 +4,7 @@ Built from what the loader itself checks, so the two cannot drift apart: the hea
 pydantic model (:class:`scalesim.scenario.loader._Header`), the top-level keys from
 ``TOP_KEYS``, the parameter groups and keys from the registry in
 ``scalesim.model.parameters`` (each with its unit, default, meaning and source as its
-description), and the shape of a prior from ``scalesim.scenario.priors.KINDS``. Unknown keys
+description), and the shape of a prior from ``scalesim.scenario.prior_parse.KINDS``. Unknown keys
 are refused wherever the loader refuses them. Values with units (``"8 month"``) and domains
 are the loader's to check: the schema says "a number or a quantity string".
 """
@@ -32,7 +32,7 @@ def _number_or_quantity() -> list[dict]:
 def _prior(description: str, rate: bool) -> dict:
     """Schema of one parameter's value: a number, a quantity, a prior (or a schedule)."""
     from scalesim.model.parameters import SCHEDULE_KEYS
-    from scalesim.scenario.priors import _OPTIONS, KINDS
+    from scalesim.scenario.prior_parse import _OPTIONS, KINDS
 
     prior = {
         "type": "object",
