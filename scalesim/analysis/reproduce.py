@@ -87,7 +87,46 @@ class Pack:
 
 @dataclass(frozen=True)
 class Check:
-    """A figure compared: published against scalesim, and whether it is within tolerance."""
+    """A figure compared: published against scalesim, and whether it is within tolerance.
+
+    The numbers are in the figure's ``unit``: a variable's canonical unit (``FLOP``,
+    ``token``, ...), a fractional calendar year for an exhaustion year, a probability for a
+    milestone's P(reached by a year).
+
+    Attributes
+    ----------
+    pack : str
+        The pack's name (its file's stem).
+    cite : str
+        Short name of the study, for tables.
+    figure : str
+        What the figure is, in the pack's words.
+    where : str
+        Where the study states it (section, table, figure).
+    published : float or None
+        The published value [unit]; None for a published range.
+    published_range : tuple of float or None
+        The published ``(lo, hi)`` [unit]; None for a single value.
+    unit : str
+        Unit of ``published``, ``published_range``, ``scalesim``, ``lo`` and ``hi`` as the
+        pack states it: the variable's canonical unit, or "" for a calendar year, a
+        probability or a dimensionless variable.
+    kind : str
+        How it is compared: ``range``, or the tolerance as ``kind:amount`` (``digits:2``,
+        ``years:1``, ``log10:0.05``, ``share:0.005``).
+    scalesim : float or None
+        scalesim's statistic: the measure's quantile or probability [unit]; None where the
+        quantile falls after the scenario's last year.
+    lo, hi : float or None
+        scalesim's 10th and 90th percentiles of the same quantity [unit]; None for a
+        milestone's probability, and where the percentile falls after the last year.
+    passed : bool
+        Whether ``scalesim`` is within the tolerance of ``published`` (or inside the range).
+    precision : str
+        Why the tolerance is what it is (the study's own precision).
+    reason : str
+        Why the figure fails, when it is known to (printed with the failure).
+    """
 
     pack: str
     cite: str
@@ -105,6 +144,13 @@ class Check:
     reason: str
 
     def to_dict(self) -> dict:
+        """The check as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every attribute by name (``published_range`` as a 2-tuple or None).
+        """
         return asdict(self)
 
 
@@ -193,7 +239,24 @@ def _figure(spec: dict, key: str, variants: dict) -> Figure:
 
 
 def load_pack(path: str | Path) -> Pack:
-    """Read a pack: its scenario (through the scenario loader) and its ``published:`` block."""
+    """Read a pack: its scenario (through the scenario loader) and its ``published:`` block.
+
+    Parameters
+    ----------
+    path : str or Path
+        The pack's YAML file (a scenario file with a ``published:`` block).
+
+    Returns
+    -------
+    Pack
+        The scenario, the study, its figures and its variants' files.
+
+    Raises
+    ------
+    InputError
+        When the scenario does not load, or the ``published:`` block is malformed (naming
+        the file and the key path).
+    """
     path = Path(path)
     scenario = load_scenario(path)
     block = scenario.raw.get("published")
@@ -318,7 +381,30 @@ def _p_reached(res, m: dict, pack: Pack) -> tuple[float | None, None, None]:
 
 
 def reproduce(names: list[str] | None = None, samples: int | None = None) -> list[Check]:
-    """Every figure of the packs named (all shipped packs by default)."""
+    """Every figure of the packs named, compared with scalesim's runs of them.
+
+    Each scenario of a pack (the pack's, and each variant a figure names) is run once through
+    :func:`scalesim.engine.run.run`, with the scenario's seed.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Packs to check: a file path, or the stem of a shipped pack in
+        ``scenarios/papers`` (default: every shipped pack).
+    samples : int, optional
+        Samples of each run [samples] (default: each scenario's own).
+
+    Returns
+    -------
+    list of Check
+        One per figure, packs in the order named (shipped ones by name), figures in file
+        order.
+
+    Raises
+    ------
+    InputError
+        When a pack is not found or does not load.
+    """
     checks: list[Check] = []
     for path in pack_paths(names):
         checks.extend(evaluate(load_pack(path), samples=samples))

@@ -114,15 +114,28 @@ class SensitivityResult:
 
     Attributes
     ----------
-    output, year, method, scenario : str, int, {"sobol", "oat"}, str (the scenario's name)
+    output : str
+        The variable analysed (Y is its log10).
+    year : int
+        The year of the output analysed [calendar year].
+    method : {"sobol", "oat"}
+        How the parameters were ranked.
+    scenario : str
+        The scenario's name.
     parameters : list of str
         Key paths of the uncertain priors, ranked.
     S1, S1_conf, ST, ST_conf : list of float or None
-        Sobol indices [1] and the half-widths of their confidence intervals; None for OAT.
+        First- and total-order Sobol indices [share of Var Y] and the half-widths of their
+        confidence intervals [share of Var Y]; None for OAT.
     conf_level : float
-        Confidence level of the intervals [1].
-    base_samples, model_runs, seed : int
-        N of the Sobol design, model evaluations in all (0 and 2D + 1 for OAT), seed.
+        Confidence level of the intervals [probability].
+    base_samples : int
+        N of the Sobol design, a power of 2 [samples]; 0 for OAT.
+    model_runs : int
+        Model evaluations in all [model runs]: N · (D + 2) for Sobol plus the 2D + 1 of
+        the OAT swings, which every method computes (D: the number of parameters).
+    seed : int
+        Seed of the Sobol design and bootstrap (OAT draws nothing; the seed is recorded).
     median_log10 : float
         Y_0: Y with every parameter at its median [log10 unit of the output].
     prior_p5, prior_p95 : list of float
@@ -153,13 +166,27 @@ class SensitivityResult:
     swing: list[float]
 
     def to_dict(self) -> dict:
-        """JSON-ready dict: ``output``, ``year``, ``parameters``, ``S1``, ``S1_conf``,
-        ``ST``, ``ST_conf`` and the rest of the attributes."""
+        """The result as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every attribute by name: ``output``, ``year``, ``parameters``, ``S1``,
+            ``S1_conf``, ``ST``, ``ST_conf`` and the rest, lists in rank order.
+        """
         return asdict(self)
 
     def frame(self) -> pd.DataFrame:
-        """The ranked table: rank, parameter, S1, S1_conf, ST, ST_conf (Sobol only),
-        low_log10, high_log10, swing."""
+        """The ranked table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter, largest effect first: ``rank`` (1 = largest),
+            ``parameter``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` [share of Var Y] (Sobol
+            only), ``low_log10``, ``high_log10`` [log10 unit of the output] and ``swing``
+            [orders of magnitude].
+        """
         cols = ("S1", "S1_conf", "ST", "ST_conf") if self.method == "sobol" else ()
         data = {"rank": range(1, len(self.parameters) + 1), "parameter": self.parameters}
         data |= {c: getattr(self, c) for c in (*cols, "low_log10", "high_log10", "swing")}
@@ -209,7 +236,7 @@ def oat_swings(
     output : str
         Variable analysed (as log10).
     year : int
-        Calendar year [year].
+        Year of the output [calendar year].
     names : list of str, optional
         Parameters swung (default: every uncertain one, :func:`uncertain_parameters`).
 
@@ -254,7 +281,7 @@ def sensitivity_analysis(
     output : str
         A variable the engine computes for the scenario (e.g. ``largest_run_flop``).
     year : int
-        Calendar year of the output [year].
+        Year of the output, one of the scenario's years [calendar year].
     method : {"sobol", "oat"}
         "sobol": Sobol indices and the OAT swings, ranked by ST; "oat": the swings only,
         ranked by swing.
@@ -263,14 +290,24 @@ def sensitivity_analysis(
         power of 2 [samples].
     seed : int, optional
         Seeds the Sobol design (default: the scenario's seed); OAT draws nothing.
-    num_resamples, conf_level
-        Bootstrap of the confidence intervals (see :func:`sobol_analysis`).
+    num_resamples : int
+        Bootstrap resamples of the confidence intervals (see :func:`sobol_analysis`).
+    conf_level : float
+        Confidence level of the intervals [probability].
     on_progress : callable, optional
         Called with the number of model runs done after each chunk.
 
     Returns
     -------
     SensitivityResult
+
+    Raises
+    ------
+    InputError
+        Naming the argument: ``method`` not one of :data:`METHODS`, ``year`` outside the
+        scenario's years, ``output`` not a variable of the scenario, ``base_samples`` outside
+        2 to :data:`MAX_BASE_SAMPLES`; or no uncertain parameter, or an output that is not
+        finite or does not vary.
     """
     if method not in METHODS:
         raise InputError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")

@@ -61,7 +61,7 @@ def sobol_analysis(
     num_resamples : int
         Bootstrap resamples of the confidence intervals.
     conf_level : float
-        Confidence level of the intervals [1].
+        Confidence level of the intervals [probability].
     on_progress : callable, optional
         Called with the number of model runs done after each chunk of :data:`EVAL_CHUNK`.
 

@@ -99,7 +99,20 @@ def run_sweep(
 @dataclass
 class SweepResult:
     """Results of :func:`run_sweep`: every point's in point order, their pooled part, and
-    where they ran (``executor``)."""
+    where they ran.
+
+    Attributes
+    ----------
+    sweep : Sweep
+        The sweep that was run.
+    points : list of PointResult
+        Each point's id and run summary (``scalesim.run(...).summary()``), in point order.
+    pool : PoolPart
+        The exactly mergeable part of every point's results together (see :meth:`pooled`).
+    executor : str
+        Where the points ran, in words (``serial, in this process``, a local Dask cluster
+        and its worker processes, or a Dask scheduler's address).
+    """
 
     sweep: Sweep
     points: list[PointResult]
@@ -109,7 +122,22 @@ class SweepResult:
 
     @classmethod
     def of(cls, sweep: Sweep, parts: list[BatchResult], executor: str) -> SweepResult:
-        """Tasks' results (in any grouping) as one result in point order."""
+        """Tasks' results (in any grouping) as one result in point order.
+
+        Parameters
+        ----------
+        sweep : Sweep
+            The sweep whose points the tasks ran.
+        parts : list of BatchResult
+            What the tasks returned, in any order; together every point once. Their pooled
+            parts are merged into the first one's.
+        executor : str
+            Where they ran, in words.
+
+        Returns
+        -------
+        SweepResult
+        """
         by_id = {p.id: p for part in parts for p in part.points}
         pool = parts[0].pool
         for part in parts[1:]:
@@ -117,8 +145,16 @@ class SweepResult:
         return cls(sweep, [by_id[p.id] for p in sweep.points], pool, executor)
 
     def frame(self) -> pd.DataFrame:
-        """Tidy table: point, label, scenario, one column per swept parameter [canonical
-        unit], variable, unit, year, p5, p25, p50, p75, p95, mean."""
+        """Tidy table of every point's summarised variables.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (point, variable, year): ``point``, ``label``, ``scenario``, one
+            column per swept parameter [its canonical unit], ``variable``, ``unit``,
+            ``year`` [calendar year], ``p5``, ``p25``, ``p50``, ``p75``, ``p95``, ``mean``
+            [the row's unit].
+        """
         rows = []
         for spec, part in zip(self.sweep.points, self.points, strict=True):
             head = {
@@ -142,16 +178,31 @@ class SweepResult:
 
     def pooled(self) -> dict | None:
         """Every point's samples together (weighted by samples), in the shape of the run
-        summary: quantiles from the merged histograms (bins of :data:`POOLED_LOG10_BIN`,
-        within 2.3%), exact means, exhaustion year, binding-constraint shares, and the
-        milestones every point has (exact counts). None when the points do not share the
-        same years."""
+        summary.
+
+        Returns
+        -------
+        dict or None
+            As :meth:`scalesim.engine.results.Results.summary` without scenario and seed:
+            quantiles from the merged histograms (bins of :data:`POOLED_LOG10_BIN`, within
+            2.3%) and exact means [canonical units], exhaustion year [calendar year],
+            binding-constraint shares [share], and the milestones every point has (exact
+            counts). None when the points do not share the same years.
+        """
         if self._pooled is None and not self.pool.mixed:
             self._pooled = self.pool.summary(self.sweep.points[0].scenario)
         return self._pooled
 
     def summary(self) -> dict:
-        """The sweep summary JSON: the sweep, every point's run summary, the pooled summary."""
+        """The sweep summary JSON.
+
+        Returns
+        -------
+        dict
+            ``scalesim_version``; ``sweep`` (name, path, method, parameters, number of
+            points); ``points``, each with its ``point`` id, ``label``, ``values``,
+            ``samples``, ``seed`` and run ``summary``; and ``pooled`` (:meth:`pooled`).
+        """
         s = self.sweep
         return {
             "scalesim_version": __version__,

@@ -70,7 +70,27 @@ class Sweep:
 def load_sweep(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> Sweep:
     """Load and validate a sweep file; every point's scenario is built and checked.
 
-    ``samples`` and ``seed`` override the file's. Raises InputError naming the file and key.
+    Parameters
+    ----------
+    path : str or Path
+        The sweep YAML file (format: README.md, "Sensitivity and sweeps"); scenario files
+        it names are relative to its folder.
+    samples : int, optional
+        Samples of every point's run [samples] (default: the file's ``samples:``, else the
+        base scenario's, or each listed scenario's own).
+    seed : int, optional
+        Seed of every point's run, and of the Latin hypercube design (default: the file's
+        ``seed:``, else the base scenario's, or each listed scenario's own).
+
+    Returns
+    -------
+    Sweep
+        The points in order, each with its scenario, parameter values, samples and seed.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the key path of what is wrong in it.
     """
     where = str(path)
     # a regular file, size-capped; YAML with depth, node, alias and integer limits

@@ -40,29 +40,43 @@ class Results:
     Attributes
     ----------
     scenario : Scenario
+        The scenario that was run.
     samples : int
+        Monte Carlo samples of the run [samples].
     seed : int
+        Seed of the run's draws.
     years : list of int
+        The projection's calendar years, ``years.start`` to ``years.end`` [calendar year].
     backend : str
+        Array backend the kernels ran on (``"numpy"``, ``"cupy"``, ...).
     variables : dict of str to numpy.ndarray
         Per-sample arrays (sample, year) in canonical units, for the variables kept.
     binding_constraint : numpy.ndarray of int8 or None
         Codes into :attr:`constraints` (the run's ceilings in registry order),
         (sample, year), when kept; every output writes them by name.
     data_exhaustion_year : numpy.ndarray or None
-        Fractional year per sample (+inf: not by the last year), when kept.
+        Fractional calendar year per sample [calendar year] (+inf: not by the last year),
+        when kept.
     histograms, means : dict
-        Mergeable summaries by variable (see scalesim.summary).
+        Mergeable summaries by variable (see scalesim.engine.summary): log10 histograms of
+        each year's values and exact block sums [canonical unit of the variable].
     binding_counts : numpy.ndarray of int64, shape (year, constraint)
-    exhaustion_counts : dict of int to int, exhaustion_never : int
-        Exhaustion-year histogram (bins of 0.01 year) and count of samples that never exhaust.
+        Samples whose binding constraint is each ceiling, per year [samples].
+    exhaustion_counts : dict of int to int
+        Exhaustion-year histogram: bin (0.01 year wide) -> samples [samples].
+    exhaustion_never : int
+        Samples whose human text stock is not fully used by the last year [samples].
     constraints : tuple of str
         Names of the run's ceilings, in registry order (scalesim.model.constraints).
     units : dict of str to str
         Canonical unit of each variable the run has, in table order.
+    milestones : dict of str to MilestoneCounts
+        Mergeable counts per milestone of the scenario (scalesim.engine.milestones); see
+        :meth:`milestone_summary`. Empty when the scenario has none.
     members : dict of str to (float, Results)
-        For a pool (scalesim.scenario.pool): each member's weight and results (summaries
-        only; None for a member that got no sample). Empty for a single scenario.
+        For a pool (scalesim.scenario.pool): each member's weight [share of samples] and
+        results (summaries only; None for a member that got no sample). Empty for a single
+        scenario.
     """
 
     scenario: Scenario
@@ -80,7 +94,6 @@ class Results:
     exhaustion_never: int = 0
     constraints: tuple[str, ...] = ("compute", "data")
     units: dict[str, str] = field(default_factory=dict)
-    #: Mergeable counts per milestone (scalesim.engine.milestones.MilestoneCounts).
     milestones: dict = field(default_factory=dict)
     members: dict = field(default_factory=dict)
 
@@ -114,10 +127,28 @@ class Results:
 
     @property
     def summarized(self) -> list[str]:
+        """Names of the variables with summaries (quantiles and means), in table order."""
         return [v for v in self.units if v in self.histograms]
 
     def quantiles(self, name: str) -> dict[str, list[float]]:
-        """p5..p95 and mean per year of a summarised variable [canonical unit]."""
+        """Quantiles and mean per year of a summarised variable.
+
+        Parameters
+        ----------
+        name : str
+            A variable in :attr:`summarized` (run with ``summarize="all"`` for every one).
+
+        Returns
+        -------
+        dict of str to list of float
+            ``p5``, ``p25``, ``p50``, ``p75``, ``p95`` (from the log10 histogram, within
+            0.23%) and ``mean`` (exact), one value per year [canonical unit of the variable].
+
+        Raises
+        ------
+        KeyError
+            When ``name`` was not summarised.
+        """
         if name not in self.histograms:
             raise KeyError(f"{name} was not summarised; run with summarize='all'")
         q = self.histograms[name].quantiles(list(QUANTILES.values()))
@@ -127,8 +158,15 @@ class Results:
         return out
 
     def exhaustion_summary(self) -> dict[str, float | None]:
-        """Quantiles of the data-exhaustion year (None where they fall after the last year)
-        and the share of samples that never exhaust by then."""
+        """Quantiles of the year the human text stock is fully used.
+
+        Returns
+        -------
+        dict of str to float or None
+            ``p5``, ``p10``, ``p25``, ``p50``, ``p75``, ``p90``, ``p95`` [calendar year,
+            fractional] (None where the quantile falls after the last year), and
+            ``share_never``, the share of samples that never exhaust by then [share].
+        """
         values = year_quantiles(
             self.exhaustion_counts, self.exhaustion_never, list(EXHAUSTION_QUANTILES.values())
         )
@@ -137,14 +175,32 @@ class Results:
         return out
 
     def binding_shares(self) -> dict[str, list[float]]:
-        """Share of samples per binding constraint and year (constraints present only)."""
+        """Share of samples per binding constraint and year.
+
+        Returns
+        -------
+        dict of str to list of float
+            Constraint name -> its share of the samples in each year [share]; the run's
+            ceilings only (:attr:`constraints`), summing to 1 in each year.
+        """
         shares = self.binding_counts / self.samples
         return {
             name: [float(v) for v in shares[:, code]] for code, name in enumerate(self.constraints)
         }
 
     def summary(self) -> dict:
-        """The summary JSON of the output contract (ARCHITECTURE.md)."""
+        """The summary JSON of the output contract (ARCHITECTURE.md, "Output contract").
+
+        Returns
+        -------
+        dict
+            ``scalesim_version``, ``model_version``, ``scenario`` (name, path, sha256),
+            ``samples``, ``seed``, ``years``, ``quantile_method``, ``variables`` (unit, p5..p95
+            and mean per year [canonical unit]; null where not finite),
+            ``data_exhaustion_year`` (:meth:`exhaustion_summary`), ``binding_constraint_share``
+            (:meth:`binding_shares`), and ``milestones`` (:meth:`milestone_summary`) and
+            ``members`` (a pool's members) where the run has them.
+        """
         variables = {}
         for name in self.summarized:
             variables[name] = {"unit": self.units[name], **_finite(self.quantiles(name))}
@@ -177,8 +233,17 @@ class Results:
         }
 
     def milestone_summary(self) -> dict[str, dict]:
-        """Per milestone: metric, P(reached by each year), arrival-year p10/p50/p90 (None
-        after the last year), share never reached and share dropped by ``not_reached_by``."""
+        """The milestones' part of the summary JSON.
+
+        Returns
+        -------
+        dict of str to dict
+            Per milestone of the scenario: ``metric``, ``p_reached`` (probability, among the
+            samples kept, that it is reached by each year [probability]; None when none is kept), ``arrival_year`` p10/p50/p90 [calendar year,
+            fractional] (None after the last year), ``share_never`` (share of the samples kept
+            that never reach it [share]) and ``share_dropped`` (share of all samples dropped by
+            ``not_reached_by`` [share]).
+        """
         from scalesim.engine.milestones import MilestoneCounts
 
         n_years = len(self.years)
@@ -190,13 +255,31 @@ class Results:
         }
 
     def write_summary_json(self, path: str | Path) -> Path:
-        """Write :meth:`summary` as JSON, atomically."""
+        """Write :meth:`summary` as JSON, atomically.
+
+        Parameters
+        ----------
+        path : str or Path
+            JSON file to write (its folder must exist).
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
         return write_json(path, self.summary())
 
     # --- frames ------------------------------------------------------------------------
 
     def summary_frame(self) -> pd.DataFrame:
-        """Tidy quantiles: one row per (variable, year), columns unit, p5..p95, mean."""
+        """Tidy quantiles of the summarised variables.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (variable, year): ``variable``, ``unit``, ``year`` [calendar year],
+            ``p5``, ``p25``, ``p50``, ``p75``, ``p95``, ``mean`` [the row's unit].
+        """
         rows = []
         for name in self.summarized:
             q = self.quantiles(name)
@@ -212,12 +295,36 @@ class Results:
         return pd.DataFrame(rows)
 
     def binding_frame(self) -> pd.DataFrame:
-        """Tidy binding-constraint shares: year, constraint, share."""
+        """Tidy binding-constraint shares.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (year, constraint): ``year`` [calendar year], ``constraint`` and
+            ``share`` of the samples it binds [share].
+        """
         return binding_frame(self.binding_shares(), self.years)
 
     def to_frame(self, variables: list[str] | None = None) -> pd.DataFrame:
-        """Per-sample table: one row per (sample, year), one column per kept variable, plus
-        binding_constraint (category) and data_exhaustion_year."""
+        """Per-sample table of the kept arrays.
+
+        Parameters
+        ----------
+        variables : list of str, optional
+            Columns to include (default: every kept variable, in table order).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (sample, year): ``sample``, ``year`` [calendar year], one column per
+            variable [its canonical unit], ``binding_constraint`` (category, by name) and
+            ``data_exhaustion_year`` of the sample [calendar year] where they were kept.
+
+        Raises
+        ------
+        InputError
+            When a variable asked for (or every one) was not kept.
+        """
         names = variables or [v for v in self.units if v in self.variables]
         missing = [v for v in names if v not in self.variables]
         if missing or not names:
@@ -244,13 +351,36 @@ class Results:
         return frame
 
     def to_xarray(self, variables: list[str] | None = None):
-        """Per-sample arrays as a labelled xarray.Dataset (scalesim.engine.labelled)."""
+        """Per-sample arrays as a labelled xarray.Dataset (needs the ``xarray`` extra).
+
+        Parameters
+        ----------
+        variables : list of str, optional
+            Variables to include (default: every kept one).
+
+        Returns
+        -------
+        xarray.Dataset
+            Over (sample, year); see :func:`scalesim.engine.labelled.to_xarray`.
+        """
         from scalesim.engine.labelled import to_xarray
 
         return to_xarray(self, variables)
 
     def write(self, path: str | Path) -> Path:
-        """Write the per-sample table to ``.parquet`` or ``.csv`` (``.nc``: NetCDF), atomically."""
+        """Write the per-sample table (:meth:`to_frame`), atomically.
+
+        Parameters
+        ----------
+        path : str or Path
+            File to write: ``.parquet`` or ``.csv`` (units, scenario hash, seed and versions
+            in the Parquet metadata), or ``.nc`` (NetCDF through :meth:`to_xarray`).
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
         if Path(path).suffix.lower() == ".nc":
             from scalesim.engine.labelled import write_netcdf
 

@@ -76,8 +76,10 @@ def build_report(
         HTML file to write (``.html``; its folder must exist).
     pdf : str or Path, optional
         PDF file to print the report to (``.pdf``), with headless chromium.
-    samples, seed : int, optional
-        As for :func:`scalesim.run` (each scenario's own by default).
+    samples : int, optional
+        Samples of each scenario's run [samples] (default: each scenario's own).
+    seed : int, optional
+        Seed of each scenario's run (default: each scenario's own).
     title : str, optional
         Report title (default: from the first scenario's name).
     date : str, optional

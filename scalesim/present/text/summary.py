@@ -63,7 +63,23 @@ def _ceiling_variables(results: Results) -> list[str]:
 
 
 def format_summary(results: Results) -> str:
-    """The whole text summary: header, quantile table, exhaustion year, binding shares."""
+    """The text summary of a run, as ``scalesim run`` prints it.
+
+    Parameters
+    ----------
+    results : Results
+        A run's results (summaries suffice; per-sample arrays are not needed).
+
+    Returns
+    -------
+    str
+        Lines, without a final newline: the scenario, file, samples, seed and years; the
+        median and 90% interval of the largest run and effective compute [FLOP] in the table
+        years; the ceilings' medians [FLOP] and the cluster's goodput where the run has them;
+        the year the human text stock is fully used (p10/p50/p90 [calendar year] and the
+        share never by the last year); the binding constraint's share of the samples per
+        year; and the milestones, where the scenario has any.
+    """
     s = results.scenario
     last = results.years[-1]
     lines = [
