@@ -4,7 +4,9 @@ Given an event over a run's outputs (scalesim.analysis.events: ``binding_constra
 data``, ``largest_run_flop[2032] >= 1e30``, ...), one Monte Carlo run answers three questions:
 
 1. **How likely is it?** P = share of samples with the event, with its Monte Carlo standard
-   error sqrt(P (1 − P) / n).
+   error sqrt(P (1 − P) / n); when no sample has it, the one-sided 95% upper bound
+   1 − 0.05^(1/n) (≈ 3/n, the "rule of three"), and when every sample has it the matching
+   lower bound 0.05^(1/n) (≈ 1 − 3/n).
 2. **Which priors does it depend on?** For each uncertain prior, its p10/p50/p90 among the
    samples with the event beside those among all samples, ranked by the Kolmogorov–Smirnov
    distance between the prior's distribution in the samples with the event and in those
@@ -13,11 +15,18 @@ data``, ``largest_run_flop[2032] >= 1e30``, ...), one Monte Carlo run answers th
    unconditional distribution is (1 − P) times this one: the ranking is the same.) A
    distance below the two-sample test's 5% critical value, 1.358 · sqrt(1/m + 1/(n − m)), is
    within Monte Carlo noise. The conditional median's place in the unconditional
-   distribution (its prior quantile; 0.5: no shift) says in which direction it moves.
+   distribution (its mid-rank prior quantile, the mean of the shares of samples below it and
+   at or below it, so that a discrete prior the event does not shift reads 0.5) says in which
+   direction it moves.
 3. **Where does it concentrate?** PRIM boxes (patient rule induction, Friedman & Fisher
    1999; :mod:`scalesim.analysis.prim`): ranges of 1, 2 and 3 priors, each with its
    coverage (share of the event samples inside) and density (share of the samples inside
-   with the event).
+   with the event); a box on more priors only where its extra ranges add density beyond
+   Monte Carlo noise.
+
+Before it starts, :func:`explain` estimates its memory (the run's kept arrays, then every
+prior's values for all samples and the analysis's working arrays;
+:mod:`scalesim.analysis.explain_memory`) and refuses with one line past the budget.
 
 Every sample comes from :func:`scalesim.engine.run.run` (the one orchestration) and its prior
 values from :func:`scalesim.scenario.priors.draw` with the same seed, which is what that run
@@ -36,6 +45,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from scalesim.analysis.events import compile_event, evaluate
+from scalesim.analysis.explain_memory import check_memory
+from scalesim.analysis.explain_stats import (
+    KS_C95,
+    QUANTILES,
+    ParameterShift,
+    ks_distance,
+    parameter_shift,
+    probability_bound,
+)
 from scalesim.analysis.prim import (
     MAX_BOX_PARAMETERS,
     PEEL,
@@ -45,48 +63,16 @@ from scalesim.analysis.prim import (
     peel,
     prim_boxes,
 )
+from scalesim.engine.options import checked_samples_seed
 from scalesim.engine.run import run
 from scalesim.errors import InputError
 from scalesim.model.variables import variables_of
 from scalesim.scenario.loader import Scenario, load_scenario
 from scalesim.scenario.priors import draw
 
-#: Probabilities of the quantiles shown (p10, p50, p90).
-QUANTILES = (0.1, 0.5, 0.9)
-#: Two-sample Kolmogorov–Smirnov coefficient c(0.05) of the 5% critical value.
-KS_C95 = 1.358
 #: Variable kept when the event reads only binding_constraint or data_exhaustion_year (the
 #: engine keeps those per sample only beside some variable).
 _ANCHOR = "largest_run_flop"
-
-
-@dataclass(frozen=True)
-class ParameterShift:
-    """How one uncertain prior differs between the samples with the event and all samples.
-
-    Attributes
-    ----------
-    parameter : str
-        Key path of the prior.
-    unit : str
-        Its canonical unit.
-    quantiles : tuple of float
-        p10, p50, p90 over all samples [unit].
-    event_quantiles : tuple of float or None
-        p10, p50, p90 over the samples with the event [unit]; None when there are none.
-    ks : float or None
-        Kolmogorov–Smirnov distance between the prior's empirical distributions in the
-        samples with and without the event [1]; None when either set is empty.
-    event_median_quantile : float or None
-        Share of all samples at or below the event's median [1] (0.5: no shift).
-    """
-
-    parameter: str
-    unit: str
-    quantiles: tuple[float, float, float]
-    event_quantiles: tuple[float, float, float] | None
-    ks: float | None
-    event_median_quantile: float | None
 
 
 @dataclass(frozen=True)
@@ -107,13 +93,18 @@ class ExplainResult:
         Share of samples with the event [1].
     standard_error : float
         Its Monte Carlo standard error sqrt(P (1 − P) / n) [1].
+    probability_bound : float or None
+        Where the standard error is 0, the one-sided 95% bound on P [1]: an upper bound
+        1 − 0.05^(1/n) (≈ 3/n) when no sample has the event, a lower bound 0.05^(1/n)
+        (≈ 1 − 3/n) when every sample has it; None otherwise.
     ks_noise : float or None
         5% critical value of the KS distance: smaller distances are Monte Carlo noise [1].
     parameters : tuple of ParameterShift
         Every uncertain prior, ranked by ``ks`` (largest first).
     boxes : tuple of Box
-        PRIM boxes restricting 1, 2 and 3 priors (duplicates dropped); empty when the event
-        happens in no sample or in all of them.
+        PRIM boxes restricting 1, 2 and 3 priors, those whose extra priors add nothing beyond
+        Monte Carlo noise and duplicates dropped (:func:`scalesim.analysis.prim.prim_boxes`);
+        empty when the event happens in no sample or in all of them.
     """
 
     scenario: str
@@ -123,6 +114,7 @@ class ExplainResult:
     events: int
     probability: float
     standard_error: float
+    probability_bound: float | None
     ks_noise: float | None
     parameters: tuple[ParameterShift, ...]
     boxes: tuple[Box, ...]
@@ -133,7 +125,10 @@ class ExplainResult:
         Returns
         -------
         dict
-            The fields above, tuples as lists, non-finite numbers as None (null in JSON).
+            The fields above under their names (``probability`` and ``probability_bound``
+            [1], ``samples`` and ``events`` [samples], ...; ``parameters`` and ``boxes`` as
+            lists of dicts with their fields), tuples as lists, non-finite numbers as None
+            (null in JSON).
         """
         return _finite(asdict(self))
 
@@ -161,6 +156,7 @@ def explain(
     seed: int | None = None,
     workers: int | None = None,
     on_chunk=None,
+    memory_budget: int | str | None = None,
 ) -> ExplainResult:
     """Probability of an event and the assumptions that make it happen.
 
@@ -177,6 +173,10 @@ def explain(
         Threads of the run (results do not depend on it).
     on_chunk : callable, optional
         Progress callback of :func:`scalesim.engine.run.run`.
+    memory_budget : int or str, optional
+        Memory explain may take [bytes, or ``"8GiB"``]; as for :func:`scalesim.engine.run.run`
+        (SCALESIM_MEMORY_BUDGET, else min(70% of the available RAM, 4 GiB)). Checked before
+        the run starts against :func:`scalesim.analysis.explain_memory.explain_bytes`.
 
     Returns
     -------
@@ -185,7 +185,8 @@ def explain(
     Raises
     ------
     InputError
-        For a bad event (one line with the character position) or bad run settings.
+        For a bad event (one line with the character position), bad run settings, or a
+        run that would not fit the memory budget (one line naming the samples and budget).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -200,33 +201,52 @@ def explain(
     event = compile_event(
         when, variables=variables, years=scenario.year_list, constraints=scenario.constraints
     )
+    keep = list(event.variables) or [_ANCHOR]
+    n, seed = checked_samples_seed(scenario, samples, seed)
+    need, limit = check_memory(scenario, n, n_keep=len(keep), budget=memory_budget)
     results = run(
         scenario,
-        samples=samples,
+        samples=n,
         seed=seed,
-        keep=list(event.variables) or [_ANCHOR],
+        keep=keep,
         summarize=[],
         workers=workers,
         on_chunk=on_chunk,
+        memory_budget=limit - need.analysis,  # the run's threads leave room for the analysis
     )
     outputs = dict(results.variables)
     outputs["binding_constraint"] = results.binding_constraint
     outputs["data_exhaustion_year"] = results.data_exhaustion_year
     happened = evaluate(event, outputs, results.years, results.constraints)
-    draws = prior_draws(scenario, results.samples, results.seed)
+    del outputs, results  # the run's arrays go before the priors are drawn
+    draws = prior_draws(scenario, n, seed)
     return explain_samples(
         draws,
         happened,
         {k: scenario.priors[k].unit for k in draws},
         scenario=scenario.name,
         event=event.canonical,
-        seed=results.seed,
+        seed=seed,
     )
 
 
 def prior_draws(scenario: Scenario, samples: int, seed: int) -> dict[str, np.ndarray]:
     """The uncertain priors' values in samples ``0:samples`` of a run with ``seed``, as
-    :func:`scalesim.engine.run.run` draws them [canonical units]."""
+    :func:`scalesim.engine.run.run` draws them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    samples : int
+        Samples [samples].
+    seed : int
+        The run's seed.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Key path -> (samples,) values of each uncertain prior [its canonical unit].
+    """
     copula = getattr(scenario, "copula", None)  # correlated priors (``correlations:``)
     if copula is None:
         values = draw(scenario.priors, seed, 0, samples)
@@ -257,7 +277,7 @@ def explain_samples(
     scenario, event : str
         Names carried into the result.
     seed : int
-        Carried into the result.
+        Carried into the result [1].
 
     Returns
     -------
@@ -270,15 +290,10 @@ def explain_samples(
     p = m / n if n else 0.0
     se = math.sqrt(p * (1.0 - p) / n) if n else 0.0
     noise = KS_C95 * math.sqrt(1.0 / m + 1.0 / (n - m)) if 0 < m < n else None
-    shifts = [
-        _shift(k, np.asarray(v, dtype=np.float64), y, units.get(k, "")) for k, v in draws.items()
-    ]
+    x = {k: np.asarray(v, dtype=np.float64).reshape(-1) for k, v in draws.items()}
+    shifts = [parameter_shift(k, v, y, units.get(k, "")) for k, v in x.items()]
     shifts.sort(key=lambda s: -1.0 if s.ks is None else -s.ks)
-    boxes = ()
-    if 0 < m < n and draws:
-        names = list(draws)
-        x = np.stack([np.asarray(draws[k], dtype=np.float64) for k in names])
-        boxes = prim_boxes(x, y, names, units)
+    boxes = prim_boxes(list(x.values()), y, list(x), units) if 0 < m < n and x else ()
     return ExplainResult(
         scenario=scenario,
         event=event,
@@ -287,40 +302,11 @@ def explain_samples(
         events=m,
         probability=p,
         standard_error=se,
+        probability_bound=probability_bound(m, n),
         ks_noise=noise,
         parameters=tuple(shifts),
         boxes=boxes,
     )
-
-
-def _shift(name: str, x: np.ndarray, y: np.ndarray, unit: str) -> ParameterShift:
-    """One sort of the prior's values gives every figure: quantiles, the KS distance and the
-    event median's place (the same numbers as :func:`ks_distance` on the two subsets)."""
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order], y[order]
-    q_all = tuple(float(v) for v in np.quantile(xs, QUANTILES))
-    m = int(np.count_nonzero(ys))
-    if m == 0:
-        return ParameterShift(name, unit, q_all, None, None, None)
-    q_event = tuple(float(v) for v in np.quantile(xs[ys], QUANTILES))
-    median_q = float(np.searchsorted(xs, q_event[1], side="right") / xs.size)
-    ks = None
-    if m < xs.size:
-        # empirical CDFs of both subsets at the last value of each run of ties
-        last = np.append(xs[1:] != xs[:-1], True)
-        f_event = np.cumsum(ys)[last] / m
-        f_other = np.cumsum(~ys)[last] / (xs.size - m)
-        ks = float(np.max(np.abs(f_event - f_other)))
-    return ParameterShift(name, unit, q_all, q_event, ks, median_q)
-
-
-def ks_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| (ties handled) [1]."""
-    a, b = np.sort(a), np.sort(b)
-    points = np.concatenate([a, b])
-    fa = np.searchsorted(a, points, side="right") / a.size
-    fb = np.searchsorted(b, points, side="right") / b.size
-    return float(np.max(np.abs(fa - fb)))
 
 
 __all__ = [
@@ -336,6 +322,7 @@ __all__ = [
     "explain_samples",
     "ks_distance",
     "peel",
+    "probability_bound",
     "prim_boxes",
     "prior_draws",
 ]
