@@ -96,6 +96,8 @@ except InputError as exc:
     st.stop()
 
 st.header("Probability")
+# plain text: with no sample (or every sample) having the event, the line gives the one-sided
+# 95% bound on P (P < 1 − 0.05^(1/n), about 3/n) instead of a standard error
 st.code(show.probability_text(result), language=None, wrap_lines=True)
 if result.events == 0:
     st.info("The event happens in no sample: no prior can be ranked.")
@@ -115,4 +117,4 @@ st.caption(show.BOX_MEANING + ".")
 if result.boxes:
     st.dataframe(show.box_frame(result), width="stretch", hide_index=True)
 else:
-    st.caption("No box: the event happens in every sample.")
+    st.caption(show.no_box_text(result) + ".")

@@ -18,7 +18,9 @@ from scalesim.analysis.explain import (
     peel,
     prim_boxes,
     prior_draws,
+    probability_bound,
 )
+from scalesim.analysis.explain_stats import _ks_sorted
 from scalesim.cli import main
 from scalesim.engine.run import evaluate
 from scalesim.errors import InputError
@@ -72,6 +74,65 @@ def test_the_ranking_uses_the_two_sample_ks_distance_ties_included():
     assert shift.event_quantiles == tuple(np.quantile(x[y], [0.1, 0.5, 0.9]))
 
 
+def test_ks_in_slices_is_the_ks_of_the_whole():
+    """The KS distance is taken in slices of samples (bounded memory): any slice size gives
+    the two-sample distance, ties across a slice boundary included."""
+    rng = np.random.default_rng(4)
+    x = np.sort(rng.integers(0, 40, 1_000).astype(float))
+    y = rng.uniform(size=1_000) < 0.1 + x / 50
+    whole = ks_distance(x[y], x[~y])
+    for step in (1, 7, 64, 999, 1 << 16):
+        assert _ks_sorted(x, y, int(y.sum()), step=step) == pytest.approx(whole, abs=1e-15)
+
+
+def test_event_median_place_is_a_mid_rank_by_hand():
+    """x = 1, 2, ..., 10 (no ties). Event at the even values: its median is 6; 5 values lie
+    below 6 and 6 at or below it, so its mid-rank place is (5 + 6) / 2 / 10 = 0.55. Event at
+    x >= 5: its median is 7.5, with 7 values below and at or below it: 0.7."""
+    x = np.arange(1.0, 11.0)
+    even = explain_samples({"x": x}, x % 2 == 0).parameters[0]
+    assert even.event_quantiles[1] == 6.0
+    assert even.event_median_quantile == pytest.approx(0.55, abs=1e-15)
+    upper = explain_samples({"x": x}, x >= 5).parameters[0]
+    assert upper.event_quantiles[1] == 7.5
+    assert upper.event_median_quantile == pytest.approx(0.7, abs=1e-15)
+
+
+def test_a_discrete_prior_the_event_does_not_shift_reads_p50():
+    """Three equally likely values, the event independent of them: the event median is the
+    middle value, a third of the samples below it and two thirds at or below it. The share
+    at or below alone would read p67; the mid-rank reads p50 (within sampling noise)."""
+    rng = np.random.default_rng(2)
+    n = 30_000
+    x = rng.choice([0.5, 0.7, 0.9], size=n)
+    y = rng.uniform(size=n) < 0.4
+    shift = explain_samples({"x": x}, y).parameters[0]
+    assert shift.event_quantiles[1] == 0.7
+    below, at_or_below = np.mean(x < 0.7), np.mean(x <= 0.7)
+    assert shift.event_median_quantile == pytest.approx((below + at_or_below) / 2, abs=1e-12)
+    assert shift.event_median_quantile == pytest.approx(0.5, abs=0.01)
+
+
+def test_a_choice_prior_the_event_does_not_depend_on_reads_p50(tmp_path, one_parameter):
+    """The one-parameter scenario with its algorithmic halving time a ``choice:`` of three
+    values: it changes effective compute only, not which ceiling binds in 2030."""
+    path = tmp_path / "choice.yaml"
+    path.write_text(
+        f"extends: {one_parameter.path}\nname: with a choice prior\nparameters:\n"
+        "  algorithms: {halving_time: {choice: [0.5 year, 0.7 year, 0.9 year]}}\n",
+        encoding="utf-8",
+    )
+    scenario = scalesim.load_scenario(path)
+    assert scenario.priors["algorithms.halving_time"].kind == "choice"
+    result = explain(scenario, "binding_constraint[2030] == data", samples=10_000, seed=3)
+    shift = {s.parameter: s for s in result.parameters}["algorithms.halving_time"]
+    assert shift.event_quantiles[1] == pytest.approx(0.7)
+    assert shift.ks < result.ks_noise
+    assert shift.event_median_quantile == pytest.approx(0.5, abs=0.01)  # was 0.67
+    row = parameter_frame(result).set_index("parameter").loc["algorithms.halving_time"]
+    assert row["event median at"] in ("prior p49", "prior p50", "prior p51")
+
+
 def test_event_decided_by_one_uniform_prior():
     """x ~ U(0, 1), the event x < 0.3; two irrelevant priors beside it."""
     rng = np.random.default_rng(7)
@@ -101,7 +162,42 @@ def test_event_decided_by_one_uniform_prior():
     assert bound.high == pytest.approx(0.3, abs=0.3 * 0.05)
     assert box.coverage >= 0.9 and box.density >= 0.95
     assert box.support * box.density == pytest.approx(box.coverage * result.probability)
-    assert all("x" in [b.parameter for b in more.bounds] for more in rest)
+    assert rest == []  # no other prior adds anything
+
+
+def test_a_noisy_one_prior_event_gets_only_a_one_prior_box():
+    """P(event) = 0.8 where x < 0.3, else 0.1, with three priors it does not depend on.
+    Peeling may cut a noise prior's tail by chance (before the check, boxes over x and one or
+    two noise priors were reported at densities 0.803 and 0.804 beside the 0.785 of x
+    alone); on the samples that did not fit the boxes such a cut adds nothing, so only the
+    box on x is reported, ending within a peel of 0.3 (density there about
+    (0.3 · 0.8) / 0.3 = 0.8)."""
+    rng = np.random.default_rng(1)
+    n = 100_000
+    draws = {
+        "x": rng.uniform(size=n),
+        "a": rng.normal(size=n),
+        "b": rng.uniform(size=n),
+        "c": rng.uniform(size=n),
+    }
+    happened = rng.uniform(size=n) < np.where(draws["x"] < 0.3, 0.8, 0.1)
+    (box,) = explain_samples(draws, happened).boxes
+    (bound,) = box.bounds
+    assert bound.parameter == "x" and bound.low is None
+    assert bound.high == pytest.approx(0.3, abs=0.3 * 0.05)
+    assert box.density == pytest.approx(0.8, abs=0.02)
+
+
+def test_an_event_no_prior_decides_gets_no_box():
+    """The event is a coin flip (P = 0.3) whatever the priors: peeling still finds ranges
+    that raise the density of the samples it fits on, by chance; none holds on the others."""
+    rng = np.random.default_rng(8)
+    n = 40_000
+    draws = {k: rng.uniform(size=n) for k in ("a", "b", "c")}
+    result = explain_samples(draws, rng.uniform(size=n) < 0.3)
+    assert result.boxes == ()
+    assert all(s.ks < result.ks_noise for s in result.parameters)
+    assert "No box: no range of 1–3 priors raises the event's density" in format_explain(result)
 
 
 def test_peeling_trajectory_counts_and_bounds(monkeypatch):
@@ -146,7 +242,7 @@ def test_one_parameter_scenario_ranks_it_first_and_boxes_it(one_parameter):
     assert [s.parameter for s in result.parameters][0] == STOCK
     assert result.parameters[0].ks == 1.0
     assert all(s.ks < 0.05 for s in result.parameters[1:])
-    box = result.boxes[0]
+    (box,) = result.boxes  # only the one-prior box: the other priors add nothing
     assert [b.parameter for b in box.bounds] == [STOCK]
     assert box.coverage >= 0.9 and box.density >= 0.95
     # The data ceiling binds when 6 D^2 / k < C_pre; with C_data ∝ stock^2 the threshold
@@ -219,11 +315,34 @@ def test_events_that_never_or_always_happen():
     never = explain(scenario, "largest_run_flop[2030] < 1", samples=2_000, seed=1)
     assert never.events == 0 and never.probability == 0.0 and never.boxes == ()
     assert all(s.event_quantiles is None for s in never.parameters)
-    assert "happens in no sample" in format_explain(never)
+    # one-sided 95% bound: 1 - 0.05^(1/2000) = 1.4967e-3 (3/n = 1.5e-3)
+    assert never.probability_bound == pytest.approx(1.4967e-3, rel=1e-4)
+    text = format_explain(never)
+    assert "P(event) = 0% (0 of 2,000 samples, seed 1); P < 0.0015 with 95% confidence" in text
+    assert "happens in no sample" in text
     always = explain(scenario, "not largest_run_flop[2030] < 1", samples=2_000, seed=1)
     assert always.probability == 1.0 and always.standard_error == 0.0 and always.boxes == ()
+    assert always.probability_bound == pytest.approx(1 - 1.4967e-3, abs=1e-7)
+    assert "P > 1 − 0.0015 with 95% confidence" in format_explain(always)
     assert all(s.ks is None and s.event_quantiles == s.quantiles for s in always.parameters)
+    # every sample has the event: each median is where it is in all samples, p50 (mid-rank)
+    assert all(s.event_median_quantile == pytest.approx(0.5, abs=1e-3) for s in always.parameters)
     json.dumps(always.to_dict(), allow_nan=False)
+
+
+def test_the_bound_on_p_is_the_rule_of_three():
+    """No event in n samples: P < 1 - 0.05^(1/n) with 95% confidence, 3/n for large n
+    (-ln 0.05 = 2.9957); every sample: P > 0.05^(1/n). None otherwise."""
+    assert probability_bound(0, 100_000) == pytest.approx(2.9957e-5, rel=1e-4)
+    assert probability_bound(100_000, 100_000) == pytest.approx(1 - 2.9957e-5, abs=1e-9)
+    assert probability_bound(0, 1) == pytest.approx(0.95)  # one sample: P < 0.95
+    assert probability_bound(0, 20) == pytest.approx(1 - 0.05**0.05)  # 0.139, not 3/20
+    assert probability_bound(1, 100_000) is None
+    result = explain_samples({"x": np.arange(100_000.0)}, np.zeros(100_000, bool))
+    assert result.to_dict()["probability_bound"] == pytest.approx(2.9957e-5, rel=1e-4)
+    assert "(0 of 100,000 samples, seed 0); P < 3e-5 with 95% confidence" in format_explain(result)
+    assert result.to_dict()["probability_bound"] is not None
+    assert explain_samples({"x": np.arange(10.0)}, np.arange(10) < 3).probability_bound is None
 
 
 def test_text_and_tables_show_every_prior_and_box(one_parameter):
@@ -268,8 +387,22 @@ def test_cli_writes_json_and_prints_the_table(tmp_path, capsys):
     assert data["parameters"][0]["parameter"] == STOCK
     assert {"coverage", "density", "support", "bounds"} <= set(data["boxes"][0])
     assert "P(event) = " in printed and STOCK in printed
+    assert data["probability_bound"] is None  # the event is neither impossible nor sure
     assert main(["explain", str(BASELINE), "--when", when, "-n", "2000", "-q"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_cli_an_event_in_no_sample_prints_and_writes_the_bound(tmp_path, capsys):
+    out = tmp_path / "never.json"
+    when = "largest_run_flop[2030] < 1"
+    argv = ["explain", str(BASELINE), "--when", when, "-n", "3e3", "-s", "2", "--json", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    # 1 - 0.05^(1/3000) = 9.98e-4 (3/n = 1e-3), shown to 2 significant digits
+    assert "P(event) = 0% (0 of 3,000 samples, seed 2); P < 0.001 with 95% confidence" in printed
+    data = json.loads(out.read_text())
+    assert data["events"] == 0 and data["probability"] == 0.0
+    assert data["probability_bound"] == pytest.approx(9.98e-4, rel=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -320,3 +453,9 @@ def test_app_page_shows_the_cli_tables_and_plain_errors():
     assert [e.value for e in at.error] == ["The event cannot be evaluated:"]
     assert at.code[0].value == "--when: character 1: unexpected character '!'"
     assert not any("example.invalid" in m.value for m in at.markdown)
+    # an event in no sample: the bound on P, as plain text
+    at.text_input(key="explain_when").set_value("largest_run_flop[2030] < 1").run()
+    assert not at.exception and not at.error
+    assert at.code[0].value == (
+        "P(event) = 0% (0 of 2,000 samples, seed 4); P < 0.0015 with 95% confidence"
+    )

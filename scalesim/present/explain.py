@@ -25,12 +25,23 @@ BOX_MEANING = (
 
 
 def probability_text(result: ExplainResult) -> str:
-    """``P(event) = 76.9% ± 0.1% (Monte Carlo standard error; 76,870 of 100,000 samples)``."""
-    return (
-        f"P(event) = {fmt.share(result.probability, 1)} ± {fmt.share(result.standard_error, 1)} "
-        f"(Monte Carlo standard error; {fmt.count(result.events)} of "
-        f"{fmt.count(result.samples)} samples, seed {result.seed})"
+    """``P(event) = 76.9% ± 0.1% (Monte Carlo standard error; 76,870 of 100,000 samples,
+    seed 1)``; where no sample has the event, ``P(event) = 0% (0 of 100,000 samples, seed 1);
+    P < 3e-5 with 95% confidence`` (and ``P > 1 − 3e-5`` where every sample has it)."""
+    counted = (
+        f"{fmt.count(result.events)} of {fmt.count(result.samples)} samples, seed {result.seed}"
     )
+    bound = result.probability_bound
+    if bound is None:
+        return (
+            f"P(event) = {fmt.share(result.probability, 1)} ± "
+            f"{fmt.share(result.standard_error, 1)} (Monte Carlo standard error; {counted})"
+        )
+    if result.events == 0:
+        where = f"P < {fmt.number(bound, 2)}"
+    else:
+        where = f"P > 1 − {fmt.number(1.0 - bound, 2)}"
+    return f"P(event) = {fmt.share(result.probability)} ({counted}); {where} with 95% confidence"
 
 
 def _spread(q, unit: str) -> str:
@@ -97,6 +108,18 @@ def box_frame(result: ExplainResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["box", "ranges", "coverage", "density", "inside"])
 
 
+def no_box_text(result: ExplainResult) -> str:
+    """Why there is no PRIM box (without a final full stop)."""
+    if result.events == result.samples:
+        return "No box: the event happens in every sample"
+    if result.events == 0:
+        return "No box: the event happens in no sample"
+    return (
+        "No box: no range of 1–3 priors raises the event's density beyond Monte Carlo noise "
+        "on the samples that did not fit it"
+    )
+
+
 def ks_noise_text(result: ExplainResult) -> str:
     """Where the KS distances stop meaning anything."""
     if result.ks_noise is None:
@@ -130,6 +153,8 @@ def format_explain(result: ExplainResult) -> str:
         for i, box in enumerate(result.boxes):
             lines.append(f"  {i + 1}. {box_text(box)}")
             lines += [f"       {bound_text(b)}" for b in box.bounds]
+    elif result.events < result.samples:
+        lines += ["", no_box_text(result) + "."]
     return "\n".join(lines)
 
 
@@ -154,6 +179,7 @@ __all__ = [
     "box_text",
     "format_explain",
     "ks_noise_text",
+    "no_box_text",
     "parameter_frame",
     "probability_text",
 ]
