@@ -189,7 +189,8 @@ def test_epoch_file_without_flag_needs_top_k(capsys):
     code, _, err = run_cli(
         ["calibrate", "--history", str(ALL_SYSTEMS), "--frontier", "flag", *FAST], capsys
     )
-    assert code == 2 and "no frontier column" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--frontier: 'flag': the history file" in err and "no frontier column" in err
 
 
 # --- loaders -------------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def test_backtest_scores_are_hand_consistent(tmp_path):
         (["calibrate", "--since", "2020", "--until", "2010"], "--since 2020 is after --until 2010"),
         (["calibrate", "--json", "{tmp}/no/such/x.json"], "--json: folder"),
         (["calibrate", "--scenario", "{tmp}/nope.yaml"], "nope.yaml: file not found"),
-        (["backtest", "--cutoff", "2030"], "--cutoff 2030: no frontier runs after it"),
+        (["backtest", "--cutoff", "2030"], "--cutoff: no frontier runs after 2030"),
         (["backtest", "--cutoff", "2020", "--through", "2019"], "--through 2019 must be after"),
         (
             ["backtest", "--cutoff", "2020", "--since", "2021"],

@@ -18,6 +18,7 @@ from conftest import ROOT, SCENARIOS
 
 from scalesim.cli import build_parser, command_modules, main
 from scalesim.engine import io
+from scalesim.errors import InputError
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
 CONVENTION = {"--out": "-o", "--quiet": "-q", "--samples": "-n", "--seed": "-s"}
@@ -146,6 +147,112 @@ def test_same_file_and_refuse_input():
     io.refuse_input("/tmp/elsewhere.json", [BASELINE, None])  # no error
     with pytest.raises(io.InputError, match="--json: .* is an input"):
         io.refuse_input(BASELINE, [BASELINE], "--json")
+
+
+# --- library errors name the argument; the CLI names the option --------------------------------
+
+COTRA = str(SCENARIOS / "papers" / "cotra-2020.yaml")
+
+
+def _library_calls():
+    """(call, the start of its error): a library function given a bad value."""
+    from scalesim.analysis.calibrate.backtest import backtest
+    from scalesim.analysis.calibrate.engine_backtest import engine_backtest
+    from scalesim.analysis.calibrate.history import load_hardware, load_history
+    from scalesim.analysis.calibrate.importance import annual_maxima, importance_sample
+    from scalesim.analysis.calibrate.trends import calibrate_trends, select_frontier
+    from scalesim.analysis.postmortem import postmortem
+    from scalesim.analysis.sensitivity import sensitivity_analysis
+    from scalesim.analysis.sweep import load_sweep
+    from scalesim.scenario.loader import load_scenario
+
+    base = load_scenario(BASELINE)
+    history = load_history(None)
+    unflagged = history.copy()
+    unflagged.attrs["frontier_flag"] = False
+    obs = annual_maxima(history, select_frontier(history), since=2010, until=2024)
+    sweep = SCENARIOS / "sweeps" / "spending-x-hardware.yaml"
+    return [
+        (lambda: sensitivity_analysis(base, year=2061), "year: 2061 is outside"),
+        (lambda: sensitivity_analysis(base, "nonsense"), "output: unknown variable 'nonsense'"),
+        (lambda: sensitivity_analysis(base, method="x"), "method: expected one of sobol, oat"),
+        (lambda: sensitivity_analysis(base, base_samples=1), "base_samples: must be between 2"),
+        (
+            lambda: postmortem(load_scenario(COTRA), history, 2020, 2019),
+            "through: must be after as_of (2020), got 2019",
+        ),
+        (
+            lambda: postmortem(load_scenario(COTRA), history, 2020, 2030),
+            "through: 2030 is after the history's last run with a published cost",
+        ),
+        (lambda: backtest(history, cutoff=2030), "cutoff: no frontier runs after 2030"),
+        (lambda: backtest(history, cutoff=2020, bootstrap=1), "bootstrap: must be >= 2, got 1"),
+        (
+            lambda: backtest(history, cutoff=2020, since=2021),
+            "since: must not be after cutoff (2020), got 2021",
+        ),
+        (
+            lambda: backtest(history, cutoff=2020, through=2019),
+            "through: must be after cutoff (2020), got 2019",
+        ),
+        (lambda: engine_backtest(history, base, through=2016), "through: must be after every"),
+        (lambda: engine_backtest(history, base, since=2030), "since: must not be after any"),
+        (lambda: select_frontier(history, "nope"), "frontier: expected one of"),
+        (lambda: select_frontier(unflagged, "flag"), "frontier: 'flag': the history"),
+        (lambda: select_frontier(history, "top-k", 0), "top_k: must be >= 1, got 0"),
+        (
+            lambda: calibrate_trends(history, load_hardware(None), since=2020, until=2010),
+            "since: must not be after until (2010), got 2020",
+        ),
+        (lambda: importance_sample(base, obs, draws=1), "draws: must be >= 2, got 1"),
+        (lambda: load_sweep(sweep, samples=0), "samples: must be an integer from 1"),
+        (lambda: load_sweep(sweep, seed=-1), "seed: must be an integer from 0"),
+    ]
+
+
+def test_library_errors_name_the_argument_not_a_cli_option():
+    for call, message in _library_calls():
+        with pytest.raises(InputError) as info:
+            call()
+        assert str(info.value).startswith(message), (message, str(info.value))
+        assert "--" not in str(info.value), str(info.value)
+
+
+def test_report_errors_name_the_argument(tmp_path):
+    from scalesim.present.report.build import build_report
+
+    with pytest.raises(InputError, match=r"^out: expected a path ending in \.html"):
+        build_report([BASELINE], tmp_path / "r.pdf")
+    with pytest.raises(InputError, match=r"^pdf: expected a path ending in \.pdf"):
+        build_report([BASELINE], tmp_path / "r.html", pdf=tmp_path / "r.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sensitivity", BASELINE, "--year", "2061"], "--year: 2061 is outside"),
+        (["sensitivity", BASELINE, "--variable", "nope"], "--variable: unknown variable 'nope'"),
+        (["sensitivity", BASELINE, "-n", "1"], "--samples: must be between 2"),
+        (["postmortem", COTRA, "--as-of", "2020", "--through", "2019"], "--through 2019 must be"),
+        (
+            ["postmortem", COTRA, "--as-of", "2020", "--through", "2030"],
+            "--through: 2030 is after the history's last run with a published cost",
+        ),
+        (["backtest", "--cutoff", "2030"], "--cutoff: no frontier runs after 2030"),
+        (["backtest", "--cutoff", "2020", "--bootstrap", "1"], "--bootstrap: must be >= 2"),
+        (["backtest", "--engine", "--draws", "1", "-n", "100"], "--draws: must be >= 2, got 1"),
+        (["report", BASELINE, "-o", "r.pdf"], "--out: expected a path ending in .html"),
+        (["report", BASELINE, "-o", "r.html", "--pdf", "r.png"], "--pdf: expected a path"),
+        (["sweep", str(SCENARIOS / "sweeps" / "spending-x-hardware.yaml"), "-n", "0"], "--samples"),
+    ],
+)
+def test_cli_errors_name_the_option(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = _one_line(capsys)
+    assert err.startswith("scalesim: error: ") and message in err, err
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- temporary files ----------------------------------------------------------------------------

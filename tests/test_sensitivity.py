@@ -345,7 +345,8 @@ def test_cli_oat_json(tmp_path):
     "args, message",
     [
         (["--year", "2061"], "--year: 2061 is outside the scenario's years 2024–2050"),
-        (["--output", "nonsense"], "--output: unknown variable 'nonsense'"),
+        (["--variable", "nonsense"], "--variable: unknown variable 'nonsense'"),
+        (["--output", "nonsense"], "--variable: unknown variable 'nonsense'"),  # the old name
         (["--output", "synthetic_tokens"], "the output is not finite"),
     ],
 )

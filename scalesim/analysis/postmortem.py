@@ -60,14 +60,15 @@ def _running_max(frame: pd.DataFrame, column: str, year: int) -> pd.Series:
 def realised_growth(history: pd.DataFrame, as_of: int, through: int) -> dict:
     """Realised growth of compute, cost and FLOP per dollar [×/yr] with the runs behind them."""
     if through <= as_of:
-        raise InputError(f"--through {through} must be after --as-of {as_of}")
+        raise InputError(f"must be after as_of ({as_of}), got {through}", key="through")
     frontier = history[history["frontier"]] if "frontier" in history else history
     costs = frontier[frontier["cost_usd"].notna()]
     last_cost = int(costs["date"].dt.year.max()) if not costs.empty else None
     if last_cost is None or through > last_cost:
         raise InputError(
-            f"--through {through}: the history's last run with a published cost is from "
-            f"{last_cost}; spending growth cannot be scored after it"
+            f"{through} is after the history's last run with a published cost (from "
+            f"{last_cost}); spending growth cannot be scored after it",
+            key="through",
         )
     years = through - as_of
     out = {}

@@ -30,7 +30,7 @@ table and the policy report's tornado all use :func:`oat_swings`):
   (Y_95 > Y_5: the output rises with the parameter). Parameters are ranked by swing.
 
 No sampling is involved: OAT is 2D + 1 model evaluations, and it gives the same numbers
-whatever ``--samples`` and ``--seed`` say.
+whatever ``base_samples`` and ``seed`` say.
 
 References: Saltelli et al. 2010, "Variance based sensitivity analysis of model output";
 Herman & Usher 2017, "SALib".
@@ -72,8 +72,8 @@ def output_names(scenario: Scenario) -> list[str]:
 def _year_index(scenario: Scenario, year: int) -> int:
     if year not in scenario.year_list:
         raise InputError(
-            f"--year: {year} is outside the scenario's years "
-            f"{scenario.years.start}–{scenario.years.end}"
+            f"{year} is outside the scenario's years {scenario.years.start}–{scenario.years.end}",
+            key="year",
         )
     return scenario.year_list.index(year)
 
@@ -95,7 +95,7 @@ def log10_output(scenario: Scenario, output: str, year: int) -> Callable[[dict],
     i = _year_index(scenario, year)
     known = output_names(scenario)
     if output not in known:
-        raise InputError(f"--output: unknown variable {output!r}; one of {', '.join(known)}")
+        raise InputError(f"unknown variable {output!r}; one of {', '.join(known)}", key="output")
     short = _through(scenario, year)
 
     def model(values: dict[str, np.ndarray]) -> np.ndarray:
@@ -310,11 +310,11 @@ def sensitivity_analysis(
         finite or does not vary.
     """
     if method not in METHODS:
-        raise InputError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+        raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", key="method")
     _year_index(scenario, year)
     if base_samples is not None and not 2 <= base_samples <= MAX_BASE_SAMPLES:
         raise InputError(
-            f"--samples: must be between 2 and {MAX_BASE_SAMPLES:,}, got {base_samples}"
+            f"must be between 2 and {MAX_BASE_SAMPLES:,}, got {base_samples}", key="base_samples"
         )
     seed = scenario.seed if seed is None else int(seed)
     names = uncertain_parameters(scenario)

@@ -88,7 +88,7 @@ def sobol_analysis(
     if not np.all(np.isfinite(y)):
         raise InputError(
             "the output is not finite for some parameter values "
-            "(e.g. a variable that is 0 or infinite); choose another --output"
+            "(e.g. a variable that is 0 or infinite); choose another variable"
         )
     if np.ptp(y) == 0.0:
         raise InputError("the output does not vary with the uncertain parameters")

@@ -90,8 +90,11 @@ def load_sweep(path: str | Path, *, samples: int | None = None, seed: int | None
     Raises
     ------
     InputError
-        Naming the file and the key path of what is wrong in it.
+        Naming the file and the key path of what is wrong in it; or naming the argument
+        (``samples``, ``seed``) when it is not an integer in range.
     """
+    _override(samples, "samples", 1, MAX_SAMPLES)
+    _override(seed, "seed", 0, 2**63 - 1)
     where = str(path)
     # a regular file, size-capped; YAML with depth, node, alias and integer limits
     text = safe_yaml.read_text(path)
@@ -104,6 +107,16 @@ def load_sweep(path: str | Path, *, samples: int | None = None, seed: int | None
         return _build(data, where, Path(path).parent, samples, seed)
     except InputError as exc:
         raise exc.at(path=where) from None
+
+
+def _override(value, argument: str, lo: int, hi: int) -> None:
+    """Refuse a ``samples`` or ``seed`` argument of :func:`load_sweep` that is not an integer
+    from ``lo`` to ``hi``; the error names the argument (not a key of the file)."""
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi
+    ):
+        top = "2**63 - 1" if hi == 2**63 - 1 else f"{hi:,}"
+        raise InputError(f"must be an integer from {lo:,} to {top}, got {value!r}", key=argument)
 
 
 def _need(ok: bool, message: str, key: str) -> None:

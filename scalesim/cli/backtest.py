@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scalesim.analysis.calibrate.backtest import backtest
+from scalesim.analysis.calibrate.backtest import COMPARE_CUTOFFS, backtest
 from scalesim.analysis.calibrate.history import load_history
 from scalesim.cli._common import (
     add_out,
@@ -29,6 +29,16 @@ from scalesim.engine.io import write_json, write_table
 from scalesim.errors import InputError
 
 DEFAULT_SEED = 20241125
+#: Arguments of the backtests -> this command's options (errors name the option).
+OPTIONS = {
+    "cutoff": "--cutoff",
+    "through": "--through",
+    "since": "--since",
+    "bootstrap": "--bootstrap",
+    "draws": "--draws",
+    "frontier": "--frontier",
+    "top_k": "--top-k",
+}
 
 
 def register(sub) -> None:
@@ -111,6 +121,20 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise _named(exc) from None
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` naming this command's option where it names an argument of the library (the
+    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
+    option = OPTIONS.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc
+
+
+def _main(args) -> int:
     check_seed(args.seed)
     check_output("--json", args.json)
     if args.engine:
@@ -120,10 +144,22 @@ def main(args) -> int:
     xp = namespace(args.backend)
     history = load_history(args.history)
     seed = DEFAULT_SEED if args.seed is None else args.seed
+    if args.engine:  # the engine backtest's windows, in the options' words, before any work
+        for cutoff in COMPARE_CUTOFFS:
+            if args.through is not None and args.through <= cutoff:
+                raise InputError(
+                    f"--cutoff {cutoff}: no frontier runs after it up to {args.through}"
+                )
+            if args.since > cutoff:
+                raise InputError(f"--since {args.since} is after the cutoff {cutoff}")
     if args.compare or args.rolling or args.engine:
         return _v2(args, history, seed)
     if args.cutoff is None:
         raise InputError("backtest: --cutoff YEAR is required (or --compare / --rolling)")
+    if args.since > args.cutoff:
+        raise InputError(f"--since {args.since} is after --cutoff {args.cutoff}")
+    if args.through is not None and args.through <= args.cutoff:
+        raise InputError(f"--through {args.through} must be after --cutoff {args.cutoff}")
     result = backtest(
         history,
         cutoff=args.cutoff,

@@ -33,6 +33,14 @@ from scalesim.present.text import count
 from scalesim.scenario.loader import load_scenario
 
 DEFAULT_SEED = 20241125
+#: Arguments of the calibration functions -> this command's options (errors name the option).
+OPTIONS = {
+    "since": "--since",
+    "bootstrap": "--bootstrap",
+    "draws": "--draws",
+    "frontier": "--frontier",
+    "top_k": "--top-k",
+}
 
 
 def register(sub) -> None:
@@ -102,6 +110,20 @@ def default_scenario() -> Path:
 
 
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise _named(exc) from None
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` naming this command's option where it names an argument of the library (the
+    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
+    option = OPTIONS.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc
+
+
+def _main(args) -> int:
     inputs = [args.history, args.hardware, args.scenario]
     for opt, path in (("--json", args.json), ("--write-scenario", args.write_scenario)):
         check_output(opt, path, inputs)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import sys
 
 from scalesim.cli._common import add_json, add_quiet, check_output, year_int
+from scalesim.errors import InputError
 from scalesim.present import text
+
+#: Arguments of postmortem -> this command's options (errors name the option).
+OPTIONS = {"as_of": "--as-of", "through": "--through"}
 
 
 def register(sub) -> None:
@@ -68,6 +72,22 @@ def format_postmortem(r: dict) -> str:
 
 
 def main(args) -> int:
+    if args.through <= args.as_of:  # before any work, in the options' words
+        raise InputError(f"--through {args.through} must be after --as-of {args.as_of}")
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise _named(exc) from None
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` naming this command's option where it names an argument of the library (the
+    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
+    option = OPTIONS.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc
+
+
+def _main(args) -> int:
     from scalesim.analysis.calibrate.history import load_history
     from scalesim.analysis.postmortem import postmortem
     from scalesim.engine.io import write_json

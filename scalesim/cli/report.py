@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from scalesim.cli._common import add_quiet, add_samples, add_seed, check_output
+from scalesim.errors import InputError
+
+#: Arguments of build_report -> this command's options (errors name the option).
+OPTIONS = {"out": "--out", "pdf": "--pdf"}
 
 
 def register(sub) -> None:
@@ -24,6 +28,20 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise _named(exc) from None
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` naming this command's option where it names an argument of the library (the
+    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
+    option = OPTIONS.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc
+
+
+def _main(args) -> int:
     from scalesim.engine.progress import progress_bar
     from scalesim.present.report.build import build_report
 

@@ -14,8 +14,17 @@ from scalesim.analysis.sensitivity import (
 from scalesim.cli._common import add_json, add_quiet, add_samples, add_seed, check_output, int_arg
 from scalesim.engine.io import write_json
 from scalesim.engine.progress import progress_bar
+from scalesim.errors import InputError
 from scalesim.present.text import format_sensitivity
 from scalesim.scenario.loader import load_scenario
+
+#: Arguments of sensitivity_analysis -> this command's options (errors name the option).
+OPTIONS = {
+    "output": "--variable",
+    "year": "--year",
+    "method": "--method",
+    "base_samples": "--samples",
+}
 
 
 def register(sub) -> None:
@@ -56,6 +65,20 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise _named(exc) from None
+
+
+def _named(exc: InputError) -> InputError:
+    """``exc`` naming this command's option where it names an argument of the library (the
+    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
+    option = OPTIONS.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc
+
+
+def _main(args) -> int:
     check_output("--json", args.json, inputs=[args.scenario])
     scenario = load_scenario(args.scenario)
     check_output("--json", args.json, inputs=[scenario.path])

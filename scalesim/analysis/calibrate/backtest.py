@@ -88,34 +88,30 @@ def backtest(
         frontier run released mid-year [FLOP]).
     """
     if bootstrap < 2:
-        raise InputError(f"--bootstrap: must be >= 2, got {bootstrap}")
+        raise InputError(f"must be >= 2, got {bootstrap}", key="bootstrap")
     mask = select_frontier(history, frontier, top_k, xp=xp)
     runs = history[mask]
     year = runs["date"].dt.year
     last_year = int(year.max())
     through = last_year if through is None else int(through)
     if since > cutoff:
-        raise InputError(f"--since {since} is after --cutoff {cutoff}")
+        raise InputError(f"must not be after cutoff ({cutoff}), got {since}", key="since")
     if through <= cutoff and through == last_year:
         raise InputError(
-            f"--cutoff {cutoff}: no frontier runs after it to score (the history "
-            f"ends in {last_year})",
-            path=history.attrs.get("path"),
+            f"no frontier runs after {cutoff} to score (the history ends in {last_year})",
+            key="cutoff",
         )
     if through <= cutoff:
-        raise InputError(f"--through {through} must be after --cutoff {cutoff}")
+        raise InputError(f"must be after cutoff ({cutoff}), got {through}", key="through")
     train = runs[(year >= since) & (year <= cutoff)]
     test = runs[(year > cutoff) & (year <= through)]
     if len(train) < 3:
         raise InputError(
-            f"--cutoff {cutoff}: only {len(train)} frontier runs from {since} "
-            f"to {cutoff}; at least 3 are needed"
+            f"only {len(train)} frontier runs from {since} to {cutoff}; at least 3 are needed",
+            key="cutoff",
         )
     if test.empty:
-        raise InputError(
-            f"--cutoff {cutoff}: no frontier runs after it up to {through} to score",
-            path=history.attrs.get("path"),
-        )
+        raise InputError(f"no frontier runs after {cutoff} up to {through} to score", key="cutoff")
 
     t_fit = decimal_year(train["date"]) - T0
     y_fit = np.log10(train["training_flop"].to_numpy(np.float64))

@@ -145,15 +145,20 @@ def engine_backtest(
     for cutoff in cutoffs:
         cutoff = int(cutoff)
         if through <= cutoff:
-            raise InputError(f"--cutoff {cutoff}: no frontier runs after it up to {through}")
+            raise InputError(
+                f"must be after every cutoff, got {through} (cutoff {cutoff})", key="through"
+            )
         if since > cutoff:
-            raise InputError(f"--since {since} is after the cutoff {cutoff}")
+            raise InputError(
+                f"must not be after any cutoff, got {since} (cutoff {cutoff})", key="since"
+            )
         obs = annual_maxima(history, mask, since=since, until=cutoff)
         if obs.n_flop < 3:
             years = "year" if obs.n_flop == 1 else "years"
             raise InputError(
-                f"--cutoff {cutoff}: frontier runs in only {obs.n_flop} {years} from {since}; "
-                "at least 3 are needed"
+                f"frontier runs in only {obs.n_flop} {years} from {since} to the cutoff "
+                f"{cutoff}; at least 3 are needed",
+                key="since",
             )
         vague = backtest_scenario(scenario, cutoff, through)
         cal = importance_sample(vague, obs, draws=draws, seed=seed)

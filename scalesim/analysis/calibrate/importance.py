@@ -263,7 +263,7 @@ def importance_sample(
     Calibration
     """
     if draws < 2:
-        raise InputError(f"draws: must be >= 2, got {draws}")
+        raise InputError(f"must be >= 2, got {draws}", key="draws")
     seed = scenario.seed if seed is None else int(seed)
     past = hindcast_scenario(scenario, obs.years)
     inputs = kernel_inputs(past, xp)

@@ -98,7 +98,7 @@ def bootstrap_counts(n: int, b: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def select_frontier(
-    history: pd.DataFrame, how: str = "auto", k: int = TOP_K, *, xp=np
+    history: pd.DataFrame, frontier: str = "auto", top_k: int = TOP_K, *, xp=np
 ) -> np.ndarray:
     """Which runs count as frontier runs.
 
@@ -106,11 +106,11 @@ def select_frontier(
     ----------
     history : pandas.DataFrame
         Normalised runs (scalesim.calibrate.history).
-    how : {"auto", "flag", "top-k"}
-        ``flag``: the file's own frontier column; ``top-k``: among the ``k`` largest by
+    frontier : {"auto", "flag", "top-k"}
+        ``flag``: the file's own frontier column; ``top-k``: among the ``top_k`` largest by
         compute at release (:func:`scalesim.calibrate.fit.frontier_top_k`); ``auto``: the
         flag when the file has one, else top-k.
-    k : int
+    top_k : int
         For top-k [runs].
     xp : namespace
         Array namespace of the kernel.
@@ -118,23 +118,32 @@ def select_frontier(
     Returns
     -------
     numpy.ndarray of bool, shape (rows,)
+
+    Raises
+    ------
+    InputError
+        Naming the argument: ``frontier`` not one of :data:`FRONTIER_CHOICES`, or ``flag``
+        for a history without a frontier column; ``top_k`` below 1.
     """
-    if how not in FRONTIER_CHOICES:
-        raise InputError(f"--frontier: expected one of {', '.join(FRONTIER_CHOICES)}, got {how!r}")
+    if frontier not in FRONTIER_CHOICES:
+        raise InputError(
+            f"expected one of {', '.join(FRONTIER_CHOICES)}, got {frontier!r}", key="frontier"
+        )
     has_flag = bool(history.attrs.get("frontier_flag", False)) and bool(history["frontier"].any())
-    if how == "flag" or (how == "auto" and has_flag):
+    if frontier == "flag" or (frontier == "auto" and has_flag):
         if not has_flag:
+            path = history.attrs.get("path")
             raise InputError(
-                "--frontier flag: the history file has no frontier column "
-                "('Frontier model' or 'frontier'); use --frontier top-k",
-                path=history.attrs.get("path"),
+                f"'flag': the history {'file ' + repr(str(path)) + ' ' if path else ''}has no "
+                "frontier column ('Frontier model' or 'frontier'); use 'top-k'",
+                key="frontier",
             )
         return history["frontier"].to_numpy(bool)
-    if k < 1:
-        raise InputError(f"--top-k: must be >= 1, got {k}")
+    if top_k < 1:
+        raise InputError(f"must be >= 1, got {top_k}", key="top_k")
     years = backends.to_device(decimal_year(history["date"]), xp)
     flop = backends.to_device(np.log10(history["training_flop"].to_numpy(np.float64)), xp)
-    return backends.to_numpy(fit.frontier_top_k(years, flop, k, xp=xp)).astype(bool)
+    return backends.to_numpy(fit.frontier_top_k(years, flop, top_k, xp=xp)).astype(bool)
 
 
 def frontier_label(history: pd.DataFrame, how: str, k: int) -> str:
@@ -278,9 +287,9 @@ def calibrate_trends(
         of the frontier runs that have a cost, for comparison).
     """
     if since > until:
-        raise InputError(f"--since {since} is after --until {until}")
+        raise InputError(f"must not be after until ({until}), got {since}", key="since")
     if bootstrap < 1:
-        raise InputError(f"--bootstrap: must be >= 1, got {bootstrap}")
+        raise InputError(f"must be >= 1, got {bootstrap}", key="bootstrap")
     mask = select_frontier(history, frontier, top_k, xp=xp)
     front = history[mask]
     years = decimal_year(front["date"])

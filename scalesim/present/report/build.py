@@ -101,8 +101,8 @@ def build_report(
     """
     from scalesim.scenario.loader import load_scenario
 
-    out = _check_path(out, ".html", "--out")
-    pdf = _check_path(pdf, ".pdf", "--pdf") if pdf is not None else None
+    out = _check_path(out, ".html", "out")
+    pdf = _check_path(pdf, ".pdf", "pdf") if pdf is not None else None
     if not scenarios:
         raise InputError("give at least one scenario file")
     for path in scenarios:
@@ -171,12 +171,14 @@ def _title_of(cells: list[nb.Cell], title: str | None) -> str:
     return "scalesim report"
 
 
-def _check_path(path, suffix: str, option: str) -> Path:
+def _check_path(path, suffix: str, argument: str) -> Path:
+    """``path`` as a Path when it ends in ``suffix`` and its folder exists; errors name the
+    ``argument`` of :func:`build_report` (``out``, ``pdf``)."""
     path = Path(path)
     if path.suffix.lower() != suffix:
-        raise InputError(f"{option}: expected a path ending in {suffix}, got {str(path)!r}")
+        raise InputError(f"expected a path ending in {suffix}, got {str(path)!r}", key=argument)
     if not path.parent.resolve().is_dir():
-        raise InputError(f"{option}: folder {str(path.parent)!r} does not exist")
+        raise InputError(f"folder {str(path.parent)!r} does not exist", key=argument)
     return path
 
 
@@ -227,18 +229,20 @@ def chromium_path() -> str | None:
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
-def _chromium() -> str:
+def _chromium(argument: str | None = "pdf") -> str:
+    """The chromium executable, with Playwright importable; errors name ``argument``."""
     exe = chromium_path()
     if exe is None:
         raise InputError(
-            "--pdf: chromium not found (install Debian's chromium, e.g. "
-            "`make chromium`, or set SCALESIM_CHROMIUM)"
+            "chromium not found (install Debian's chromium, e.g. "
+            "`make chromium`, or set SCALESIM_CHROMIUM)",
+            key=argument,
         )
     try:
         import playwright.sync_api  # noqa: F401
     except ModuleNotFoundError:
         raise InputError(
-            "--pdf: needs Playwright for Python (pip install 'scalesim[pdf]')"
+            "needs Playwright for Python (pip install 'scalesim[pdf]')", key=argument
         ) from None
     return exe
 
@@ -286,9 +290,9 @@ class _Printer:
         self._jobs.put((page, path))
         self._thread.join(PDF_TIMEOUT)
         if self._thread.is_alive():
-            raise ScalesimError(f"--pdf: chromium did not print within {PDF_TIMEOUT} s")
+            raise ScalesimError(f"chromium did not print the PDF within {PDF_TIMEOUT} s")
         if self._error is not None:
-            raise ScalesimError(f"--pdf: chromium failed: {self._error}") from self._error
+            raise ScalesimError(f"chromium failed to print the PDF: {self._error}") from self._error
         return path
 
     def cancel(self) -> None:
@@ -298,4 +302,4 @@ class _Printer:
 
 def print_pdf(page: str, path: str | Path) -> Path:
     """Print an HTML page to PDF with headless chromium (A4, backgrounds), atomically."""
-    return _Printer(_chromium()).print(page, Path(path))
+    return _Printer(_chromium(None)).print(page, Path(path))
