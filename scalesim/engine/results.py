@@ -400,7 +400,7 @@ def _finite(q: dict[str, list[float]]) -> dict[str, list[float | None]]:
 
 
 def binding_frame(shares: dict[str, list[float]], years) -> pd.DataFrame:
-    """Tidy binding-constraint shares: one row per (year, constraint) with its share [1]."""
+    """Tidy binding-constraint shares: one row per (year, constraint) with its share of the samples [share]."""
     return pd.DataFrame(
         [
             {"year": y, "constraint": c, "share": s[i]}

@@ -68,7 +68,7 @@ def backtest(
     since : int
         First calendar year used for the fit [year].
     bootstrap : int
-        Resamples B, also the number of predictive draws per point [1].
+        Resamples B, also the number of predictive draws per point [resamples].
     seed : int
         Seed of the resampling and of the predictive draws.
     frontier, top_k :

@@ -99,7 +99,7 @@ class Calibration:
     Attributes
     ----------
     draws : int
-        Prior draws M [1].
+        Prior draws M [draws].
     ess : float
         Kish's effective sample size of the weights [draws].
     prior, posterior : dict of str to tuple of float

@@ -49,7 +49,7 @@ class Trend:
     estimate : float or None
         The fit on all points (no resampling) [unit].
     n : int
-        Points used [1].
+        Points used [points].
     since, until : int
         Calendar years of the window asked for (inclusive) [year].
     first, last : float or None
@@ -82,9 +82,9 @@ def bootstrap_counts(n: int, b: int, rng: np.random.Generator) -> np.ndarray:
     Parameters
     ----------
     n : int
-        Observations [1].
+        Observations [points].
     b : int
-        Resamples [1].
+        Resamples [resamples].
     rng : numpy.random.Generator
 
     Returns
@@ -179,7 +179,7 @@ def fit_growth(
     since, until : int
         Inclusive calendar-year window [year].
     bootstrap : int
-        Resamples B [1].
+        Resamples B [resamples].
     seed : int
         Seed of the resampling Generator.
     xp : namespace
@@ -271,7 +271,7 @@ def calibrate_trends(
     since, until : int
         Inclusive window [year].
     bootstrap : int
-        Resamples per trend [1].
+        Resamples per trend [resamples].
     seed : int
         Seed of the resampling.
     frontier, top_k :
