@@ -8,6 +8,7 @@ import streamlit as st
 
 from scalesim.app import method
 from scalesim.app.markdown import split_math
+from scalesim.app.safe import plain_frame
 from scalesim.present.docs import parameter_frame
 
 
@@ -29,9 +30,11 @@ def parameters() -> None:
         "Every scenario parameter: key, symbol, unit, default, domain, meaning and source. "
         "Each scenario file also cites the source of each number it sets under `sources:`."
     )
-    st.table(parameter_frame(), hide_index=True)
+    st.table(plain_frame(parameter_frame()), hide_index=True)
 
 
+# Wide like the projection: the parameter table has seven columns.
+st.set_page_config(page_title="Method · scalesim", layout="wide")
 st.title("Method")
 text, limitations = method.method_texts()
 # The text may refer to the parameter table as above or below it: put the table there.

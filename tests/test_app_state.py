@@ -17,7 +17,7 @@ from scalesim.app import state as app_state
 from scalesim.app import support as sup
 from scalesim.app import uploads
 from scalesim.app.markdown import split_math
-from scalesim.app.safe import plain, plain_line
+from scalesim.app.safe import plain, plain_frame, plain_line
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -188,6 +188,22 @@ def test_plain_leaves_no_markdown_in_user_text(text):
     assert rendered == f"<p>{html.escape(text, quote=False)}</p>"
     assert _shown(plain(text)) == text
     assert plain_line("a\n  b") == "a b"
+
+
+def test_plain_frame_escapes_cells_headers_and_index_for_st_table():
+    import pandas as pd
+
+    markdown_it = pytest.importorskip("markdown_it")
+    image = "![x](http://127.0.0.1:9/leak.png)"
+    frame = pd.DataFrame({image: ["> 0", "~$41M and $5M", 3.5]}, index=["a", image, "c"])
+    out = plain_frame(frame)
+    md = markdown_it.MarkdownIt("commonmark")
+    for text in [*out.columns, *out.index, *out[out.columns[0]][:2]]:
+        assert "<img" not in md.render(text) and "<blockquote" not in md.render(text)
+    assert [_shown(c) for c in out.columns] == [image]
+    assert [_shown(v) for v in out.iloc[:2, 0]] == ["> 0", "~$41M and $5M"]
+    assert out.iloc[2, 0] == 3.5  # numbers stay numbers
+    assert frame.columns[0] == image  # the input is left alone
 
 
 def test_split_math_separates_display_math_from_prose():

@@ -96,6 +96,11 @@ def _wait_image_change(locator, before: bytes, timeout_s: float = 60) -> bytes:
         locator.page.wait_for_timeout(100)  # polling interval, not a synchronisation
 
 
+def _method_text() -> str:
+    """The method page's text: docs/method.md before its first ``##`` heading."""
+    return (ROOT / "docs" / "method.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+
+
 def _scenario(name: str):
     from scalesim.app import support as app_support
 
@@ -267,6 +272,11 @@ def test_app_end_to_end_in_chromium(server, tmp_path):
             page.get_by_text("Limitations").first.wait_for()
             _wait_idle(page)
             _no_exception(page)
+            # Every display equation of the method text typeset by KaTeX, none refused.
+            equations = len(re.findall(r"^\$\$$", _method_text(), flags=re.M)) // 2
+            assert equations >= 15
+            assert page.locator(".katex-display").count() == equations
+            assert page.locator(".katex-error").count() == 0
             page.screenshot(path=shots / "05-method.png")
         finally:
             browser.close()
@@ -380,6 +390,8 @@ def test_every_page_pair_back_link_and_a_markdown_name_in_chromium(server, tmp_p
             hostile.write_text(
                 f"name: '{name}'\ndescription: '{name} <img src=http://127.0.0.1:{port}/b.png>'\n"
                 "extends: baseline.yaml\n"
+                "parameters:\n  spending:\n    growth: {to: [2.1, 3.0]}\n"
+                f"sources:\n  spending.growth: '![s](http://127.0.0.1:{port}/s.png) ~$41M, $5M'\n"
             )
             before = footer.inner_text()
             sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
@@ -391,9 +403,21 @@ def test_every_page_pair_back_link_and_a_markdown_name_in_chromium(server, tmp_p
             for title in ("Method", "Projection"):
                 _go(page, title)
             assert _headline(page) == uploaded
+            # Compared with a shipped scenario: the name heads a column of the compare table
+            # and the file's source is a cell of the assumption diff (st.table reads Markdown).
+            page.locator('[data-testid="stMultiSelect"]').first.click()
+            page.get_by_role("option", name="spending-plateau.yaml").click()
+            diff = page.locator('[data-testid="stTable"]').filter(has_text="spending.growth")
+            diff.first.wait_for()
+            _wait_idle(page)
+            _no_exception(page)
+            assert page.get_by_text("![s](http", exact=False).count() >= 1
+            assert page.locator('[data-testid="stTable"]').filter(has_text=name).count() >= 1
             page.wait_for_timeout(500)  # let any image request arrive before counting
             assert _Counter.hits == []
-            assert page.locator("img[src*='leak.png'], img[src*='b.png']").count() == 0
+            images = "img[src*='leak.png'], img[src*='b.png'], img[src*='s.png']"
+            assert page.locator(images).count() == 0
+            assert page.locator('[data-testid="stTable"] .katex').count() == 0
         finally:
             browser.close()
             listener.shutdown()

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from scalesim.app import support as sup
-from scalesim.app.safe import plain
+from scalesim.app.safe import plain, plain_frame
 from scalesim.present import plots
 from scalesim.present import text as fmt_text
 
@@ -87,7 +87,7 @@ def milestones(view, specs: dict, stem: str) -> None:
     for m in descriptions:
         st.caption(plain(f"{m.name.replace('_', ' ')}: {m.description}"))
     chart(st, specs["milestones"], "milestones", stem)
-    st.table(plots.milestone_frame(view), hide_index=True)
+    st.table(plain_frame(plots.milestone_frame(view)), hide_index=True)
     st.caption(
         "Arrival year: the fractional year the requirement is first reached (10%, median and "
         "90% of samples); never: share of samples not reaching it by the last year; dropped: "
@@ -137,7 +137,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
     stem = sup.download_name(scenario, "-compare")
     chart(st, plots.fan_chart(views, height=420), "compare-fan", stem)
     chart(st, plots.exhaustion_chart(views), "compare-exhaustion", stem)
-    st.table(sup.compare_frame(views))
+    st.table(plain_frame(sup.compare_frame(views)))
     st.subheader("Assumptions that differ")
     labels = list(scenarios)
     for label in labels[1:]:
@@ -146,7 +146,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
         if not rows:
             st.caption("No assumption differs.")
             continue
-        st.table(diff_frame(rows, labels[0], label), hide_index=True)
+        st.table(plain_frame(diff_frame(rows, labels[0], label)), hide_index=True)
 
 
 def _side_text(side, unit: str) -> str:

@@ -104,10 +104,10 @@ def sidebar(shipped: dict) -> Choice:
     name = st.sidebar.selectbox("Scenario file", list(shipped), key="scenario")
     if names.get(name):
         st.sidebar.caption(plain(names[name]))
-    limit = fmt_text.quantity(sup.MAX_UPLOAD_BYTES / 1024, "KB")
     st.sidebar.file_uploader(
-        f"…or upload a scenario YAML (at most {limit})",
+        f"…or upload a scenario YAML (at most {sup.upload_limit_text()})",
         type=["yaml", "yml"],
+        max_upload_size=sup.MAX_UPLOAD_MB,
         key="upload",
         on_change=_on_upload,
         help="`extends:` in an upload is resolved against the shipped scenarios folder.",

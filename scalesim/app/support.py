@@ -35,8 +35,12 @@ from scalesim.scenario.loader import (
 
 ROOT = catalog.shipped("app.py").parent
 SCENARIO_DIR = catalog.shipped_dir()
-#: Largest scenario upload accepted [bytes].
-MAX_UPLOAD_BYTES = 256 * 1024
+#: Largest scenario upload accepted [MB, Streamlit's MB of 2**20 bytes]: the upload widget's
+#: own limit (``max_upload_size``, which it shows), the server's (``server.maxUploadSize`` in
+#: .streamlit/config.toml and ``scalesim app``) and the app's check, all the same number.
+MAX_UPLOAD_MB = 1
+#: :data:`MAX_UPLOAD_MB` [bytes].
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20
 #: Sample counts offered by the app's samples slider [samples].
 SAMPLE_OPTIONS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 #: Largest run whose per-sample table the app offers as Parquet [samples] (~3.5 kB a sample).
@@ -117,8 +121,7 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(
-            f"file is larger than {fmt_text.quantity(MAX_UPLOAD_BYTES / 1024, 'KB')} "
-            f"({fmt_text.quantity(len(data) / 1024, 'KB')})",
+            f"file is larger than {upload_limit_text()} ({fmt_text.count(-(-len(data) // 1024))} KB)",
             path=name,
         )
     try:
@@ -132,6 +135,11 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
     if isinstance(parsed, dict):
         _check_upload(parsed, name, Path(base_dir))
     return load_scenario_text(text, name=name, base_dir=base_dir)
+
+
+def upload_limit_text() -> str:
+    """The upload limit as the app writes it (``1 MB``), in the sidebar and in its error."""
+    return fmt_text.quantity(MAX_UPLOAD_MB, "MB")
 
 
 #: Most values an upload may hold once its YAML aliases are expanded.
