@@ -307,7 +307,7 @@ def test_cupy_backend_is_optional(capsys):
         scalesim.engine.backend.namespace("cupy")
     except InputError:
         code, _, err = run_cli(["calibrate", "--backend", "cupy", *FAST], capsys)
-        assert code == 2 and "--backend cupy" in err
+        assert code == 2 and "--backend: cupy needs CuPy" in err
     else:
         code, out, _ = run_cli(["calibrate", "--backend", "cupy", *FAST], capsys)
         assert code == 0 and "frontier compute growth" in out

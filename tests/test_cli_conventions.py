@@ -161,9 +161,12 @@ def _library_calls():
     from scalesim.analysis.calibrate.history import load_hardware, load_history
     from scalesim.analysis.calibrate.importance import annual_maxima, importance_sample
     from scalesim.analysis.calibrate.trends import calibrate_trends, select_frontier
+    from scalesim.analysis.dask_client import check_scheduler, check_workers
     from scalesim.analysis.postmortem import postmortem
     from scalesim.analysis.sensitivity import sensitivity_analysis
     from scalesim.analysis.sweep import load_sweep
+    from scalesim.engine.backend import namespace
+    from scalesim.engine.run import run
     from scalesim.scenario.loader import load_scenario
 
     base = load_scenario(BASELINE)
@@ -207,6 +210,10 @@ def _library_calls():
         (lambda: importance_sample(base, obs, draws=1), "draws: must be >= 2, got 1"),
         (lambda: load_sweep(sweep, samples=0), "samples: must be an integer from 1"),
         (lambda: load_sweep(sweep, seed=-1), "seed: must be an integer from 0"),
+        (lambda: check_scheduler("tcp://host"), "scheduler: expected an address such as"),
+        (lambda: check_workers(0), "workers: expected an integer >= 1, got 0"),
+        (lambda: namespace("jax"), "backend: expected one of numpy"),
+        (lambda: run(base, samples=10).write("x.txt"), "x.txt: expected a name ending in"),
     ]
 
 
@@ -245,6 +252,8 @@ def test_report_errors_name_the_argument(tmp_path):
         (["report", BASELINE, "-o", "r.pdf"], "--out: expected a path ending in .html"),
         (["report", BASELINE, "-o", "r.html", "--pdf", "r.png"], "--pdf: expected a path"),
         (["sweep", str(SCENARIOS / "sweeps" / "spending-x-hardware.yaml"), "-n", "0"], "--samples"),
+        (["sweep", "x.yaml", "--scheduler", "tcp://host"], "--scheduler: expected an address"),
+        (["sweep", "x.yaml", "--workers", "0"], "--workers"),
     ],
 )
 def test_cli_errors_name_the_option(argv, message, tmp_path, monkeypatch, capsys):

@@ -57,7 +57,7 @@ def check_scheduler(address: str) -> str:
     match = _ADDRESS.fullmatch(text) if len(text) <= 300 else None
     if match is None or not 1 <= int(match["port"]) <= 65535:
         raise InputError(
-            f"--scheduler: expected an address such as tcp://127.0.0.1:8786, got {shown}"
+            f"expected an address such as tcp://127.0.0.1:8786, got {shown}", key="scheduler"
         )
     return text if match["scheme"] else f"tcp://{text}"
 
@@ -85,8 +85,9 @@ def connect(address: str):
         err = box.get("error")
         why = f"{err.__class__.__name__}" if err is not None else "no answer"
         raise InputError(
-            f"--scheduler: cannot connect to {address} within {limit:g} s ({why}); "
-            "is a dask scheduler listening there?"
+            f"cannot connect to {address} within {limit:g} s ({why}); "
+            "is a dask scheduler listening there?",
+            key="scheduler",
         )
     return box["client"]
 
@@ -106,7 +107,7 @@ def _quiet_close(client) -> None:
 def check_workers(workers) -> int:
     """A valid ``--workers`` count (an integer >= 1)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError(f"--workers: expected an integer >= 1, got {workers!r}")
+        raise InputError(f"expected an integer >= 1, got {workers!r}", key="workers")
     return workers
 
 

@@ -215,3 +215,23 @@ def count_int(text: str) -> int:
     if value < 1 or ("e" in text.lower() and float(text) != value):
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return value
+
+
+def name_option(exc: InputError, options: dict[str, str]) -> InputError:
+    """``exc`` naming a command's option where it names an argument of the library.
+
+    Parameters
+    ----------
+    exc : InputError
+        An error of a library call; its ``key`` is the argument's name (``samples``).
+    options : dict of str to str
+        The command's options by argument name (``{"samples": "--samples"}``).
+
+    Returns
+    -------
+    InputError
+        The same message keyed by the option; ``exc`` itself when it is an error of a file
+        (it has a path) or names no argument of ``options``.
+    """
+    option = options.get(exc.key) if exc.path is None else None
+    return InputError(exc.message, key=option) if option else exc

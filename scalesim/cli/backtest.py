@@ -15,6 +15,7 @@ from scalesim.cli._common import (
     check_outputs,
     check_seed,
     count_int,
+    name_option,
     year_int,
 )
 from scalesim.cli.calibration_text import (
@@ -31,6 +32,7 @@ from scalesim.errors import InputError
 DEFAULT_SEED = 20241125
 #: Arguments of the backtests -> this command's options (errors name the option).
 OPTIONS = {
+    "backend": "--backend",
     "cutoff": "--cutoff",
     "through": "--through",
     "since": "--since",
@@ -124,14 +126,7 @@ def main(args) -> int:
     try:
         return _main(args)
     except InputError as exc:
-        raise _named(exc) from None
-
-
-def _named(exc: InputError) -> InputError:
-    """``exc`` naming this command's option where it names an argument of the library (the
-    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
-    option = OPTIONS.get(exc.key) if exc.path is None else None
-    return InputError(exc.message, key=option) if option else exc
+        raise name_option(exc, OPTIONS) from None
 
 
 def _main(args) -> int:

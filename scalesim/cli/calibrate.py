@@ -19,7 +19,14 @@ from scalesim.analysis.calibrate.trends import (
     frontier_label,
     select_frontier,
 )
-from scalesim.cli._common import add_quiet, check_output, check_seed, count_int, year_int
+from scalesim.cli._common import (
+    add_quiet,
+    check_output,
+    check_seed,
+    count_int,
+    name_option,
+    year_int,
+)
 from scalesim.cli.calibration_text import (
     add_history_options,
     format_importance,
@@ -35,6 +42,7 @@ from scalesim.scenario.loader import load_scenario
 DEFAULT_SEED = 20241125
 #: Arguments of the calibration functions -> this command's options (errors name the option).
 OPTIONS = {
+    "backend": "--backend",
     "since": "--since",
     "bootstrap": "--bootstrap",
     "draws": "--draws",
@@ -113,14 +121,7 @@ def main(args) -> int:
     try:
         return _main(args)
     except InputError as exc:
-        raise _named(exc) from None
-
-
-def _named(exc: InputError) -> InputError:
-    """``exc`` naming this command's option where it names an argument of the library (the
-    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
-    option = OPTIONS.get(exc.key) if exc.path is None else None
-    return InputError(exc.message, key=option) if option else exc
+        raise name_option(exc, OPTIONS) from None
 
 
 def _main(args) -> int:

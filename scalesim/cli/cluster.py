@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scalesim.cli._common import add_json, add_quiet, add_seed, bounded_float, check_output
+from scalesim.cli._common import (
+    add_json,
+    add_quiet,
+    add_seed,
+    bounded_float,
+    check_output,
+    name_option,
+)
 from scalesim.engine.io import write_json
 from scalesim.errors import InputError
 from scalesim.model.reliability import cluster
@@ -73,15 +80,12 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_command)
 
 
-def _option(key: str | None) -> str:
-    return "--" + (key or "").replace("_", "-")
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Simulate, print a table, optionally write JSON; bad options raise InputError."""
     settings = ["accelerators", "days", "mtbf_hours", "checkpoint_minutes"]
     settings += ["checkpoint_cost_minutes", "restart_minutes", "spares", "swap_minutes"]
     settings += ["repair_hours", "weibull_shape"]
+    options = {key: "--" + key.replace("_", "-") for key in [*settings, "replications"]}
     try:
         run = cluster.TrainingRun(**{key: getattr(args, key) for key in settings})
         if not 1 <= args.replications <= MAX_REPLICATIONS:
@@ -91,7 +95,7 @@ def run_command(args: argparse.Namespace) -> int:
                 key="replications",
             )
     except InputError as exc:
-        raise InputError(exc.message, key=_option(exc.key)) from None
+        raise name_option(exc, options) from None
     check_output("--json", args.json)
 
     result = summarise(run, args.replications, args.seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from scalesim.cli._common import add_json, add_quiet, check_output, year_int
+from scalesim.cli._common import add_json, add_quiet, check_output, name_option, year_int
 from scalesim.errors import InputError
 from scalesim.present import text
 
@@ -77,14 +77,7 @@ def main(args) -> int:
     try:
         return _main(args)
     except InputError as exc:
-        raise _named(exc) from None
-
-
-def _named(exc: InputError) -> InputError:
-    """``exc`` naming this command's option where it names an argument of the library (the
-    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
-    option = OPTIONS.get(exc.key) if exc.path is None else None
-    return InputError(exc.message, key=option) if option else exc
+        raise name_option(exc, OPTIONS) from None
 
 
 def _main(args) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scalesim.cli._common import add_quiet, add_samples, add_seed, check_output
+from scalesim.cli._common import add_quiet, add_samples, add_seed, check_output, name_option
 from scalesim.errors import InputError
 
 #: Arguments of build_report -> this command's options (errors name the option).
@@ -31,14 +31,7 @@ def main(args) -> int:
     try:
         return _main(args)
     except InputError as exc:
-        raise _named(exc) from None
-
-
-def _named(exc: InputError) -> InputError:
-    """``exc`` naming this command's option where it names an argument of the library (the
-    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
-    option = OPTIONS.get(exc.key) if exc.path is None else None
-    return InputError(exc.message, key=option) if option else exc
+        raise name_option(exc, OPTIONS) from None
 
 
 def _main(args) -> int:

@@ -11,6 +11,7 @@ from scalesim.cli._common import (
     add_samples,
     add_seed,
     check_outputs,
+    name_option,
 )
 from scalesim.engine.backend import BACKENDS
 from scalesim.engine.progress import progress_bar
@@ -61,7 +62,20 @@ def _load(ref: str):
         ) from None
 
 
+#: Arguments of :func:`scalesim.run` named by this command's options in its errors.
+OPTIONS = {"backend": "--backend", "samples": "--samples", "seed": "--seed"}
+
+
 def main(args) -> int:
+    from scalesim.errors import InputError
+
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise name_option(exc, OPTIONS) from None
+
+
+def _main(args) -> int:
     check_outputs(args.out, args.json, inputs=[args.scenario], json_option="--json")
     scenario = _load(args.scenario)
     check_outputs(args.out, args.json, inputs=[scenario.path], json_option="--json")

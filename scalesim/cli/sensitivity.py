@@ -11,7 +11,15 @@ from scalesim.analysis.sensitivity import (
     sensitivity_analysis,
     uncertain_parameters,
 )
-from scalesim.cli._common import add_json, add_quiet, add_samples, add_seed, check_output, int_arg
+from scalesim.cli._common import (
+    add_json,
+    add_quiet,
+    add_samples,
+    add_seed,
+    check_output,
+    int_arg,
+    name_option,
+)
 from scalesim.engine.io import write_json
 from scalesim.engine.progress import progress_bar
 from scalesim.errors import InputError
@@ -68,14 +76,7 @@ def main(args) -> int:
     try:
         return _main(args)
     except InputError as exc:
-        raise _named(exc) from None
-
-
-def _named(exc: InputError) -> InputError:
-    """``exc`` naming this command's option where it names an argument of the library (the
-    error's key, as ``scalesim cluster`` maps it); errors of a file (with a path) unchanged."""
-    option = OPTIONS.get(exc.key) if exc.path is None else None
-    return InputError(exc.message, key=option) if option else exc
+        raise name_option(exc, OPTIONS) from None
 
 
 def _main(args) -> int:

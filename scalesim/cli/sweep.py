@@ -21,6 +21,7 @@ from scalesim.cli._common import (
     add_seed,
     bounded_int,
     check_outputs,
+    name_option,
 )
 from scalesim.engine.io import write_json, write_table
 from scalesim.engine.progress import progress_bar
@@ -72,7 +73,18 @@ def register(sub) -> None:
     p.set_defaults(func=main)
 
 
+#: Arguments of the library named by this command's options in its errors.
+OPTIONS = {"scheduler": "--scheduler", "workers": "--workers"}
+
+
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise name_option(exc, OPTIONS) from None
+
+
+def _main(args) -> int:
     check_outputs(args.out, args.json, (args.sweep,), "--json", (".parquet", ".csv"))
     if args.scheduler is not None and args.serial:
         raise InputError("--scheduler and --serial exclude each other")

@@ -42,11 +42,12 @@ def namespace(name: str = "numpy"):
             xp.zeros(1)  # fails without a GPU or driver
         except Exception as exc:
             raise InputError(
-                f"--backend cupy: CuPy with a working GPU is needed ({exc.__class__.__name__}); "
-                "install the 'cupy' extra on a machine with a GPU, or use --backend numpy"
+                f"cupy needs CuPy with a working GPU ({exc.__class__.__name__}); install the "
+                "'gpu' extra on a machine with a GPU, or use numpy",
+                key="backend",
             ) from None
         return xp
-    raise InputError(f"--backend: expected one of {', '.join(BACKENDS)}, got {name!r}")
+    raise InputError(f"expected one of {', '.join(BACKENDS)}, got {name!r}", key="backend")
 
 
 def to_device(array: np.ndarray, xp):

@@ -386,7 +386,7 @@ class Results:
 
             return write_netcdf(self, path)
         if Path(path).suffix.lower() not in (".parquet", ".csv"):
-            raise InputError("--out: expected a path ending in .parquet or .csv", path=str(path))
+            raise InputError("expected a name ending in .parquet, .csv or .nc", path=str(path))
         from scalesim.engine.labelled import table_metadata
 
         frame = self.to_frame()
