@@ -162,6 +162,7 @@ def _library_calls():
     from scalesim.analysis.calibrate.importance import annual_maxima, importance_sample
     from scalesim.analysis.calibrate.trends import calibrate_trends, select_frontier
     from scalesim.analysis.dask_client import check_scheduler, check_workers
+    from scalesim.analysis.explain import explain
     from scalesim.analysis.postmortem import postmortem
     from scalesim.analysis.sensitivity import sensitivity_analysis
     from scalesim.analysis.sweep import load_sweep
@@ -213,6 +214,7 @@ def _library_calls():
         (lambda: check_scheduler("tcp://host"), "scheduler: expected an address such as"),
         (lambda: check_workers(0), "workers: expected an integer >= 1, got 0"),
         (lambda: namespace("jax"), "backend: expected one of numpy"),
+        (lambda: explain(base, "x = 1", samples=100), "when: character 3: a single '='"),
         (lambda: run(base, samples=10).write("x.txt"), "x.txt: expected a name ending in"),
     ]
 
@@ -254,6 +256,7 @@ def test_report_errors_name_the_argument(tmp_path):
         (["sweep", str(SCENARIOS / "sweeps" / "spending-x-hardware.yaml"), "-n", "0"], "--samples"),
         (["sweep", "x.yaml", "--scheduler", "tcp://host"], "--scheduler: expected an address"),
         (["sweep", "x.yaml", "--workers", "0"], "--workers"),
+        (["explain", BASELINE, "--when", "x = 1"], "--when: character 3: a single '='"),
     ],
 )
 def test_cli_errors_name_the_option(argv, message, tmp_path, monkeypatch, capsys):

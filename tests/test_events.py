@@ -143,7 +143,7 @@ def test_syntax_errors_are_one_line_with_the_position(text):
         ev.parse(text)
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith("--when: ")
+    assert message.startswith("when: ")
     assert SYNTAX_ERRORS[text] in message
 
 

@@ -451,7 +451,7 @@ def test_app_page_shows_the_cli_tables_and_plain_errors():
     at.text_input(key="explain_when").set_value("![x](http://example.invalid/x.png) < 3").run()
     assert not at.exception
     assert [e.value for e in at.error] == ["The event cannot be evaluated:"]
-    assert at.code[0].value == "--when: character 1: unexpected character '!'"
+    assert at.code[0].value == "when: character 1: unexpected character '!'"
     assert not any("example.invalid" in m.value for m in at.markdown)
     # an event in no sample: the bound on P, as plain text
     at.text_input(key="explain_when").set_value("largest_run_flop[2030] < 1").run()

@@ -116,7 +116,7 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 24 else text[:20] + "...")
 
 
-def tokenize(text: str, source: str = "--when") -> list[Token]:
+def tokenize(text: str, source: str = "when") -> list[Token]:
     """Split an event into tokens (see the module's grammar).
 
     Raises
@@ -126,10 +126,11 @@ def tokenize(text: str, source: str = "--when") -> list[Token]:
         token.
     """
     if not isinstance(text, str):
-        raise InputError(f"{source}: expected the event as text, got {type(text).__name__}")
+        raise InputError(f"expected the event as text, got {type(text).__name__}", key=source)
     if len(text) > MAX_LENGTH:
         raise InputError(
-            f"{source}: the event is {len(text):,} characters long; at most {MAX_LENGTH:,}"
+            f"the event is {len(text):,} characters long; at most {MAX_LENGTH:,}",
+            key=source,
         )
     tokens: list[Token] = []
     i, n = 0, len(text)
@@ -149,7 +150,8 @@ def tokenize(text: str, source: str = "--when") -> list[Token]:
             continue
         if c == "=":
             raise InputError(
-                f"{source}: character {i + 1}: a single '=' is no comparison; use '=='"
+                f"character {i + 1}: a single '=' is no comparison; use '=='",
+                key=source,
             )
         m = _NUMBER.match(text, i)
         if m:
@@ -161,10 +163,10 @@ def tokenize(text: str, source: str = "--when") -> list[Token]:
             tokens.append(Token("name", m.group(), i + 1))
             i = m.end()
             continue
-        raise InputError(f"{source}: character {i + 1}: unexpected character {c!r}")
+        raise InputError(f"character {i + 1}: unexpected character {c!r}", key=source)
     tokens.append(Token("end", "", n + 1))
     if len(tokens) == 1:
-        raise InputError(f"{source}: the event is empty; e.g. 'binding_constraint[2030] == data'")
+        raise InputError("the event is empty; e.g. 'binding_constraint[2030] == data'", key=source)
     return tokens
 
 
@@ -183,7 +185,7 @@ class _Parser:
     def fail(self, expected: str, tok: Token | None = None):
         tok = tok or self.tok
         got = "the end" if tok.kind == "end" else _shown(tok.text)
-        raise InputError(f"{self.source}: character {tok.pos}: expected {expected}, got {got}")
+        raise InputError(f"character {tok.pos}: expected {expected}, got {got}", key=self.source)
 
     def keyword(self, word: str) -> bool:
         if self.tok.kind == "name" and self.tok.text == word:
@@ -195,7 +197,8 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise InputError(
-                f"{self.source}: character {tok.pos}: nested more than {MAX_DEPTH} levels deep"
+                f"character {tok.pos}: nested more than {MAX_DEPTH} levels deep",
+                key=self.source,
             )
 
     def event(self):
@@ -246,13 +249,15 @@ class _Parser:
             self.fail("'and' between two comparisons (a < b < c is not allowed)")
         if isinstance(left, Number) and isinstance(right, Number):
             raise InputError(
-                f"{self.source}: character {start.pos}: compares two numbers; "
-                "one side must be an output such as 'largest_run_flop[2030]'"
+                f"character {start.pos}: compares two numbers; "
+                "one side must be an output such as 'largest_run_flop[2030]'",
+                key=self.source,
             )
         self.comparisons += 1
         if self.comparisons > MAX_COMPARISONS:
             raise InputError(
-                f"{self.source}: character {start.pos}: more than {MAX_COMPARISONS} comparisons"
+                f"character {start.pos}: more than {MAX_COMPARISONS} comparisons",
+                key=self.source,
             )
         return Compare(op, left, right, start.pos)
 
@@ -270,7 +275,8 @@ class _Parser:
             value = sign * float(text)
             if not math.isfinite(value):
                 raise InputError(
-                    f"{self.source}: character {tok.pos}: {text} is not a finite number"
+                    f"character {tok.pos}: {text} is not a finite number",
+                    key=self.source,
                 )
             return Number(value, tok.pos)
         if tok.kind != "name" or tok.text in KEYWORDS:
@@ -289,7 +295,7 @@ class _Parser:
         return Ref(tok.text, int(year_tok.text), tok.pos)
 
 
-def parse(text: str, source: str = "--when"):
+def parse(text: str, source: str = "when"):
     """Parse an event into its syntax tree (no names checked: see :func:`check`).
 
     Parameters

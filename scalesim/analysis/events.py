@@ -112,7 +112,7 @@ def check(
     variables,
     years,
     constraints,
-    source: str = "--when",
+    source: str = "when",
 ) -> tuple[str, ...]:
     """Check names and years of a parsed event against a scenario's outputs.
 
@@ -145,7 +145,7 @@ def check(
     known = [*variables, BINDING, *SCALARS]
 
     def where(pos: int) -> str:
-        return f"{source}: character {pos}"
+        return f"character {pos}"
 
     for cmp in _comparisons(tree):
         sides = (cmp.left, cmp.right)
@@ -154,22 +154,27 @@ def check(
             ref = binding[0]
             other = cmp.right if ref is cmp.left else cmp.left
             if ref.year is None:
-                raise InputError(f"{where(ref.pos)}: {BINDING} needs a year: {BINDING}[2030]")
-            _check_year(ref, years, where)
+                raise InputError(
+                    f"{where(ref.pos)}: {BINDING} needs a year: {BINDING}[2030]", key=source
+                )
+            _check_year(ref, years, where, source)
             if cmp.op not in ("==", "!="):
                 raise InputError(
-                    f"{where(cmp.pos)}: {BINDING} is compared with '==' or '!=', not {cmp.op!r}"
+                    f"{where(cmp.pos)}: {BINDING} is compared with '==' or '!=', not {cmp.op!r}",
+                    key=source,
                 )
             if not isinstance(other, Ref) or other.year is not None:
                 raise InputError(
                     f"{where(other.pos)}: expected a ceiling name "
-                    f"({', '.join(constraints)}) to compare {BINDING} with"
+                    f"({', '.join(constraints)}) to compare {BINDING} with",
+                    key=source,
                 )
             if other.name not in constraints:
                 raise InputError(
                     f"{where(other.pos)}: {other.name!r} is not a ceiling of this scenario "
                     f"(its ceilings: {', '.join(constraints)})"
-                    + did_you_mean(other.name, constraints)
+                    + did_you_mean(other.name, constraints),
+                    key=source,
                 )
             continue
         for side in sides:
@@ -178,30 +183,33 @@ def check(
             if side.name not in known:
                 raise InputError(
                     f"{where(side.pos)}: unknown output {side.name!r}"
-                    + (did_you_mean(side.name, known) or f"; one of {', '.join(known)}")
+                    + (did_you_mean(side.name, known) or f"; one of {', '.join(known)}"),
+                    key=source,
                 )
             if side.name in SCALARS:
                 if side.year is not None:
-                    raise InputError(f"{where(side.pos)}: {side.name} takes no [year]")
+                    raise InputError(f"{where(side.pos)}: {side.name} takes no [year]", key=source)
                 continue
             if side.year is None:
                 raise InputError(
-                    f"{where(side.pos)}: {side.name} needs a year, e.g. {side.name}[2030]"
+                    f"{where(side.pos)}: {side.name} needs a year, e.g. {side.name}[2030]",
+                    key=source,
                 )
-            _check_year(side, years, where)
+            _check_year(side, years, where, source)
             used[side.name] = None
     return tuple(used)
 
 
-def _check_year(ref: Ref, years, where) -> None:
+def _check_year(ref: Ref, years, where, source: str) -> None:
     if ref.year not in years:
         raise InputError(
             f"{where(ref.pos)}: year {ref.year} is outside the scenario's years "
-            f"{years[0]}–{years[-1]}"
+            f"{years[0]}–{years[-1]}",
+            key=source,
         )
 
 
-def compile_event(text: str, *, variables, years, constraints, source: str = "--when") -> Event:
+def compile_event(text: str, *, variables, years, constraints, source: str = "when") -> Event:
     """:func:`parse` then :func:`check`: an event ready for :func:`evaluate`."""
     tree = parse(text, source)
     used = check(tree, variables=variables, years=years, constraints=constraints, source=source)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import argparse
 
 from scalesim.analysis.explain import explain
-from scalesim.cli._common import add_json, add_quiet, add_samples, add_seed, check_output
+from scalesim.cli._common import (
+    add_json,
+    add_quiet,
+    add_samples,
+    add_seed,
+    check_output,
+    name_option,
+)
 from scalesim.engine.io import write_json
 from scalesim.engine.progress import progress_bar
+from scalesim.errors import InputError
 from scalesim.model import constraints as registry
 from scalesim.present.explain import format_explain
 from scalesim.scenario.loader import load_scenario
@@ -52,7 +60,18 @@ def register(sub) -> None:
     p.set_defaults(func=main)
 
 
+#: Arguments of :func:`~scalesim.analysis.explain.explain` named by this command's options.
+OPTIONS = {"when": "--when", "samples": "--samples", "seed": "--seed"}
+
+
 def main(args) -> int:
+    try:
+        return _main(args)
+    except InputError as exc:
+        raise name_option(exc, OPTIONS) from None
+
+
+def _main(args) -> int:
     check_output("--json", args.json, (args.scenario,))
     scenario = load_scenario(args.scenario)
     total = args.samples or scenario.samples
