@@ -209,3 +209,45 @@ def test_repr_is_one_short_line(baseline):
     assert "\n" not in text and len(text) < 160
     html = r._repr_html_()
     assert html.count("<tr>") == len(r.summarized) + 1
+
+
+def test_log_histogram_counts_by_hand_with_and_without_work_arrays():
+    # log10 2 = 0.30103: bin 301 of width 0.001; 1 is bin 0; 0 and +inf are counted apart.
+    from scalesim.engine.summary import LogHistogram, Scratch
+
+    logs = np.log(np.array([[1.0, 2.0], [2.0, 2.0], [0.0, np.inf]]))
+    for scratch in (None, Scratch()):
+        h = LogHistogram.from_logs(logs, scratch)
+        year0 = {int(h.offsets[0]) + i: int(c) for i, c in enumerate(h.counts[0]) if c}
+        year1 = {int(h.offsets[1]) + i: int(c) for i, c in enumerate(h.counts[1]) if c}
+        assert (year0, year1) == ({0: 1, 301: 1}, {301: 2})
+        assert h.low.tolist() == [1, 0] and h.high.tolist() == [0, 1]
+    finite = np.log(np.array([[1.0, 2.0], [2.0, 2.0]]))
+    scratch = Scratch()
+    for _ in range(2):  # the work arrays, reused, leave no trace in the next histogram
+        h = LogHistogram.from_logs(finite, scratch)
+        assert h.offsets.tolist() == [0, 301] and h.counts[0, [0, 301]].tolist() == [1, 1]
+
+
+def test_a_variable_that_is_another_has_its_summary(baseline):
+    # No synthetic data and no RL: pretraining gets the whole budget, C_pre = budget.
+    r = scalesim.run(baseline, samples=4000, seed=5, summarize="all")
+    s = r.summary()["variables"]
+    assert {k: v for k, v in s["training_flop"].items() if k != "unit"} == {
+        k: v for k, v in s["budget_flop"].items() if k != "unit"
+    }
+    np.testing.assert_array_equal(r.variables["training_flop"], r.variables["budget_flop"])
+
+
+def test_evaluate_honours_a_synthetic_share_the_file_fixes_at_zero(baseline):
+    from scalesim.engine.run import evaluate
+
+    share = np.array([0.0, 0.5])
+    out = evaluate(
+        baseline,
+        {"synthetic.share_of_compute": share},
+        outputs=("budget_flop", "training_flop", "synthetic_tokens"),
+    )
+    # C_pre = (1 - f_syn) budget: all of it, then half; synthetic tokens only with f_syn > 0.
+    np.testing.assert_allclose(out["training_flop"], out["budget_flop"] * (1 - share)[:, None])
+    assert np.all(out["synthetic_tokens"][0] == 0) and np.all(out["synthetic_tokens"][1] > 0)

@@ -23,28 +23,45 @@ def compact(results: Results) -> Results:
 
 
 def summarise_chunk(
-    a, b, logs, binding, exhaustion, keep_names, summary_names, n_years, n_ceilings
+    a, b, logs, binding, exhaustion, keep_names, summary_names, n_years, n_ceilings, scratch=None
 ):
     """The mergeable part of samples ``a:b``: histograms, block sums, binding counts,
-    exhaustion-year counts, and the per-sample arrays kept."""
+    exhaustion-year counts, and the per-sample arrays kept.
+
+    ``scratch`` (scalesim.engine.summary.Scratch) lends one thread's work arrays; a variable
+    that is the very array of another (``training_flop`` is ``budget_flop`` when nothing is
+    taken from pretraining) is summarised once. Neither changes a number.
+    """
     n = b - a
     out = {"a": a, "b": b, "hist": {}, "sums": {}, "kept": {}}
-    for name in set(keep_names) | set(summary_names):
-        lg = backends.to_numpy(logs[name])
+    groups = {}  # id of a log array -> the names that are that array
+    for name in dict.fromkeys([*summary_names, *keep_names]):
+        groups.setdefault(id(logs[name]), []).append(name)
+    for names in groups.values():
+        summarised = [m for m in names if m in summary_names]
+        kept = [m for m in names if m in keep_names]
+        lg = backends.to_numpy(logs[names[0]])
         if lg.shape != (n, n_years):
             lg = np.broadcast_to(lg, (n, n_years))
-        values = np.exp(lg)
-        if name in summary_names:
-            out["hist"][name] = LogHistogram.from_logs(lg)
+        if kept or scratch is None:
+            values = np.exp(lg)
+        else:
+            values = np.exp(lg, out=scratch.floats(n, n_years))
+        for m in kept:
+            out["kept"][m] = values
+        if summarised:
             sums = BlockSums()
             sums.add_blocks(a // BLOCK, values, BLOCK)
-            out["sums"][name] = sums
-        if name in keep_names:
-            out["kept"][name] = values
-    codes = backends.to_numpy(binding).astype(np.int64)
+            hist = LogHistogram.from_logs(lg, scratch)
+            for m in summarised:  # merging reads a part and never changes it
+                out["sums"][m] = BlockSums(dict(sums.sums))
+                out["hist"][m] = hist
+    codes = backends.to_numpy(binding)
     if codes.shape != (n, n_years):
         codes = np.broadcast_to(codes, (n, n_years))
-    flat = codes * n_years + np.arange(n_years)[None, :]
+    flat = codes.astype(np.intp)
+    flat *= n_years
+    flat += np.arange(n_years)
     out["binding_counts"] = (
         np.bincount(flat.ravel(), minlength=n_ceilings * n_years).reshape(n_ceilings, n_years).T
     )

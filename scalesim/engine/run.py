@@ -9,8 +9,9 @@ for, within a memory budget.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from scalesim.engine.limits import fit_workers
 from scalesim.engine.milestones import count_chunk, wanted_metrics
 from scalesim.engine.pool import run_pool
 from scalesim.engine.results import Results
-from scalesim.engine.summary import BlockSums, LogHistogram
+from scalesim.engine.summary import BlockSums, LogHistogram, Scratch
 from scalesim.errors import InputError
 from scalesim.model import bundles
 from scalesim.model.bundles import Grid
@@ -150,12 +151,25 @@ def run(
     )
     wanted = set(keep_names) | set(summary_names) | wanted_metrics(scenario.milestones)
 
+    local = threading.local()  # each thread's work arrays (scalesim.engine.summary.Scratch)
+
     def work(bounds_ab):
         a, b = bounds_ab
+        if not hasattr(local, "scratch"):
+            local.scratch = Scratch()
         host = draw(inputs.priors, seed, a, b, inputs.copula)
         logs, binding, exhaustion = project_chunk(inputs, host, xp, wanted, first_sample=a)
         part = summarise_chunk(
-            a, b, logs, binding, exhaustion, keep_names, summary_names, len(years), n_ceilings
+            a,
+            b,
+            logs,
+            binding,
+            exhaustion,
+            keep_names,
+            summary_names,
+            len(years),
+            n_ceilings,
+            local.scratch,
         )
         if scenario.milestones:
             part["milestones"] = count_chunk(
@@ -346,6 +360,9 @@ def evaluate(
     host = {k: np.asarray([p.ppf(0.5)]) for k, p in inputs.priors.items()}
     host.update({k: np.asarray(v, dtype=np.float64).reshape(-1) for k, v in values.items()})
     n = max(v.shape[0] for v in host.values())
+    share = host["synthetic.share_of_compute"]
+    if not inputs.synthetic and np.any(share != 0.0):  # a share given here, not in the file
+        inputs = replace(inputs, synthetic=True)
     logs, binding, exhaustion = project_chunk(inputs, host, xp, set(outputs))
     n_years = len(scenario.year_list)
     out = {}
@@ -358,7 +375,11 @@ def evaluate(
 
 def _refuse_nan(logs: dict, host: dict, inputs: KernelInputs, first_sample: int) -> None:
     """A NaN is never a result: name the variable, the year and the sample's values."""
+    seen = set()
     for name, lg in logs.items():
+        if id(lg) in seen:  # the very array of a variable already checked
+            continue
+        seen.add(id(lg))
         arr = backends.to_numpy(lg)
         if not np.isnan(np.min(arr)):  # min propagates NaN: one fast pass
             continue

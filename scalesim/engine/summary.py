@@ -39,6 +39,34 @@ def column_reduce(ufunc, x: np.ndarray) -> np.ndarray:
     return out
 
 
+class Scratch:
+    """Work arrays of one thread, reused from chunk to chunk.
+
+    A fresh (sample, year) array per step costs page faults (the allocator hands the memory
+    back to the system between chunks and takes it again); a run's threads each keep one
+    float and one integer array of the chunk's shape instead.
+    """
+
+    def __init__(self):
+        self._floats = self._ints = None
+
+    @staticmethod
+    def _view(buf, dtype, n, n_years):
+        if buf is None or buf.shape[0] < n or buf.shape[1] != n_years:
+            buf = np.empty((n, n_years), dtype=dtype)
+        return buf
+
+    def floats(self, n: int, n_years: int) -> np.ndarray:
+        """A float64 work array of shape (n, n_years) (contents undefined)."""
+        self._floats = self._view(self._floats, np.float64, n, n_years)
+        return self._floats[:n]
+
+    def ints(self, n: int, n_years: int) -> np.ndarray:
+        """An int64 work array of shape (n, n_years) (contents undefined)."""
+        self._ints = self._view(self._ints, np.int64, n, n_years)
+        return self._ints[:n]
+
+
 @dataclass
 class LogHistogram:
     """Counts of one variable per year in absolute log10 bins.
@@ -70,29 +98,49 @@ class LogHistogram:
             self.high = np.zeros(self.n_years, dtype=np.int64)
 
     @classmethod
-    def from_logs(cls, log_values: np.ndarray) -> LogHistogram:
-        """Histogram of natural logarithms ``log_values`` of shape (sample, year)."""
-        n_years = log_values.shape[1]
-        scaled = log_values * _LN_TO_BIN
-        np.floor(scaled, out=scaled)
-        lo, hi = column_reduce(np.minimum, scaled), column_reduce(np.maximum, scaled)
+    def from_logs(cls, log_values: np.ndarray, scratch: Scratch | None = None) -> LogHistogram:
+        """Histogram of natural logarithms ``log_values`` of shape (sample, year).
+
+        ``scratch`` lends work arrays (one thread's, reused chunk after chunk); the counts do
+        not depend on it.
+        """
+        n, n_years = log_values.shape
+        if scratch is None:
+            scaled = log_values * _LN_TO_BIN
+        else:
+            scaled = np.multiply(log_values, _LN_TO_BIN, out=scratch.floats(n, n_years))
+        # floor is monotone, so the floor of the extremes is the extreme of the floors.
+        lo = np.floor(column_reduce(np.minimum, scaled))
+        hi = np.floor(column_reduce(np.maximum, scaled))
         h = cls(n_years)
-        finite = None
         if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
-            finite = np.isfinite(scaled)
-            h.low = np.sum(scaled == -np.inf, axis=0).astype(np.int64)
-            h.high = np.sum(~finite, axis=0).astype(np.int64) - h.low  # +inf and NaN
-            lo = np.min(np.where(finite, scaled, np.inf), axis=0)
-            hi = np.max(np.where(finite, scaled, -np.inf), axis=0)
-            lo = np.where(np.isfinite(lo), lo, 0.0)
-            hi = np.where(np.isfinite(hi), hi, 0.0)
+            return h._from_nonfinite(np.floor(scaled, out=scaled))
         width = int(np.max(hi - lo)) + 1
-        scaled += (np.arange(n_years) * width - lo)[None, :]
-        idx = scaled[finite] if finite is not None else scaled.ravel()
-        counts = np.bincount(idx.astype(np.int64), minlength=n_years * width)
+        # floor and conversion to bin indices in one pass (exact: integers below 2^53)
+        idx = np.empty((n, n_years), np.int64) if scratch is None else scratch.ints(n, n_years)
+        np.floor(scaled, out=idx, casting="unsafe")
+        idx += np.arange(n_years, dtype=np.int64) * width - lo.astype(np.int64)
+        counts = np.bincount(idx.ravel(), minlength=n_years * width)
         h.offsets = lo.astype(np.int64)
         h.counts = counts.reshape(n_years, width)
         return h
+
+    def _from_nonfinite(self, scaled: np.ndarray) -> LogHistogram:
+        """Fill this histogram from floored, scaled logs some of which are ±inf or NaN."""
+        n_years = self.n_years
+        finite = np.isfinite(scaled)
+        self.low = np.sum(scaled == -np.inf, axis=0).astype(np.int64)
+        self.high = np.sum(~finite, axis=0).astype(np.int64) - self.low  # +inf and NaN
+        lo = np.min(np.where(finite, scaled, np.inf), axis=0)
+        hi = np.max(np.where(finite, scaled, -np.inf), axis=0)
+        lo = np.where(np.isfinite(lo), lo, 0.0)
+        hi = np.where(np.isfinite(hi), hi, 0.0)
+        width = int(np.max(hi - lo)) + 1
+        scaled = scaled + (np.arange(n_years) * width - lo)[None, :]
+        counts = np.bincount(scaled[finite].astype(np.int64), minlength=n_years * width)
+        self.offsets = lo.astype(np.int64)
+        self.counts = counts.reshape(n_years, width)
+        return self
 
     def merge(self, other: LogHistogram) -> None:
         """Add ``other``'s counts into this histogram (exact)."""

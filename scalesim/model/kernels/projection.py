@@ -75,7 +75,10 @@ def project(params, ceilings, *, xp, outputs=None):
         pre_share = share + routes.rl_share
     else:
         pre_share = share
-    out["training_flop"] = economics.log_pretraining_flop(out["budget_flop"], pre_share, xp=xp)
+    if p.synthetic.enabled or "rl_flop" in out:
+        out["training_flop"] = economics.log_pretraining_flop(out["budget_flop"], pre_share, xp=xp)
+    else:  # f_syn = 0 for every sample and no RL: C_pre is the budget (x + log1p(-0) is x)
+        out["training_flop"] = out["budget_flop"]
     out["algorithmic_multiplier"] = algorithms.log_algorithmic_multiplier(p.algorithms, grid, xp=xp)
 
     # Human data: raw (unique) sources are reused for epochs, effective ones are not.
@@ -134,10 +137,13 @@ def project(params, ceilings, *, xp, outputs=None):
 
     largest = _min(values, xp=xp)
     out["largest_run_flop"] = largest
-    binding = xp.zeros(largest.shape, dtype=xp.int8)
-    # Scan from the last ceiling to the first so that ties go to the earliest in the registry.
-    for code in range(len(values) - 1, -1, -1):
-        binding = xp.where(values[code] == largest, xp.asarray(code, dtype=xp.int8), binding)
+    # The first ceiling equal to the minimum (ties go to the earliest in the registry): its
+    # code is the number of ceilings before it, each above the minimum.
+    above = values[0] != largest
+    binding = xp.astype(above, xp.int8)
+    for v in values[1:-1]:
+        above = xp.logical_and(above, v != largest)
+        binding = binding + xp.astype(above, xp.int8)
 
     out["effective_compute_flop"] = largest + out["algorithmic_multiplier"]
     if outputs is None or "parameters" in outputs or "training_tokens" in outputs:
