@@ -116,6 +116,29 @@ def test_fan_chart_overlays_scenarios_by_colour(runs):
     assert {r["scenario"] for r in rows} == {"baseline", "synthetic"}
 
 
+def test_compared_scenarios_read_apart_colour_blind_safe_bands_and_a_legend_below(runs):
+    base, syn = runs
+    spec = plots.fan_chart({"a": base, "b": syn, "c": base.summary()}, height=460).to_dict()
+    colors = spec["layer"][0]["encoding"]["color"]
+    # Okabe & Ito's palette: blue, orange, bluish green.
+    assert colors["scale"]["range"] == ["#0072B2", "#E69F00", "#009E73"]
+    legend = colors["legend"]
+    assert legend["orient"] == "bottom" and legend["columns"] == 3  # one row under the plot
+    assert legend["symbolType"] == "stroke" and legend["symbolOpacity"] == 1
+    marks = [layer["mark"] for layer in spec["layer"]]
+    assert [m["type"] for m in marks] == ["area", "area", "line", "line", "line"]
+    # The 90% band's edges dashed in each scenario's colour, then the median, strongest.
+    edges = [layer["encoding"]["y"]["field"] for layer in spec["layer"][2:4]]
+    assert edges == ["p5", "p95"] and all(m["strokeDash"] == [5, 3] for m in marks[2:4])
+    assert marks[4]["strokeWidth"] == 3 and spec["height"] == 460
+    # One scenario: no legend, no edges, as before.
+    single = plots.fan_chart(base).to_dict()
+    assert single["layer"][0]["encoding"]["color"]["legend"] is None
+    assert len(single["layer"]) == 3
+    steps = plots.exhaustion_chart({"a": base, "b": syn}).to_dict()
+    assert steps["encoding"]["color"]["legend"]["orient"] == "bottom"
+
+
 def test_budget_chart_has_budget_and_each_constraint_present(runs):
     base, syn = runs
     rows = _all_rows(plots.budget_chart(syn))

@@ -61,6 +61,7 @@ from scalesim.present.plots.paradigms import (
 from scalesim.present.plots.style import (
     _LOG_AXIS,
     _YEAR_AXIS,
+    COMPARE_LEGEND,
     SCENARIO_COLORS,
     scenario_scale,
 )
@@ -114,6 +115,8 @@ def fan_chart(
     Returns
     -------
     altair.LayerChart
+        Compared scenarios get colours of :data:`SCENARIO_COLORS`, the edges of their 90%
+        bands as dashed lines, and a one-row legend under the plot.
     """
     runs = labelled(objs)
     frame = quantile_frame(runs, [variable])
@@ -124,7 +127,7 @@ def fan_chart(
     color = alt.Color(
         "scenario:N",
         scale=scenario_scale(labels),
-        legend=None if single else alt.Legend(title=None, orient="top", columns=1, labelLimit=600),
+        legend=None if single else alt.Legend(columns=len(labels), **COMPARE_LEGEND),
     )
     y_title = f"{unit} (log scale)"
     base = alt.Chart(frame).encode(x=alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(nice=False)))
@@ -133,22 +136,35 @@ def fan_chart(
         alt.Tooltip("year:Q", format="d"),
         *_tooltips(("p5", "p50", "p95")),
     ]
-    outer = base.mark_area(opacity=0.18 if single else 0.12).encode(
+    outer = base.mark_area(opacity=0.18 if single else 0.1).encode(
         y=alt.Y("p5:Q", scale=alt.Scale(type="log"), axis=alt.Axis(title=y_title, **_LOG_AXIS)),
         y2="p95:Q",
         color=color,
     )
-    inner = base.mark_area(opacity=0.3 if single else 0.2).encode(
+    inner = base.mark_area(opacity=0.3 if single else 0.22).encode(
         y="p25:Q", y2="p75:Q", color=color
     )
-    median = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", color=color, tooltip=tooltip)
+    median = base.mark_line(strokeWidth=2.5 if single else 3).encode(
+        y="p50:Q", color=color, tooltip=tooltip
+    )
     layers = [outer, inner, median]
+    if not single:
+        # Overlaid bands blend: each scenario's 90% band also gets its edges, in its colour.
+        for edge in ("p5", "p95"):
+            layers.insert(
+                -1,
+                base.mark_line(strokeWidth=1.2, strokeDash=[5, 3], opacity=0.9).encode(
+                    y=f"{edge}:Q", color=color
+                ),
+            )
+    history_on = False
     if history is not None and history is not False:
         points = history_frame() if history is True else history_frame(history, since=None)
         points = points.assign(
             flop_text=[text.quantity(v, "FLOP") for v in points["training_flop"]]
         )
         if len(points):
+            history_on = True
             layers.append(
                 alt.Chart(points)
                 .mark_point(filled=True, size=45, color="#222222", opacity=0.8)
@@ -165,9 +181,11 @@ def fan_chart(
                 )
                 .transform_calculate(kind="'historical frontier runs'")
             )
-    subtitle = "median, 50% and 90% intervals" + (
-        "; points: historical frontier training runs" if len(layers) > 3 else ""
+    subtitle = (
+        "median, 50% and 90% intervals" if single else "medians; 50% and 90% bands, dashed edges"
     )
+    if history_on:
+        subtitle += "; points: historical frontier training runs"
     chart = alt.layer(*layers).properties(
         title=alt.TitleParams(
             title or VARIABLES.get(variable, ("", variable))[1], subtitle=subtitle

@@ -11,8 +11,21 @@ import altair as alt
 from scalesim.model import constraints as registry
 from scalesim.present.text import constraint_label, constraint_order
 
-#: Colours of compared scenarios, in order (Tableau 10).
-SCENARIO_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#9d755d")
+#: Colours of compared scenarios, in order: Okabe & Ito's palette for colour-blind readers
+#: (blue, orange, bluish green, reddish purple, vermilion, sky blue), strong enough to tell
+#: overlaid bands apart.
+SCENARIO_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
+#: Legend of compared scenarios: one row under the plot, line symbols at full strength
+#: (the bands' own symbols would be as faint as the bands), long names kept.
+COMPARE_LEGEND = {
+    "title": None,
+    "orient": "bottom",
+    "direction": "horizontal",
+    "labelLimit": 360,
+    "symbolType": "stroke",
+    "symbolStrokeWidth": 3,
+    "symbolOpacity": 1,
+}
 #: Axis formats (d3-format, applied by Vega when it draws the ticks).
 _LOG_AXIS = {"format": "~e", "tickCount": 8}
 _YEAR_AXIS = alt.Axis(format="d", title="year")

@@ -16,7 +16,12 @@ from scalesim.present.plots.data import (
     summary_of,
     years_of,
 )
-from scalesim.present.plots.style import _YEAR_AXIS, constraint_scale, scenario_scale
+from scalesim.present.plots.style import (
+    _YEAR_AXIS,
+    COMPARE_LEGEND,
+    constraint_scale,
+    scenario_scale,
+)
 
 
 def exhaustion_chart(
@@ -51,7 +56,7 @@ def exhaustion_chart(
     color = alt.Color(
         "scenario:N",
         scale=scenario_scale(labels),
-        legend=None if single else alt.Legend(title=None, orient="top", columns=1, labelLimit=600),
+        legend=None if single else alt.Legend(columns=len(labels), **COMPARE_LEGEND),
     )
     if all(hasattr(o, "exhaustion_counts") for o in runs.values()):
         parts, nevers = [], []
