@@ -1,9 +1,17 @@
 """scalesim web app: ``make app`` (or ``streamlit run app.py``), then http://localhost:8501.
 
-Thin on purpose: widgets -> scalesim API (scalesim.app) -> charts (scalesim.present.plots).
-No model code lives here. Pages: the projection (this file) and every script in pages/ (the
-method page first). Widget values survive a visit to another page (scalesim.app.state) and
-travel in the URL, so a link opens the same view.
+Thin on purpose: widgets -> scalesim API (scalesim.app) -> charts (scalesim.app.charts, the
+Vega-Lite specs of scalesim.present.plots built as plain dicts). No model code lives here.
+Pages: the projection (this file) and every script in pages/ (the method page first). Widget
+values survive a visit to another page (scalesim.app.state) and travel in the URL, so a link
+opens the same view.
+
+Speed: a run is cached by the resolved scenario's YAML (edits, samples and seed written in),
+so an edit runs once and a value seen before is instant; the page's charts are built in
+milliseconds from the run's summary and keep their specs across edits (the browser swaps the
+data); the fan chart is drawn before the others are built; compare, downloads and the link
+rerun on their own (a fragment). ``python -m scalesim.app.launch`` starts the server with the
+heavy imports already made.
 """
 
 from __future__ import annotations
@@ -16,28 +24,24 @@ import streamlit as st
 PAGE_ORDER = ("method.py", "explain.py")
 
 
-@st.cache_data(max_entries=64, show_spinner="Running the Monte Carlo projection…")
-def simulate(yaml_text: str, path: str | None, samples: int, seed: int):
-    """Cached by scenario content, path, samples and seed; summarises what the page shows."""
+@st.cache_resource(max_entries=64, show_spinner="Running the Monte Carlo projection…")
+def simulate(yaml_text: str, path: str | None, samples: int, seed: int, _scenario=None):
+    """A run's view, cached by scenario content, path, samples and seed (``_scenario``, the
+    scenario the text was written from, is not part of the key). Shared, never modified."""
     from scalesim.app import support as sup
 
-    return sup.simulate(yaml_text, path, samples, seed, summarize="view")
+    return sup.simulate(yaml_text, path, samples, seed, summarize="view", scenario=_scenario)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def chart_specs(yaml_text: str, path: str | None, samples: int, seed: int) -> dict[str, dict]:
-    """The page's charts of a run as Vega-Lite specs, cached like the run itself."""
+def paradigm_specs(yaml_text: str, path: str | None, samples: int, seed: int) -> dict[str, dict]:
+    """The milestone and compute-split charts of a run (Altair, only for scenarios that have
+    them), cached like the run itself."""
     from scalesim.app import sections
     from scalesim.present import plots
 
     view = simulate(yaml_text, path, samples, seed)
-    charts = {
-        "largest-run": plots.fan_chart(view, history=history()),
-        "budget": plots.budget_chart(view),
-        "data": plots.data_chart(view),
-        "exhaustion": plots.exhaustion_chart(view),
-        "binding": plots.binding_chart(view),
-    }
+    charts = {}
     if plots.milestones_of(view):
         charts["milestones"] = plots.milestone_chart(view)
     if plots.has_split(view):
@@ -47,20 +51,12 @@ def chart_specs(yaml_text: str, path: str | None, samples: int, seed: int) -> di
     return {name: sections.spec(chart) for name, chart in charts.items()}
 
 
-@st.cache_resource(show_spinner=False)
-def history():
-    """The shipped frontier training runs, as points for the fan chart."""
-    from scalesim.present import plots
-
-    return plots.history_frame()
-
-
 def projection() -> None:
     """The projection page: headline figures, charts, milestones, compare, downloads, link."""
     import scalesim
     from scalesim import InputError
+    from scalesim.app import charts, sections
     from scalesim.app import editors as edit
-    from scalesim.app import sections
     from scalesim.app import state as app_state
     from scalesim.app import support as sup
     from scalesim.app.safe import plain, plain_line
@@ -86,7 +82,7 @@ def projection() -> None:
         app_state.keep(ss)
         st.stop()
     text = scenario.to_yaml()
-    view = simulate(text, scenario.path, samples, seed)
+    view = simulate(text, scenario.path, samples, seed, _scenario=scenario)
     stem = Path(sup.download_name(scenario, "")).name
 
     st.title(plain_line(scenario.name))
@@ -101,18 +97,37 @@ def projection() -> None:
         col.metric(label, value)
         col.caption(detail)
 
-    specs = chart_specs(text, scenario.path, samples, seed)
-    sections.chart(st, specs["largest-run"], "largest-run", stem)
+    # Each chart is sent as soon as it is built: the fan chart shows first.
+    sections.chart(st, charts.fan(view, history=charts.history_rows()), "largest-run", stem)
     left, right = st.columns(2)
-    sections.chart(left, specs["budget"], "budget", stem)
-    sections.chart(right, specs["data"], "data", stem)
+    sections.chart(left, charts.budget(view), "budget", stem)
+    sections.chart(right, charts.data(view), "data", stem)
     left, right = st.columns(2)
-    sections.chart(left, specs["exhaustion"], "exhaustion", stem)
-    sections.chart(right, specs["binding"], "binding", stem)
-    sections.milestones(view, specs, stem)
-    sections.paradigms(specs, stem)
+    sections.chart(left, charts.exhaustion(view), "exhaustion", stem)
+    sections.chart(right, charts.binding(view), "binding", stem)
+    if sections.has_paradigm_charts(view):
+        specs = paradigm_specs(text, scenario.path, samples, seed)
+        sections.milestones(view, specs, stem)
+        sections.paradigms(specs, stem)
 
-    sections.compare(scenario, base, shipped, samples, seed, view, simulate, edited=bool(edits))
+    tail(scenario, base, shipped, samples, seed, view, text, choice, editors, bool(edits))
+    # Last element of the page: when it shows the new hash, the whole page has been sent.
+    st.caption(
+        f"scalesim {scalesim.__version__} · scenario sha256 {scenario.sha256[:16]} · "
+        f"{fmt_text.count(samples)} samples · seed {seed}",
+        help="Hash of the resolved scenario as run here (the YAML download has the same).",
+    )
+
+
+@st.fragment
+def tail(scenario, base, shipped, samples, seed, view, text, choice, editors, edited) -> None:
+    """Compare, downloads and the link: picking scenarios to compare reruns only this part."""
+    from scalesim.app import editors as edit
+    from scalesim.app import sections
+    from scalesim.app import state as app_state
+
+    ss = st.session_state
+    sections.compare(scenario, base, shipped, samples, seed, view, simulate, edited=edited)
     sections.downloads(scenario, text, view, samples, seed)
     compared = [
         app_state.QUERY_ORIGINAL if n == sections.ORIGINAL else n for n in ss.get("compare", [])
@@ -124,12 +139,6 @@ def projection() -> None:
     app_state.keep(ss)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
-    # Last element of the page: when it shows the new hash, the whole page has been sent.
-    st.caption(
-        f"scalesim {scalesim.__version__} · scenario sha256 {scenario.sha256[:16]} · "
-        f"{fmt_text.count(samples)} samples · seed {seed}",
-        help="Hash of the resolved scenario as run here (the YAML download has the same).",
-    )
 
 
 def pages() -> list:

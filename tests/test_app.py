@@ -123,8 +123,8 @@ def _rows(spec: dict) -> list[dict]:
 
 
 def _fan_medians(at: AppTest) -> list[float]:
-    fan = _charts(at)[0]
-    return [r["p50"] for r in _rows(fan) if r.get("variable") == "largest_run_flop"]
+    """The medians the fan chart draws (its ``fan`` dataset: one scenario's per year)."""
+    return [r["p50"] for r in _charts(at)[0]["datasets"]["fan"]]
 
 
 def _expected_view(path: Path, samples: int, seed: int, edits: dict | None = None) -> sup.RunView:
@@ -522,6 +522,91 @@ def test_valid_upload_extending_a_shipped_scenario_is_used():
     assert _title(at) == BASE_NAME
 
 
+# --- the page's charts: built as dicts, drawn as the report's Altair builders draw them ------
+
+
+def _drawn(spec: dict) -> dict:
+    """What a Vega-Lite spec draws: its title and height, and per layer the mark, the
+    encoding, the transforms and the data rows restricted to the fields the encoding reads
+    (a dataset may carry more fields, under any name)."""
+    datasets = spec.get("datasets", {})
+    layers = []
+    for layer in spec.get("layer", [spec]):
+        data = layer.get("data", spec.get("data"))
+        rows = datasets[data["name"]] if "name" in data else data["values"]
+        encoding = {**spec.get("encoding", {}), **layer.get("encoding", {})}
+        fields = {
+            item["field"]
+            for channel in encoding.values()
+            for item in (channel if isinstance(channel, list) else [channel])
+            if isinstance(item, dict) and "field" in item
+        }
+        layers.append(
+            {
+                "mark": layer["mark"],
+                "encoding": encoding,
+                "transform": layer.get("transform"),
+                "rows": [{k: r[k] for k in sorted(fields) if k in r} for r in rows],
+            }
+        )
+    return {"title": spec.get("title"), "height": spec.get("height"), "layers": layers}
+
+
+def _view(name: str, samples: int = 2_000, edits: dict | None = None) -> sup.RunView:
+    return _expected_view(SHIPPED[name], samples, 7, edits)
+
+
+@pytest.mark.parametrize("name", ["baseline.yaml", "synthetic-data.yaml", "scaling-2030.yaml"])
+def test_page_charts_draw_what_the_altair_builders_draw(name):
+    from scalesim.app import charts, sections
+
+    view = _view(name)
+    pairs = [
+        (charts.fan(view, history=charts.history_rows()), plots.fan_chart(view, history=True)),
+        (charts.budget(view), plots.budget_chart(view)),
+        (charts.data(view), plots.data_chart(view)),
+        (charts.exhaustion(view), plots.exhaustion_chart(view)),
+        (charts.binding(view), plots.binding_chart(view)),
+    ]
+    for fast, reference in pairs:
+        assert _drawn(fast) == _drawn(sections.spec(reference))
+        # Only the fields drawn travel: the datasets are smaller than Altair's.
+        assert len(json.dumps(fast)) < len(json.dumps(sections.spec(reference)))
+
+
+def test_compare_charts_draw_what_the_altair_builders_draw():
+    from scalesim.app import charts, sections
+    from scalesim.present.plots import style
+
+    views = {
+        "a": _view("baseline.yaml"),
+        "b": _view("synthetic-data.yaml"),
+        "c": _view("spending-plateau.yaml"),
+    }
+    fan = charts.fan(views, height=sections.COMPARE_FAN_HEIGHT)
+    assert _drawn(fan) == _drawn(
+        sections.spec(plots.fan_chart(views, height=sections.COMPARE_FAN_HEIGHT))
+    )
+    assert _drawn(charts.exhaustion(views)) == _drawn(sections.spec(plots.exhaustion_chart(views)))
+    assert charts.SCENARIO_COLORS == style.SCENARIO_COLORS
+    assert charts.COMPARE_LEGEND == style.COMPARE_LEGEND
+
+
+def test_page_chart_specs_stay_the_same_across_edits_but_their_data():
+    """The browser swaps a chart's data in place when its spec is unchanged (no new view)."""
+    from scalesim.app import charts
+
+    history = charts.history_rows()
+    a = _view("baseline.yaml", edits={"spending.growth": {"to": [2.0, 3.0]}})
+    b = _view("baseline.yaml", edits={"spending.growth": {"to": [2.0, 3.05]}})
+    for name in ("largest-run", "budget", "data", "binding"):
+        one, two = (charts.page_chart(name, v, history) for v in (a, b))
+        assert one["datasets"] != two["datasets"], name
+        assert {k: v for k, v in one.items() if k != "datasets"} == {
+            k: v for k, v in two.items() if k != "datasets"
+        }, name
+
+
 # --- compare ----------------------------------------------------------------------------------
 
 
@@ -543,9 +628,10 @@ def test_compare_overlays_up_to_three_scenarios():
     table = _table(at, 0)
     assert list(table.columns) == list(labels) or set(table.columns) == labels
     assert "Largest run in 2030" in table.index
-    # One cell: the figure, then its interval on a line of its own.
-    value, detail = table.loc["Largest run in 2030", BASE_NAME].split("\n")
-    assert value == _metrics(at)["Largest run in 2030"] and detail.startswith("90% interval")
+    # One cell: the figure in bold, then its interval after a Markdown line break.
+    value, detail = table.loc["Largest run in 2030", BASE_NAME].split("  \n")
+    assert value == f"**{_metrics(at)['Largest run in 2030']}**"
+    assert detail.startswith("90% interval")
     # The assumption diff of the current scenario and each compared one (analysis.diff).
     synthetic = _table(at, 1)
     assert "synthetic.share_of_compute" in set(synthetic["parameter"])
@@ -597,6 +683,9 @@ def test_downloaded_yaml_reproduces_the_summary_headless(tmp_path):
     scenario = edit.edited_scenario(base, edits, 5_000, 11)
     text = scenario.to_yaml()
     view = sup.simulate(text, scenario.path, 5_000, 11)
+    # The app runs the scenario object it wrote the text from: the same numbers.
+    direct = sup.simulate(text, scenario.path, 5_000, 11, scenario=scenario)
+    assert json.dumps(direct.summary()) == json.dumps(view.summary())
     path = tmp_path / "edited.yaml"
     path.write_text(text)
     out = tmp_path / "cli.json"

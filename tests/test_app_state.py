@@ -111,7 +111,8 @@ def test_the_link_reopens_the_same_view_in_a_new_session():
     assert _headline(fresh) == _headline(at)
     assert fresh.multiselect(key="compare").value == ["baseline.yaml"]
     assert fresh.slider(key="edit:algorithms.halving_time").value == pytest.approx((6.0, 20.5))
-    link = [c.value for c in fresh.code]
+    # The Share section's link, shown as Markdown code.
+    link = [m.value.strip("`") for m in fresh.markdown if m.value.startswith("`")]
     assert len(link) == 1 and "scenario=spending-plateau.yaml" in link[0]
     assert "e.algorithms.halving_time=6.0%2C20.5" in link[0]
 
@@ -239,3 +240,27 @@ def test_isolated_upload_reader_gives_up_after_its_time_limit():
         uploads.read_upload("slow.yaml", data, timeout_s=0.3)
     assert time.perf_counter() - t < 5
     assert str(info.value) == "slow.yaml: took longer than 0.3 s to read; refused"
+
+
+# --- the launcher -------------------------------------------------------------------------------
+
+
+def test_launcher_imports_the_app_then_hands_over_to_streamlit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from scalesim.app import launch\n"
+        "try:\n"
+        "    launch.main(['version'])\n"
+        "finally:\n"
+        "    missing = [m for m in launch.WARM if m not in sys.modules]\n"
+        "    print('missing', missing, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Streamlit, version")
+    assert "missing []" in proc.stderr

@@ -376,7 +376,8 @@ def test_every_page_pair_back_link_and_a_markdown_name_in_chromium(server, tmp_p
             _wait_page(page, "Projection")
             assert _headline(page) == edited
             # The link opens the same view in a fresh browser context.
-            link = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+            share = page.locator('[data-testid="stMarkdown"] code').filter(has_text="samples=")
+            link = share.first.inner_text().strip()
             assert link.startswith(server) and "e.spending.growth=" in link
             fresh = browser.new_context(viewport={"width": 1400, "height": 2400}).new_page()
             fresh.set_default_timeout(TIMEOUT_MS)

@@ -1,9 +1,10 @@
 """Sections of the projection page (Streamlit): charts with their SVG/PNG downloads,
 milestones, the compute split, compare with the assumption diff, downloads and the link.
 
-Used by app.py only. Numbers are written by :mod:`scalesim.present.text`, charts built by
-:mod:`scalesim.present.plots`; user-supplied text goes through :func:`scalesim.app.safe.plain`
-wherever Streamlit would read Markdown.
+Used by app.py only. Numbers are written by :mod:`scalesim.present.text`, the page's charts
+built by :mod:`scalesim.app.charts` (the milestone and compute-split charts by
+:mod:`scalesim.present.plots`, imported only for scenarios that have them); user-supplied
+text goes through :func:`scalesim.app.safe.plain` wherever Streamlit would read Markdown.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from scalesim.app import charts
 from scalesim.app import support as sup
 from scalesim.app.safe import plain, plain_frame
-from scalesim.present import plots
 from scalesim.present import text as fmt_text
 
 #: Scenarios the compare view overlays at most, the current one included.
@@ -27,6 +28,8 @@ MAX_COMPARED = 3
 ORIGINAL, ORIGINAL_LABEL = "original (unedited)", "{name} (original)"
 #: Whether charts can be exported (vl-convert-python, the ``report`` extra).
 CAN_EXPORT = importlib.util.find_spec("vl_convert") is not None
+#: Height of the compare view's fan chart [px]: the plot, its axes and the legend below.
+COMPARE_FAN_HEIGHT = 460
 
 
 def spec(chart) -> dict:
@@ -41,30 +44,46 @@ def spec(chart) -> dict:
     return out
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _export(spec_json: str, fmt: str) -> bytes:
-    import json
+def has_paradigm_charts(view) -> bool:
+    """Whether a run may have milestone or compute-split charts (a cheap superset of what
+    :func:`scalesim.present.plots.milestones_of` and ``has_split`` say)."""
+    summary = view.summary()
+    present = summary["variables"]
+    return (
+        bool(summary.get("milestones"))
+        or "rl_flop" in present
+        or {"budget_flop", "training_flop"} <= set(present)
+    )
 
-    return plots.chart_bytes(json.loads(spec_json), fmt)
+
+def _chart_file(chart_spec: dict, fmt: str) -> bytes:
+    from scalesim.present import plots
+
+    return plots.chart_bytes(chart_spec, fmt)
 
 
-def _chart_file(spec_json: str, fmt: str) -> bytes:
-    return _export(spec_json, fmt)
+def _arrow(rows):
+    """A chart dataset as an Arrow table (what Streamlit sends; no pandas on the way)."""
+    import pyarrow as pa
+
+    if not isinstance(rows, list) or not rows:
+        return rows
+    return pa.table({k: [r.get(k) for r in rows] for k in rows[0]})
 
 
 def chart(where, chart, name: str, stem: str) -> None:
-    """Draw ``chart`` (an Altair chart or its :func:`spec`) in ``where``, with buttons that
+    """Draw ``chart`` (a Vega-Lite spec, or an Altair chart) in ``where``, with buttons that
     download it as SVG and PNG (rendered when clicked)."""
-    import json
-
     chart = chart if isinstance(chart, dict) else spec(chart)
-    where.vega_lite_chart(chart, width="stretch")
+    shown = dict(chart)
+    if isinstance(chart.get("datasets"), dict):
+        shown["datasets"] = {k: _arrow(v) for k, v in chart["datasets"].items()}
+    where.vega_lite_chart(shown, width="stretch")
     row = where.container(horizontal=True, gap="small")
-    spec_json = json.dumps(chart)
     for fmt in ("svg", "png"):
         row.download_button(
             fmt.upper(),
-            data=functools.partial(_chart_file, spec_json, fmt),
+            data=functools.partial(_chart_file, chart, fmt),
             file_name=f"{stem}-{name}.{fmt}",
             mime="image/svg+xml" if fmt == "svg" else "image/png",
             key=f"dl_{name}_{fmt}",
@@ -86,6 +105,8 @@ def milestones(view, specs: dict, stem: str) -> None:
     descriptions = [m for m in view.scenario.milestones if m.description]
     for m in descriptions:
         st.caption(plain(f"{m.name.replace('_', ' ')}: {m.description}"))
+    from scalesim.present import plots
+
     chart(st, specs["milestones"], "milestones", stem)
     st.table(plain_frame(plots.milestone_frame(view)), hide_index=True)
     st.caption(
@@ -135,9 +156,9 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
         views[label] = simulate(other.to_yaml(), other.path, samples, seed)
         scenarios[label] = other
     stem = sup.download_name(scenario, "-compare")
-    chart(st, plots.fan_chart(views, height=420), "compare-fan", stem)
-    chart(st, plots.exhaustion_chart(views), "compare-exhaustion", stem)
-    st.table(plain_frame(sup.compare_frame(views)))
+    chart(st, charts.fan(views, height=COMPARE_FAN_HEIGHT), "compare-fan", stem)
+    chart(st, charts.exhaustion(views, height=360), "compare-exhaustion", stem)
+    st.table(compare_table(views))
     st.subheader("Assumptions that differ")
     labels = list(scenarios)
     for label in labels[1:]:
@@ -147,6 +168,19 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
             st.caption("No assumption differs.")
             continue
         st.table(plain_frame(diff_frame(rows, labels[0], label)), hide_index=True)
+
+
+def compare_table(views: dict) -> pd.DataFrame:
+    """:func:`scalesim.app.support.compare_frame` for ``st.table``: escaped, each figure in
+    bold with its interval on a line of its own (a Markdown line break, not a newline that
+    the table would fold into a space)."""
+    frame = plain_frame(sup.compare_frame(views))
+
+    def cell(text: str) -> str:
+        value, _, detail = text.partition("\n")
+        return f"**{value}**  \n{detail}" if detail else f"**{value}**"
+
+    return frame.map(cell)
 
 
 def _side_text(side, unit: str) -> str:
@@ -234,13 +268,17 @@ def _full_summary(yaml_text: str, path, samples: int, seed: int, fmt: str) -> st
 
 
 def link(query: dict[str, str], *, upload: bool) -> None:
-    """The link to this view (scenario, samples, seed, edits, compare), with a copy button."""
+    """The link to this view (scenario, samples, seed, edits, compare).
+
+    Shown as Markdown code, not ``st.code``: the code box's syntax highlighter is a 1.5 MB
+    script that the browser would load and run before the page settles (seconds of a 2-core
+    machine's first render)."""
     st.header("Share")
     page = re.sub(r"[?#].*$", "", str(st.context.url or ""))
-    url = f"{page}?{urlencode(query)}"
+    url = f"{page}?{urlencode(query)}".replace("`", "%60")
     st.caption(
-        "This link opens the same scenario, edits and run settings (copy it with the button "
-        "at the right of the box)."
+        "This link opens the same scenario, edits and run settings; the address bar holds it "
+        "too."
         + (" An uploaded scenario cannot travel in a link: upload the YAML too." if upload else "")
     )
-    st.code(url, language=None, wrap_lines=True)
+    st.markdown(f"`{url}`")

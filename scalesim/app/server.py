@@ -1,4 +1,5 @@
-"""Start the web app (``streamlit run app.py``) on a free local port, and stop it by PID.
+"""Start the web app (``streamlit run app.py``, through :mod:`scalesim.app.launch`) on a free
+local port, and stop it by PID.
 
 Used by the real-browser test and the app benchmark, so both start the server the same way.
 """
@@ -29,7 +30,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(log_path: str | Path | None = None, timeout_s: float = 60.0) -> Iterator[str]:
+def serve(
+    log_path: str | Path | None = None, timeout_s: float = 60.0, *, warm: bool = True
+) -> Iterator[str]:
     """Run the app headless on a free port until the block ends; yields its URL.
 
     Parameters
@@ -38,6 +41,9 @@ def serve(log_path: str | Path | None = None, timeout_s: float = 60.0) -> Iterat
         File for the server's output (discarded when None).
     timeout_s : float
         Time allowed for ``/_stcore/health`` to answer ``ok`` [s].
+    warm : bool
+        Start it with :mod:`scalesim.app.launch` (the heavy imports made before the server
+        starts, as ``scalesim app`` does); False for a plain ``python -m streamlit run``.
 
     Raises
     ------
@@ -50,7 +56,7 @@ def serve(log_path: str | Path | None = None, timeout_s: float = 60.0) -> Iterat
         [
             sys.executable,
             "-m",
-            "streamlit",
+            "scalesim.app.launch" if warm else "streamlit",
             "run",
             "app.py",
             "--server.headless",

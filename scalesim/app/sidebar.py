@@ -36,22 +36,25 @@ class Choice:
     link_ignored: list[str] = field(default_factory=list)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def load_shipped(path: str) -> Scenario:
-    """A shipped scenario file, cached by path."""
+    """A shipped scenario file, cached by path (shared, never modified: scenarios are
+    immutable)."""
     return sup.load_file(path)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def shipped_names(paths: tuple[str, ...]) -> dict[str, str]:
-    """``file name -> scenario name`` of the shipped scenarios."""
-    out = {}
-    for path in paths:
-        try:
-            out[path.rsplit("/", 1)[-1]] = load_shipped(path).name
-        except InputError:
-            out[path.rsplit("/", 1)[-1]] = ""
-    return out
+def shipped_name(path: str) -> str:
+    """The scenario name of a shipped file (``''`` when it does not load)."""
+    try:
+        return load_shipped(path).name
+    except InputError:
+        return ""
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def scenario_editors(token: str, _base: Scenario) -> list[edit.Editor]:
+    """The editors of a scenario, cached by ``token`` (its path and SHA-256)."""
+    return edit.editors(_base)
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading the uploaded file…")
@@ -99,11 +102,10 @@ def sidebar(shipped: dict) -> Choice:
         ss["_link_compare"] = link.compare
         if link.scenario:
             ss["scenario"] = link.scenario
-    names = shipped_names(tuple(str(p) for p in shipped.values()))
     st.sidebar.header("Scenario")
     name = st.sidebar.selectbox("Scenario file", list(shipped), key="scenario")
-    if names.get(name):
-        st.sidebar.caption(plain(names[name]))
+    if shipped_name(str(shipped[name])):
+        st.sidebar.caption(plain(shipped_name(str(shipped[name]))))
     st.sidebar.file_uploader(
         f"…or upload a scenario YAML (at most {sup.upload_limit_text()})",
         type=["yaml", "yml"],
@@ -128,9 +130,9 @@ def sidebar(shipped: dict) -> Choice:
             )
     if base is None:
         base = load_shipped(str(shipped[name]))
-    editors = edit.editors(base)
-    ignored: list[str] = []
     token = f"{base.path}:{base.sha256}"
+    editors = scenario_editors(token, base)
+    ignored: list[str] = []
     if ss.get(TOKEN) != token:
         for key in [k for k in ss if str(k).startswith(edit.EDIT_PREFIX)]:
             del ss[key]

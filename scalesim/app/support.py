@@ -262,7 +262,12 @@ def view_variables(scenario: Scenario) -> list[str]:
 
 
 def simulate(
-    yaml_text: str, path: str | None, samples: int, seed: int, summarize: str | list = "all"
+    yaml_text: str,
+    path: str | None,
+    samples: int,
+    seed: int,
+    summarize: str | list = "all",
+    scenario: Scenario | None = None,
 ) -> RunView:
     """Run a resolved scenario given as YAML text; no per-sample array kept.
 
@@ -277,12 +282,16 @@ def simulate(
     summarize : "all", "view" or list of str
         Variables summarised: every one (for the downloads), or ``"view"``: those the app's
         charts read (:func:`view_variables`).
+    scenario : Scenario, optional
+        The scenario ``yaml_text`` was written from, when at hand: it is run as it is instead
+        of being read back from the text (the same scenario, the same numbers).
 
     Returns
     -------
     RunView
     """
-    scenario = scenario_from_yaml(yaml_text, path)
+    if scenario is None:
+        scenario = scenario_from_yaml(yaml_text, path)
     if summarize == "view":
         summarize = view_variables(scenario)
     results = run(scenario, samples=samples, seed=seed, keep="none", summarize=summarize)
