@@ -134,3 +134,53 @@ def test_the_scenario_loads_with_its_market_group():
     s = scalesim.load_scenario(SCENARIOS / "data-market.yaml")
     assert "market" in s.groups
     assert s.priors["market.share_of_spend"].clip[1] == pytest.approx(0.5)
+
+
+# --- outputs of a run -------------------------------------------------------------------------
+
+#: The baseline with a run of $1e10 every year that offers 1% of it at 1e-3 USD/token for a
+#: private stock of 5e10 tokens doubling each year.
+BY_HAND = """
+name: market by hand
+extends: baseline.yaml
+years: {start: 2024, end: 2026}
+parameters:
+  spending: {largest_run: 1e10 USD, growth: 1.0, max_share_of_gdp: 1.0}
+  market:
+    share_of_spend: 0.01
+    price_per_token: 1e-3 USD/token
+    private_stock: 5e10 token
+    stock_growth: 2.0
+"""
+
+
+def test_a_run_reports_the_tokens_bought_and_their_cost():
+    # s·S/p = 0.01 · 1e10 / 1e-3 = 1e11 tokens a year; the stock for sale is 5e10, 1e11,
+    # 2e11 tokens (doubling), so T = [5e10, 1e11, 1e11] tokens (capped by the stock in 2024)
+    # and M = T · p = [5e7, 1e8, 1e8] USD.
+    s = scalesim.load_scenario_text(BY_HAND, name="market-by-hand", base_dir=SCENARIOS)
+    r = scalesim.run(s, samples=1000, seed=3, keep="all")
+    np.testing.assert_allclose(r.variables["market_tokens"], [[5e10, 1e11, 1e11]] * 1000)
+    np.testing.assert_allclose(r.variables["market_spend_usd"], [[5e7, 1e8, 1e8]] * 1000)
+    summary = r.summary()["variables"]  # in the summary by default, with their units
+    assert summary["market_tokens"]["unit"] == "token"
+    assert summary["market_spend_usd"]["unit"] == "USD"
+    np.testing.assert_allclose(summary["market_tokens"]["mean"], [5e10, 1e11, 1e11])
+    np.testing.assert_allclose(summary["market_spend_usd"]["p50"], [5e7, 1e8, 1e8], rtol=2.3e-3)
+    assert r.units["market_tokens"] == "token"
+
+
+def test_market_outputs_exist_only_with_the_group():
+    with_market = scalesim.run(SCENARIOS / "data-market.yaml", samples=2000, seed=1)
+    without = scalesim.run(SCENARIOS / "epoch-data-2024.yaml", samples=2000, seed=1)
+    assert set(MARKET_VARIABLES) <= set(with_market.summary()["variables"])
+    assert set(MARKET_VARIABLES) <= set(with_market.variables)
+    assert not set(MARKET_VARIABLES) & (set(without.variables) | set(without.units))
+
+
+def test_market_outputs_in_xarray_with_units():
+    pytest.importorskip("xarray")
+    s = scalesim.load_scenario_text(BY_HAND, name="market-by-hand", base_dir=SCENARIOS)
+    ds = scalesim.run(s, samples=100, seed=3, keep="all").to_xarray()
+    assert ds["market_tokens"].attrs["units"] == "token"
+    np.testing.assert_allclose(ds["market_spend_usd"].sel(year=2025).values, 1e8)

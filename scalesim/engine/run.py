@@ -28,7 +28,7 @@ from scalesim.errors import InputError
 from scalesim.model import bundles
 from scalesim.model.bundles import Grid
 from scalesim.model.kernels.projection import project
-from scalesim.model.variables import variables_of
+from scalesim.model.variables import MARKET_VARIABLES, variables_of
 from scalesim.scenario.loader import Scenario, load_scenario
 from scalesim.scenario.priors import BLOCK, draw
 
@@ -131,6 +131,8 @@ def run(
     inputs = kernel_inputs(scenario, xp)
     paradigm = {"rl", "test_time", "post_training"} & scenario.groups
     shown = ("rl_flop", "capability_equivalent_flop") if paradigm else ()
+    if "market" in scenario.groups:  # tokens bought and their cost (ARCHITECTURE.md, Data)
+        shown += MARKET_VARIABLES
     summary_names = options.summary_names(summarize, present, inputs.ceilings, shown)
     n_ceilings = len(inputs.ceilings)
 
@@ -202,7 +204,10 @@ def run(
 def present_variables(scenario: Scenario) -> dict:
     """The variables a run of ``scenario`` has: name -> (unit, description), table order."""
     return variables_of(
-        scenario.ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
+        scenario.ceilings,
+        reliability=scenario.reliability,
+        rl="rl" in scenario.groups,
+        market="market" in scenario.groups,
     )
 
 
