@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -343,3 +345,20 @@ def test_without_libyaml_the_same_data_and_the_same_limits(monkeypatch):
         with pytest.raises(InputError) as info:
             safe_yaml.load(text, "f.yaml")
         assert str(info.value) == error
+
+
+def test_the_upload_reader_is_bounded_in_memory_and_runs_below_the_server():
+    """The app's upload worker may map at most its memory limit (past it: one line, no
+    traceback) and runs at a lower CPU priority than the server."""
+    from scalesim.app import uploads
+
+    good = b"name: Small\nextends: baseline.yaml\n"
+    assert uploads.read_upload("u.yaml", good).name == "Small"
+    with pytest.raises(InputError) as info:
+        uploads.read_upload("u.yaml", good, memory_limit_bytes=40 * 2**20)
+    assert str(info.value).startswith("u.yaml: could not be read (the reader stopped")
+    assert "\n" not in str(info.value)
+    code = uploads._WORKER.format(limit=uploads.MEMORY_LIMIT_BYTES, nice=uploads.NICE)
+    probe = code.split("from scalesim")[0] + "print(os.nice(0))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert int(out.stdout) == min(19, os.nice(0) + uploads.NICE)
