@@ -1,4 +1,4 @@
-"""The data market (``market:`` group): tokens bought with a share of the run's cost.
+"""The data market (``data.market:`` group): tokens bought with a share of the run's cost.
 
 Every expected number can be checked with a calculator; the comments show how.
 """
@@ -20,10 +20,10 @@ from scalesim.model.variables import MARKET_VARIABLES, variables_of
 YEARS = (2024, 2025)
 #: s = 10% of a run's cost at p = 1e-4 USD/token, a private stock of 1.5e11 tokens.
 MARKET = {
-    "market.share_of_spend": 0.1,
-    "market.price_per_token": 1e-4,
-    "market.private_stock": 1.5e11,
-    "market.stock_growth": 1.0,
+    "data.market.share_of_spend": 0.1,
+    "data.market.price_per_token": 1e-4,
+    "data.market.private_stock": 1.5e11,
+    "data.market.stock_growth": 1.0,
 }
 
 
@@ -68,7 +68,7 @@ def test_bought_tokens_are_reused_even_beside_an_effective_source(xp):
 
 def test_a_growing_private_stock(xp):
     # Stock 1e11 growing x1.2/yr: 1e11 (2024) then 1.2e11 (2025), below s·S/p = 2e11.
-    over = {**MARKET, "market.private_stock": 1e11, "market.stock_growth": 1.2}
+    over = {**MARKET, "data.market.private_stock": 1e11, "data.market.stock_growth": 1.2}
     logs, _, _ = run_project(params_for(xp, years=YEARS, **over), xp=xp)
     close(xp.exp(logs["market_tokens"]), [[1e11, 1.2e11]])
 
@@ -76,7 +76,7 @@ def test_a_growing_private_stock(xp):
 def test_zero_share_changes_no_number(xp):
     years = (2024, 2026, 2030)
     without = run_project(params_for(xp, years=years), xp=xp)
-    zero = {**MARKET, "market.share_of_spend": 0.0}
+    zero = {**MARKET, "data.market.share_of_spend": 0.0}
     got = run_project(params_for(xp, years=years, **zero), xp=xp)
     assert to_np(xp.exp(got[0]["market_tokens"])).tolist() == [[0.0, 0.0, 0.0]]
     assert_same_projection(without, got)
@@ -84,7 +84,7 @@ def test_zero_share_changes_no_number(xp):
 
 def test_the_whole_cost_on_data_leaves_no_compute_and_no_nan(xp):
     # s = 1 and a stock that takes it all: M = S exactly (clamped against rounding), budget 0.
-    over = {**MARKET, "market.share_of_spend": 1.0, "market.private_stock": 1e20}
+    over = {**MARKET, "data.market.share_of_spend": 1.0, "data.market.private_stock": 1e20}
     logs, _, _ = run_project(params_for(xp, years=YEARS, **over), xp=xp)
     assert to_np(logs["budget_flop"]).tolist() == [[-math.inf, -math.inf]]
     for name, value in logs.items():
@@ -111,8 +111,8 @@ def test_market_variables_have_units_and_exist_only_with_the_group():
 def _without_market(tmp_path):
     data = yaml.safe_load((SCENARIOS / "data-market.yaml").read_text(encoding="utf-8"))
     data["extends"] = str(SCENARIOS / data["extends"])
-    data["parameters"].pop("market")
-    data["sources"] = {k: v for k, v in data["sources"].items() if not k.startswith("market.")}
+    data["parameters"]["data"].pop("market")
+    data["sources"] = {k: v for k, v in data["sources"].items() if not k.startswith("data.market.")}
     path = tmp_path / "no-market.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
@@ -132,8 +132,8 @@ def test_the_market_delays_exhaustion_in_every_sample(tmp_path):
 
 def test_the_scenario_loads_with_its_market_group():
     s = scalesim.load_scenario(SCENARIOS / "data-market.yaml")
-    assert "market" in s.groups
-    assert s.priors["market.share_of_spend"].clip[1] == pytest.approx(0.5)
+    assert "data.market" in s.groups
+    assert s.priors["data.market.share_of_spend"].clip[1] == pytest.approx(0.5)
 
 
 # --- outputs of a run -------------------------------------------------------------------------
@@ -146,11 +146,12 @@ extends: baseline.yaml
 years: {start: 2024, end: 2026}
 parameters:
   spending: {largest_run: 1e10 USD, growth: 1.0, max_share_of_gdp: 1.0}
-  market:
-    share_of_spend: 0.01
-    price_per_token: 1e-3 USD/token
-    private_stock: 5e10 token
-    stock_growth: 2.0
+  data:
+    market:
+      share_of_spend: 0.01
+      price_per_token: 1e-3 USD/token
+      private_stock: 5e10 token
+      stock_growth: 2.0
 """
 
 
@@ -184,3 +185,33 @@ def test_market_outputs_in_xarray_with_units():
     ds = scalesim.run(s, samples=100, seed=3, keep="all").to_xarray()
     assert ds["market_tokens"].attrs["units"] == "token"
     np.testing.assert_allclose(ds["market_spend_usd"].sel(year=2025).values, 1e8)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "  market: {share_of_spend: 0.1}\n",
+            "parameters.market: unknown parameter group (did you mean 'data.market'?)",
+        ),
+        ("  data:\n    market: {share: 0.1}\n", "parameters.data.market.share: unknown key"),
+        ("  data:\n    market: 3\n", "parameters.data.market: expected a mapping, got 3"),
+        (
+            "  data:\n    market: {share_of_spend: 2}\n",
+            "parameters.data.market.share_of_spend: must be >= 0 and <= 1, got 2",
+        ),
+    ],
+)
+def test_the_group_is_spelled_data_market(body, message):
+    text = "name: t\nextends: baseline.yaml\nparameters:\n" + body
+    with pytest.raises(scalesim.InputError) as err:
+        scalesim.load_scenario_text(text, base_dir=SCENARIOS)
+    assert str(err.value) == f"<upload>: {message}"
+
+
+def test_naming_the_group_switches_it_on_with_its_defaults():
+    text = "name: t\nextends: baseline.yaml\nparameters:\n  data:\n    market: {}\n"
+    s = scalesim.load_scenario_text(text, base_dir=SCENARIOS)
+    assert "data.market" in s.groups
+    assert s.priors["data.market.share_of_spend"].args == (0.0,)  # default: no share
+    assert not any(k.startswith("data.market.") for k in scalesim.load_scenario("baseline").priors)

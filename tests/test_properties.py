@@ -108,10 +108,10 @@ def test_data_wall_equivalent_never_exceeds_pretraining_compute(values):
 
 market = st.fixed_dictionaries(
     {
-        "market.share_of_spend": st.floats(0.0, 0.9),
-        "market.price_per_token": st.floats(1e-7, 1e-1),
-        "market.private_stock": st.floats(1e8, 1e17),
-        "market.stock_growth": st.floats(1.0, 1.3),
+        "data.market.share_of_spend": st.floats(0.0, 0.9),
+        "data.market.price_per_token": st.floats(1e-7, 1e-1),
+        "data.market.private_stock": st.floats(1e8, 1e17),
+        "data.market.stock_growth": st.floats(1.0, 1.3),
     }
 )
 
@@ -123,10 +123,11 @@ def test_the_data_market_spends_each_dollar_once_and_never_brings_exhaustion_for
     logs, _, year = run({**values, **m})
     spend, bought = np.exp(logs["spend_usd"]), np.exp(logs["market_tokens"])
     dt = np.asarray(YEARS, dtype=float) - 2024
-    stock = m["market.private_stock"] * m["market.stock_growth"] ** dt
+    stock = m["data.market.private_stock"] * m["data.market.stock_growth"] ** dt
     assert np.all(bought <= stock * (1 + 1e-12))
     assert np.all(
-        bought <= m["market.share_of_spend"] * spend / m["market.price_per_token"] * (1 + 1e-12)
+        bought
+        <= m["data.market.share_of_spend"] * spend / m["data.market.price_per_token"] * (1 + 1e-12)
     )
     # money for compute + money for data = the run's cost
     compute_usd = np.exp(logs["budget_flop"] - logs["flop_per_usd"])

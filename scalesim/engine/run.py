@@ -131,7 +131,7 @@ def run(
     inputs = kernel_inputs(scenario, xp)
     paradigm = {"rl", "test_time", "post_training"} & scenario.groups
     shown = ("rl_flop", "capability_equivalent_flop") if paradigm else ()
-    if "market" in scenario.groups:  # tokens bought and their cost (ARCHITECTURE.md, Data)
+    if "data.market" in scenario.groups:  # tokens bought, their cost (ARCHITECTURE.md, Data)
         shown += MARKET_VARIABLES
     summary_names = options.summary_names(summarize, present, inputs.ceilings, shown)
     n_ceilings = len(inputs.ceilings)
@@ -207,7 +207,7 @@ def present_variables(scenario: Scenario) -> dict:
         scenario.ceilings,
         reliability=scenario.reliability,
         rl="rl" in scenario.groups,
-        market="market" in scenario.groups,
+        market="data.market" in scenario.groups,
     )
 
 

@@ -168,12 +168,12 @@ def build(v: dict, rate, has, *, xp) -> dict:
             v["chips.flop_per_second"],
             rate("chips.flop_per_second_growth"),
         )
-    if has("market"):
+    if has("data.market"):
         params["market"] = Market(
-            v["market.share_of_spend"],
-            v["market.price_per_token"],
-            xp.log(v["market.private_stock"]),
-            rate("market.stock_growth"),
+            v["data.market.share_of_spend"],
+            v["data.market.price_per_token"],
+            xp.log(v["data.market.private_stock"]),
+            rate("data.market.stock_growth"),
         )
     if has("inference"):
         params["inference"] = Inference(v["inference.tokens_ratio"])

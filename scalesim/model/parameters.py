@@ -173,6 +173,16 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _p("data.reuse_decay", _DL, 15.4, 0, INF, True, "R*_D",
        "Decay constant of the value of repeated epochs of data.",
        "Muennighoff et al. 2023: R*_D ~ 15.4"),
+    # Data bought with money (optional group `data.market:`; ARCHITECTURE.md, Data)
+    _p("data.market.share_of_spend", _DL, 0.0, 0, 1, False, "s_mkt",
+       "Share of the largest run's cost offered for licensed or private tokens.",
+       "0 (none) by default; docs/data-market.md for the scenario's assumption"),
+    _p("data.market.price_per_token", "USD/token", MARKET_PRICE, 0, INF, True, "p_mkt",
+       "Price of one licensed or private token for one run.", MARKET_PRICE_SOURCE),
+    _p("data.market.private_stock", "token", MARKET_STOCK, 0, INF, True, "U_mkt0",
+       "Private and licensable tokens for sale in the base year.", MARKET_STOCK_SOURCE),
+    _g("data.market.stock_growth", 1.0, "g_mkt",
+       "Multiplier per year of the private stock for sale.", "assumption; 1 by default"),
     # Data demand from the dataset-size trend (optional group)
     _p("demand.dataset_size", "token", None, 0, INF, True, "D0",
        "Largest training dataset in the base year (dataset-size arm of demand).",
@@ -235,16 +245,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     _p("test_time.max_gain", _DL, INF, 1, INF, False, "G_tt_max",
        "Cap on the compute-equivalent gain of test-time compute (inf: none).",
        "Villalobos & Atkinson 2023: 1-2 OOM of training compute can be traded; none by default"),
-    # Data bought with money (optional group `market:`; ARCHITECTURE.md, Data)
-    _p("market.share_of_spend", _DL, 0.0, 0, 1, False, "s_mkt",
-       "Share of the largest run's cost offered for licensed or private tokens.",
-       "0 (none) by default; docs/data-market.md for the scenario's assumption"),
-    _p("market.price_per_token", "USD/token", MARKET_PRICE, 0, INF, True, "p_mkt",
-       "Price of one licensed or private token for one run.", MARKET_PRICE_SOURCE),
-    _p("market.private_stock", "token", MARKET_STOCK, 0, INF, True, "U_mkt0",
-       "Private and licensable tokens for sale in the base year.", MARKET_STOCK_SOURCE),
-    _g("market.stock_growth", 1.0, "g_mkt",
-       "Multiplier per year of the private stock for sale.", "assumption; 1 by default"),
     # Inference-aware model size (optional group `inference:`; Sardana & Frankle 2023)
     _p("inference.tokens_ratio", _DL, 0.0, 0, INF, False, "r_inf",
        "Lifetime inference tokens of the largest model over the compute-optimal training "
@@ -330,7 +330,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
 # fmt: on
 
 SPECS: dict[str, ParamSpec] = {p.path: p for p in PARAMETERS}
-#: Groups that switch a constraint on: their defaults apply only when a scenario has them.
+#: Groups that switch a constraint or a route on: their defaults apply only when a scenario
+#: has them. A group nested in another is written with its parent's name (``data.market``).
 OPTIONAL_GROUPS = (
     "power",
     "chips",
@@ -340,9 +341,11 @@ OPTIONAL_GROUPS = (
     "post_training",
     "rl",
     "test_time",
-    "market",
+    "data.market",
     "inference",
 )
+#: Optional groups nested in another group (a mapping under a key of that group).
+NESTED_GROUPS = tuple(g for g in OPTIONAL_GROUPS if "." in g)
 SOURCE_FIELDS = tuple(
     p.path.split(".")[-1] for p in PARAMETERS if p.path.startswith("data.sources.*.")
 )
@@ -360,6 +363,15 @@ def spec_for(path: str) -> ParamSpec | None:
     if len(parts) == 4 and parts[:2] == ["data", "sources"]:
         return SPECS.get(f"data.sources.*.{parts[3]}")
     return None
+
+
+def group_of(path: str) -> str:
+    """The parameter group of a key path: the nested group it is in (``data.market.price_per_token``
+    -> ``data.market``), else its first part (``data.sources.web.stock`` -> ``data``)."""
+    for group in NESTED_GROUPS:
+        if path.startswith(group + "."):
+            return group
+    return path.split(".", 1)[0]
 
 
 def groups() -> dict[str, list[str]]:

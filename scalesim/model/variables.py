@@ -48,7 +48,7 @@ AFTER_CEILINGS: dict[str, tuple[str, str]] = {
 RELIABILITY_VARIABLES = ("accelerators", "goodput")
 #: Variables that only exist when a scenario has an ``rl:`` group.
 RL_VARIABLES = ("rl_flop",)
-#: Variables that only exist when a scenario has a ``market:`` group.
+#: Variables that only exist when a scenario has a ``data.market:`` group.
 MARKET_VARIABLES = ("market_tokens", "market_spend_usd")
 
 
@@ -66,7 +66,7 @@ def variables_of(
     rl : bool
         Whether the run has the RL variables (an ``rl:`` group).
     market : bool
-        Whether the run has the data-market variables (a ``market:`` group).
+        Whether the run has the data-market variables (a ``data.market:`` group).
     """
     ceilings = registry.ceilings() if ceilings is None else ceilings
     out = {k: v for k, v in BASE_VARIABLES.items() if market or k not in MARKET_VARIABLES}

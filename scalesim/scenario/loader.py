@@ -18,13 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model import constraints as registry
-from scalesim.model.parameters import OPTIONAL_GROUPS
+from scalesim.model.parameters import OPTIONAL_GROUPS, group_of
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.correlations import Correlation, parse_correlations
 from scalesim.scenario.extends import parse_yaml, resolve, resolve_mapping
 from scalesim.scenario.milestones import Milestone, parse_milestones
 from scalesim.scenario.paradigms import check_shares
-from scalesim.scenario.params import parse_parameters
+from scalesim.scenario.params import named_groups, parse_parameters
 from scalesim.scenario.pool import PoolMember, parse_pool
 from scalesim.scenario.priors import Copula, Prior
 
@@ -131,16 +131,14 @@ class Scenario(BaseModel):
     @property
     def groups(self) -> frozenset[str]:
         """Parameter groups the scenario has: every group that is always on, and the
-        optional ones (power, chips, latency, reliability, demand) its file names. Priors a
-        group borrows (reliability sizes its cluster with ``chips.flop_per_second``) do not
-        switch another group on."""
+        optional ones (power, chips, latency, reliability, demand, ``data.market``...) its
+        file names. Priors a group borrows (reliability sizes its cluster with
+        ``chips.flop_per_second``) do not switch another group on."""
         if self.pool:
             return frozenset().union(*(m.scenario.groups for m in self.pool))
-        named = {k for k in self.raw.get("parameters") or {}}
+        named = named_groups(self.raw.get("parameters") or {})
         return frozenset(
-            g
-            for g in (k.split(".")[0] for k in self.priors)
-            if g not in OPTIONAL_GROUPS or g in named
+            g for g in (group_of(k) for k in self.priors) if g not in OPTIONAL_GROUPS or g in named
         )
 
     @property

@@ -11,12 +11,14 @@ import re
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model.parameters import (
+    NESTED_GROUPS,
     OPTIONAL_GROUPS,
     SCHEDULE_KEYS,
     SOURCE_FIELDS,
     SOURCE_FLAGS,
     SPECS,
     ParamSpec,
+    group_of,
     groups,
     spec_for,
 )
@@ -67,7 +69,7 @@ def parse_parameters(
         if group not in layout:
             errors.append(
                 InputError(
-                    f"unknown parameter group{did_you_mean(group, layout)}",
+                    f"unknown parameter group{did_you_mean(group, [*layout, *NESTED_GROUPS])}",
                     key=f"parameters.{group}",
                 )
             )
@@ -90,14 +92,18 @@ def parse_parameters(
                 if path == "data.sources":
                     effective |= _parse_sources(value, priors, explicit, errors, failed)
                     continue
+                if path in NESTED_GROUPS:
+                    _parse_nested(path, value, priors, explicit, errors, failed)
+                    continue
                 _set_prior(priors, value, path)
                 explicit.add(path)
             except InputError as exc:
                 errors.append(exc)
                 failed.add(path)
+    named = named_groups(params)
     for spec in SPECS.values():
-        group = spec.path.split(".")[0]
-        if group in OPTIONAL_GROUPS and group not in params:
+        group = group_of(spec.path)
+        if group in OPTIONAL_GROUPS and group not in named:
             continue
         if (
             "*" not in spec.path
@@ -123,6 +129,37 @@ def parse_parameters(
             )
         )
     return dict(sorted(priors.items())), explicit, frozenset(effective), failed
+
+
+def named_groups(params: dict) -> set[str]:
+    """The groups a ``parameters:`` mapping names: its keys, and each nested group
+    (``data.market``) whose parent names it."""
+    named = {str(k) for k in params}
+    for group in NESTED_GROUPS:
+        parent, key = group.rsplit(".", 1)
+        body = params.get(parent)
+        if isinstance(body, dict) and key in body:
+            named.add(group)
+    return named
+
+
+def _parse_nested(group: str, body, priors: dict, explicit: set, errors: list, failed: set):
+    """A nested group's mapping (``data.market: {share_of_spend: ...}``) into ``priors``."""
+    if not isinstance(body, dict):
+        errors.append(InputError(f"expected a mapping, got {body!r}", key=f"parameters.{group}"))
+        failed.add(group)
+        return
+    keys = [p.rsplit(".", 1)[1] for p in SPECS if p.startswith(group + ".")]
+    for key, value in body.items():
+        path = f"{group}.{key_text(key)}"
+        try:
+            if key not in keys:
+                raise InputError(f"unknown key{did_you_mean(key, keys)}", key=f"parameters.{path}")
+            _set_prior(priors, value, path)
+            explicit.add(path)
+        except InputError as exc:
+            errors.append(exc)
+            failed.add(path)
 
 
 def _has(priors: dict, path: str) -> bool:

@@ -86,8 +86,26 @@ def _sources() -> dict:
     }
 
 
+def _nested(group: str) -> dict:
+    """Schema of a nested optional group (``data.market``): a mapping of its parameters."""
+    from scalesim.model.parameters import SPECS
+
+    body = {
+        path.rsplit(".", 1)[1]: _prior(_describe(spec), spec.rate is not None)
+        for path, spec in SPECS.items()
+        if path.startswith(group + ".")
+    }
+    return {
+        "type": ["object", "null"],
+        "description": f"optional group {group}: switched on by naming it; a key left out "
+        "takes its default",
+        "properties": body,
+        "additionalProperties": False,
+    }
+
+
 def _parameters() -> dict:
-    from scalesim.model.parameters import groups, spec_for
+    from scalesim.model.parameters import NESTED_GROUPS, groups, spec_for
 
     props = {}
     for group, keys in groups().items():
@@ -96,6 +114,9 @@ def _parameters() -> dict:
             path = f"{group}.{key}"
             if path == "data.sources":
                 body[key] = _sources()
+                continue
+            if path in NESTED_GROUPS:
+                body[key] = _nested(path)
                 continue
             spec = spec_for(path)
             body[key] = _prior(_describe(spec), spec.rate is not None)
