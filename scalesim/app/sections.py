@@ -130,6 +130,7 @@ def paradigms(specs: dict, stem: str) -> None:
 def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *, edited: bool):
     """Overlay up to two more scenarios (or the unedited original) and diff their assumptions."""
     from scalesim.analysis import diff
+    from scalesim.app.sidebar import load_shipped
 
     st.header("Compare")
     options = ([ORIGINAL] if edited else []) + [n for n in shipped if n != sup.file_name(base)]
@@ -150,7 +151,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
         return
     views, scenarios = {scenario.name: view}, {scenario.name: scenario}
     for name in picked:
-        other = base if name == ORIGINAL else sup.load_file(shipped[name])
+        other = base if name == ORIGINAL else load_shipped(str(shipped[name]))
         other = sup.with_run_settings(other, samples, seed)
         label = ORIGINAL_LABEL.format(name=other.name) if name == ORIGINAL else other.name
         views[label] = simulate(other.to_yaml(), other.path, samples, seed)
