@@ -65,8 +65,8 @@ def run(
     backend : {"numpy", "cupy"}
         Array backend of the kernels.
     chunk_size : int, optional
-        Samples per chunk, rounded up to a whole number of blocks of 16,384; results do not
-        depend on it.
+        Samples per chunk [samples], rounded up to a whole number of blocks of 16,384;
+        results do not depend on it.
     keep : "auto", "all", "none" or list of str
         Variables whose per-sample arrays are kept. "auto": all of them if they fit
         scalesim.engine.options.MEMORY_BUDGET (2 GiB), else none.

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scalesim.errors import InputError, did_you_mean
 from scalesim.model import constraints as registry
@@ -22,47 +22,32 @@ from scalesim.model.parameters import OPTIONAL_GROUPS, group_of
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.correlations import Correlation, parse_correlations
 from scalesim.scenario.extends import parse_yaml, resolve, resolve_mapping
-from scalesim.scenario.milestones import Milestone, parse_milestones
+from scalesim.scenario.header import (
+    HEADER_KEYS,
+    MAX_SAMPLES,
+    TOP_KEYS,
+    Header,
+    Years,
+    from_pydantic,
+    header_milestones,
+)
+from scalesim.scenario.milestones import Milestone
 from scalesim.scenario.paradigms import check_shares
 from scalesim.scenario.params import named_groups, parse_parameters
 from scalesim.scenario.pool import PoolMember, parse_pool
 from scalesim.scenario.priors import Copula, Prior
 
-TOP_KEYS = (
-    "name",
-    "description",
-    "extends",
-    "years",
-    "base_year",
-    "samples",
-    "seed",
-    "parameters",
-    "sources",
-    "published",
-    "milestones",
-    "correlations",
-    "pool",
-)
-MAX_SAMPLES = 100_000_000
-
-
-class Years(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    start: int = Field(ge=1900, le=2300)
-    end: int = Field(ge=1900, le=2300)
-
-
-class _Header(BaseModel):
-    """The scalar part of a scenario file, validated by pydantic."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    name: str = Field(min_length=1)
-    description: str = ""
-    years: Years = Years(start=2024, end=2050)
-    base_year: int = Field(default=2024, ge=1900, le=2300)
-    samples: int = Field(default=20_000, ge=1, le=MAX_SAMPLES)
-    seed: int = Field(default=20241125, ge=0, le=2**63 - 1)
-    sources: dict[str, str] = {}
+#: Re-exported: the header's names (scalesim.scenario.header) as the loader's.
+__all__ = [
+    "MAX_SAMPLES",
+    "TOP_KEYS",
+    "Scenario",
+    "Years",
+    "load_scenario",
+    "load_scenario_text",
+    "scenario_from_mapping",
+    "scenario_problems",
+]
 
 
 class Scenario(BaseModel):
@@ -204,8 +189,26 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
-    """Validate a scenario given as YAML text (an upload); ``extends:`` is relative to
-    ``base_dir``."""
+    """Validate a scenario given as YAML text (an upload).
+
+    Parameters
+    ----------
+    text : str
+        The scenario file's YAML.
+    name : str
+        What errors call the text (a file name, ``<upload>``); also the scenario's ``path``.
+    base_dir : str or Path
+        Folder that ``extends:`` in the text is relative to.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming ``name`` and the key path of the first problem.
+    """
     data = parse_yaml(text, name)
     raw, origins = resolve_mapping(data, name, Path(base_dir), (name,))
     return scenario_from_mapping(raw, path=name, origins=origins)
@@ -214,7 +217,27 @@ def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path =
 def scenario_from_mapping(
     raw: dict, path: str | None = None, origins: dict[str, str] | None = None
 ) -> Scenario:
-    """Validate an already-resolved mapping (no ``extends:`` left)."""
+    """Validate an already-resolved mapping (no ``extends:`` left).
+
+    Parameters
+    ----------
+    raw : dict
+        A scenario file's top-level mapping, as ``yaml.safe_load`` gives it.
+    path : str, optional
+        Where it came from, for errors and ``Scenario.path``.
+    origins : dict of str to str, optional
+        Key path -> the file that set it (from resolving ``extends:``), so that an error
+        names the file at fault.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming the file and the key path of the first problem.
+    """
     where = path or "<scenario>"
     try:
         return _validate(raw, where)
@@ -223,8 +246,6 @@ def scenario_from_mapping(
 
 
 # --- validation ---------------------------------------------------------------------------
-
-_HEADER_KEYS = ("name", "description", "years", "base_year", "samples", "seed", "sources")
 
 
 def _validate(raw: dict, where: str) -> Scenario:
@@ -241,14 +262,14 @@ def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
     for key in raw:
         if key not in TOP_KEYS:
             errors.append(InputError(f"unknown key{did_you_mean(key, TOP_KEYS)}", key=str(key)))
-    header_fields = {k: v for k, v in raw.items() if k in _HEADER_KEYS}
+    header_fields = {k: v for k, v in raw.items() if k in HEADER_KEYS}
     if "name" not in header_fields:
         header_fields["name"] = Path(where).stem
     header = None
     try:
-        header = _Header.model_validate(header_fields)
+        header = Header.model_validate(header_fields)
     except ValidationError as exc:
-        errors.extend(_from_pydantic(err) for err in exc.errors())
+        errors.extend(from_pydantic(err) for err in exc.errors())
     if is_pool:
         base = Path(where).parent if where and not where.startswith("<") else Path(".")
         members = parse_pool(raw, base, load_scenario, errors)
@@ -277,7 +298,7 @@ def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
             check_shares(priors)
         except InputError as exc:
             errors.append(exc)
-    milestones = _milestones(raw.get("milestones"), header, raw, errors)
+    milestones = header_milestones(raw.get("milestones"), header, raw, errors)
     correlations, copula = parse_correlations(raw.get("correlations"), priors, errors, failed)
     if errors:
         return None, errors
@@ -303,34 +324,7 @@ def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
     return scenario, []
 
 
-def _milestones(block, header, raw: dict, errors: list) -> list[Milestone]:
-    """The milestones, one problem per milestone (needs valid years: the header's, or the
-    file's own ``years:`` when another header key failed)."""
-    years = header.years if header is not None else None
-    if years is None:
-        try:
-            years = Years.model_validate(raw.get("years", {"start": 2024, "end": 2050}))
-        except ValidationError:
-            return []
-        if years.end < years.start:
-            return []
-    span = (years.start, years.end)
-    if not isinstance(block, dict) or not block:
-        try:
-            return list(parse_milestones(block, span))
-        except InputError as exc:
-            errors.append(exc)
-            return []
-    out: list[Milestone] = []
-    for name, body in block.items():  # one line per milestone with a problem
-        try:
-            out.extend(parse_milestones({name: body}, span))
-        except InputError as exc:
-            errors.append(exc)
-    return out
-
-
-def _pool_scenario(raw: dict, where: str, header: _Header, members) -> Scenario:
+def _pool_scenario(raw: dict, where: str, header: Header, members) -> Scenario:
     """The Scenario of a pool: years and base year of its first member, no priors of its
     own, the milestones every member has (same name and metric)."""
     first = members[0].scenario
@@ -390,28 +384,3 @@ def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputErr
         if key == prefix or key.startswith(prefix + "."):
             origin = file
     return InputError(exc.message, path=origin, key=exc.key)
-
-
-def _from_pydantic(err: dict) -> InputError:
-    key = ".".join(str(p) for p in err["loc"])
-    kind, msg, got = err["type"], err["msg"], err.get("input")
-    if kind == "extra_forbidden":
-        parent = err["loc"][:-1]
-        choices = Years.model_fields if parent == ("years",) else TOP_KEYS
-        return InputError(f"unknown key{did_you_mean(err['loc'][-1], choices)}", key=key)
-    if got is None and kind in ("string_type", "int_type", "dict_type", "float_type"):
-        return InputError("is empty; give it a value", key=key)
-    if kind in ("int_type", "int_parsing", "string_type", "dict_type", "float_type"):
-        want = {
-            "int_type": "an integer",
-            "int_parsing": "an integer",
-            "string_type": "text",
-            "dict_type": "a mapping",
-            "float_type": "a number",
-        }[kind]
-        return InputError(f"expected {want}, got {got!r}", key=key)
-    if kind == "missing":
-        return InputError("required key is missing", key=key)
-    if key == "samples" and kind in ("greater_than_equal", "less_than_equal"):
-        return InputError(f"must be between 1 and {MAX_SAMPLES:,}, got {got!r}", key=key)
-    return InputError(f"{msg[0].lower() + msg[1:]}, got {got!r}", key=key)

@@ -1,7 +1,7 @@
 """JSON Schema of a scenario file, for editors (completion, hover text) and other tools.
 
 Built from what the loader itself checks, so the two cannot drift apart: the header from the
-pydantic model (:class:`scalesim.scenario.loader._Header`), the top-level keys from
+pydantic model (:class:`scalesim.scenario.header.Header`), the top-level keys from
 ``TOP_KEYS``, the parameter groups and keys from the registry in
 ``scalesim.model.parameters`` (each with its unit, default, meaning and source as its
 description), and the shape of a prior from ``scalesim.scenario.prior_parse.KINDS``. Unknown keys
@@ -190,9 +190,9 @@ def scenario_schema() -> dict:
     dict
         A JSON-serialisable schema; ``json.dumps`` it for a file.
     """
-    from scalesim.scenario.loader import TOP_KEYS, _Header
+    from scalesim.scenario.header import TOP_KEYS, Header
 
-    header = _Header.model_json_schema()
+    header = Header.model_json_schema()
     props = dict(header.get("properties", {}))
     props.pop("title", None)
     for value in props.values():
