@@ -17,7 +17,7 @@ run: env
 	$(UV) run --frozen scalesim run $(SCENARIO)
 
 app: env
-	$(UV) run --frozen streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+	$(UV) run --frozen python -m scalesim.app.launch run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 chromium:
 	@{ test -x /usr/bin/chromium && test -x /usr/bin/pdftoppm; } || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null); }

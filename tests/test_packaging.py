@@ -117,7 +117,7 @@ def test_every_extra_named_for_a_module_exists():
 
 def test_app_command_serves_the_shipped_app_with_the_repository_settings():
     cmd = app_cli.command(8765)
-    assert cmd[:4] == [sys.executable, "-m", "streamlit", "run"]
+    assert cmd[:4] == [sys.executable, "-m", "scalesim.app.launch", "run"]
     assert cmd[4] == str(ROOT / "app.py")
     assert "--server.port=8765" in cmd and "--server.fileWatcherType=none" in cmd
 

@@ -33,7 +33,8 @@ def register(sub) -> None:
 
 
 def command(port: int, host: str = "127.0.0.1") -> list[str]:
-    """The ``python -m streamlit run app.py ...`` command line that serves the app."""
+    """The command line that serves the app: ``python -m scalesim.app.launch run app.py ...``
+    (``streamlit run`` with the app's heavy imports made before the server starts)."""
     from scalesim.scenario import catalog
 
     flags = [f"--{k}={v}" for k, v in SETTINGS.items()]
@@ -41,7 +42,7 @@ def command(port: int, host: str = "127.0.0.1") -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "scalesim.app.launch",
         "run",
         str(script),
         *flags,
