@@ -29,19 +29,6 @@ TARGETS = [
 #: Numeric parameters that are not quantities (no unit applies): a seed, how many worker
 #: threads or processes, how many bootstrap resamples.
 UNITLESS = {"seed", "workers", "num_resamples"}
-#: Docstring gaps in files the docs helper does not own, reported to their owners. The test
-#: fails on any gap not listed here.
-KNOWN_GAPS: set[str] = {
-    "scalesim.engine.run.run: parameter 'chunk_size' has no unit in brackets",
-    "scalesim.scenario.loader.load_scenario_text: no Returns section",
-    "scalesim.scenario.loader.load_scenario_text: parameter 'base_dir' not in Parameters",
-    "scalesim.scenario.loader.load_scenario_text: parameter 'name' not in Parameters",
-    "scalesim.scenario.loader.load_scenario_text: parameter 'text' not in Parameters",
-    "scalesim.scenario.loader.scenario_from_mapping: no Returns section",
-    "scalesim.scenario.loader.scenario_from_mapping: parameter 'origins' not in Parameters",
-    "scalesim.scenario.loader.scenario_from_mapping: parameter 'path' not in Parameters",
-    "scalesim.scenario.loader.scenario_from_mapping: parameter 'raw' not in Parameters",
-}
 
 
 def _resolve(dotted: str):
@@ -244,7 +231,7 @@ def test_the_docstring_check_finds_what_is_missing():
 def test_every_documented_object_has_a_numpydoc_docstring_with_units():
     assert len(TARGETS) >= 20
     gaps = _gaps()
-    assert sorted(set(gaps) - KNOWN_GAPS) == []
+    assert gaps == []
 
 
 def test_the_output_module_has_numpydoc_docstrings():
