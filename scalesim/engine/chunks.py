@@ -59,8 +59,9 @@ def summarise_chunk(
     codes = backends.to_numpy(binding)
     if codes.shape != (n, n_years):
         codes = np.broadcast_to(codes, (n, n_years))
-    flat = codes.astype(np.intp)
-    flat *= n_years
+    # code · n_years + year, one bin per (ceiling, year), counted in one pass
+    flat = np.empty((n, n_years), np.int64) if scratch is None else scratch.ints(n, n_years)
+    np.multiply(codes, n_years, out=flat, dtype=np.int64)
     flat += np.arange(n_years)
     out["binding_counts"] = (
         np.bincount(flat.ravel(), minlength=n_ceilings * n_years).reshape(n_ceilings, n_years).T

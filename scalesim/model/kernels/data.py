@@ -199,8 +199,8 @@ def exhaustion_year(log_demand, log_human, years, *, xp):
     gap = log_demand - log_human
     crossed = gap >= 0.0
     n_years = years.shape[1]
-    ever = xp.any(crossed, axis=1, keepdims=True)
     first = xp.reshape(xp.argmax(xp.astype(crossed, xp.int8), axis=1), (-1, 1))
+    ever = xp.take_along_axis(crossed, first, axis=1)  # argmax is 0 when none crossed
     before = xp.where(first > 0, first - 1, first)
     gap_at = xp.take_along_axis(gap, first, axis=1)
     gap_before = xp.take_along_axis(gap, before, axis=1)
