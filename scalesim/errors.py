@@ -51,3 +51,10 @@ def did_you_mean(word: str, choices) -> str:
     """`` (did you mean 'x'?)`` when a close match exists, else ``''``."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def shown(value, limit: int = 80) -> str:
+    """``repr(value)`` for a message, cut in the middle past ``limit`` characters [characters]
+    (a 20,000-value list in a scenario file must not become a 60 KB error line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 20] + "..." + text[-10:]

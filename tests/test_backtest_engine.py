@@ -114,8 +114,11 @@ def test_cli_out_needs_engine_and_a_table_suffix(tmp_path, capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--through", "2016"], "--cutoff 2016: no frontier runs after it up to 2016"),
-        (["--since", "2030"], "--since 2030 is after the cutoff 2016"),
+        (["--through", "2016"], "--through 2016 must be after the engine backtest's last cutoff"),
+        (
+            ["--since", "2030"],
+            "--since 2030 must not be after the engine backtest's first cutoff, 2016",
+        ),
         (["--since", "2016"], "frontier runs in only 1 year from 2016"),
     ],
 )

@@ -54,8 +54,8 @@ def test_a_budget_too_small_is_refused_before_the_run_starts():
     message = str(caught.value)
     assert chunks == []  # refused before the run started
     assert "\n" not in message
-    assert message.startswith("explain needs about ")
-    assert "samples=20,000, 11 uncertain priors" in message
+    assert message.startswith("samples: explain needs about ")
+    assert "for 20,000 samples (11 uncertain priors" in message
     assert "over the memory budget of" in message and "(memory_budget=)" in message
     # at the estimate it runs
     result = explain(scenario, EVENT, samples=20_000, memory_budget=need.total)
@@ -67,7 +67,7 @@ def test_cli_refuses_with_one_line_and_exit_2(monkeypatch, capsys):
     assert main(["explain", str(BASELINE), "--when", EVENT, "-n", "1e5", "-q"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "samples=100,000" in err
+    assert "--samples: explain needs about" in err and "for 100,000 samples" in err
     assert "over the memory budget of 191 MiB (SCALESIM_MEMORY_BUDGET)" in err
 
 

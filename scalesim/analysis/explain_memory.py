@@ -151,7 +151,7 @@ def check_memory(
     Raises
     ------
     InputError
-        ``explain needs about 2.3 GiB (samples=4,000,000, 33 uncertain priors: ...), over
+        ``samples: explain needs about 2.3 GiB for 4,000,000 samples (33 uncertain priors: ...), over
         the memory budget of 2.0 GiB (SCALESIM_MEMORY_BUDGET); use fewer samples ...``.
     """
     limit, origin = memory_budget(budget)
@@ -169,11 +169,12 @@ def check_memory(
     if need.total <= limit:
         return need, limit
     raise InputError(
-        f"explain needs about {_size(need.total)} (samples={samples:,}, {n_priors} uncertain "
+        f"explain needs about {_size(need.total)} for {samples:,} samples ({n_priors} uncertain "
         f"priors: {_size(need.run)} for the run, which keeps {n_keep} "
         f"variable{'s' if n_keep != 1 else ''} over {n_years} years, and "
         f"{_size(need.analysis)} for the analysis), over the memory budget of {_size(limit)} "
-        f"({origin}); use fewer samples or raise the budget (memory_budget= or {ENV})"
+        f"({origin}); use fewer samples or raise the budget (memory_budget= or {ENV})",
+        key="samples",
     )
 
 

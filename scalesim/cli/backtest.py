@@ -140,13 +140,17 @@ def _main(args) -> int:
     history = load_history(args.history)
     seed = DEFAULT_SEED if args.seed is None else args.seed
     if args.engine:  # the engine backtest's windows, in the options' words, before any work
-        for cutoff in COMPARE_CUTOFFS:
-            if args.through is not None and args.through <= cutoff:
-                raise InputError(
-                    f"--cutoff {cutoff}: no frontier runs after it up to {args.through}"
-                )
-            if args.since > cutoff:
-                raise InputError(f"--since {args.since} is after the cutoff {cutoff}")
+        first, last = min(COMPARE_CUTOFFS), max(COMPARE_CUTOFFS)
+        if args.through is not None and args.through <= last:
+            raise InputError(
+                f"--through {args.through} must be after the engine backtest's last cutoff, "
+                f"{last} (its cutoffs: {', '.join(map(str, COMPARE_CUTOFFS))})"
+            )
+        if args.since > first:
+            raise InputError(
+                f"--since {args.since} must not be after the engine backtest's first cutoff, "
+                f"{first}"
+            )
     if args.compare or args.rolling or args.engine:
         return _v2(args, history, seed)
     if args.cutoff is None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.scenario.params import key_text
 from scalesim.scenario.priors import Copula, Prior
 
@@ -88,7 +88,7 @@ def parse_correlations(block, priors: dict[str, Prior], errors: list, skip=froze
     if not isinstance(block, dict) or not block:
         errors.append(
             InputError(
-                f"expected a mapping of named correlations, got {block!r}", key="correlations"
+                f"expected a mapping of named correlations, got {shown(block)}", key="correlations"
             )
         )
         return (), None
@@ -130,14 +130,13 @@ def parse_correlations(block, priors: dict[str, Prior], errors: list, skip=froze
 
 def _entry(name, body, priors: dict[str, Prior], skip) -> Correlation | None:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        shown = repr(name)[:60]
         raise InputError(
-            f"a correlation's name is letters, digits and _ (no dots), got {shown}",
+            f"a correlation's name is letters, digits and _ (no dots), got {shown(name, 60)}",
             key=f"correlations.{key_text(name)}",
         )
     where = f"correlations.{name}"
     if not isinstance(body, dict):
-        raise InputError(f"expected a mapping with between and rho, got {body!r}", key=where)
+        raise InputError(f"expected a mapping with between and rho, got {shown(body)}", key=where)
     for key in body:
         if key not in ENTRY_KEYS:
             raise InputError(
@@ -153,7 +152,7 @@ def _entry(name, body, priors: dict[str, Prior], skip) -> Correlation | None:
         or not all(isinstance(k, str) for k in between)
     ):
         raise InputError(
-            f"expected two parameter key paths [a, b], got {between!r}", key=f"{where}.between"
+            f"expected two parameter key paths [a, b], got {shown(between)}", key=f"{where}.between"
         )
     if between[0] == between[1]:
         raise InputError(
@@ -161,7 +160,9 @@ def _entry(name, body, priors: dict[str, Prior], skip) -> Correlation | None:
         )
     rho = body["rho"]
     if isinstance(rho, bool) or not isinstance(rho, (int, float)):
-        raise InputError(f"expected a number between -1 and 1, got {rho!r}", key=f"{where}.rho")
+        raise InputError(
+            f"expected a number between -1 and 1, got {shown(rho)}", key=f"{where}.rho"
+        )
     rho = float(rho)
     if not -1.0 <= rho <= 1.0:  # NaN fails too
         raise InputError(f"must be between -1 and 1, got {rho:g}", key=f"{where}.rho")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from scalesim.errors import InputError
+from scalesim.errors import InputError, shown
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.params import is_schedule
 from scalesim.scenario.prior_parse import KINDS
@@ -58,7 +58,9 @@ def resolve_mapping(
     if parent_ref is None:
         return data, {}
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise InputError(f"expected a file path, got {parent_ref!r}", path=where, key="extends")
+        raise InputError(
+            f"expected a file path, got {shown(parent_ref)}", path=where, key="extends"
+        )
     if len(chain) >= MAX_EXTENDS:
         raise InputError(f"chain longer than {MAX_EXTENDS} files", path=where, key="extends")
     safe_yaml.check_path(base / parent_ref, where, "extends")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.scenario.milestones import Milestone, parse_milestones
 
 TOP_KEYS = (
@@ -94,9 +94,9 @@ def from_pydantic(err: dict) -> InputError:
             "dict_type": "a mapping",
             "float_type": "a number",
         }[kind]
-        return InputError(f"expected {want}, got {got!r}", key=key)
+        return InputError(f"expected {want}, got {shown(got)}", key=key)
     if kind == "missing":
         return InputError("required key is missing", key=key)
     if key == "samples" and kind in ("greater_than_equal", "less_than_equal"):
-        return InputError(f"must be between 1 and {MAX_SAMPLES:,}, got {got!r}", key=key)
-    return InputError(f"{msg[0].lower() + msg[1:]}, got {got!r}", key=key)
+        return InputError(f"must be between 1 and {MAX_SAMPLES:,}, got {shown(got)}", key=key)
+    return InputError(f"{msg[0].lower() + msg[1:]}, got {shown(got)}", key=key)

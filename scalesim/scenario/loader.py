@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.model import constraints as registry
 from scalesim.model.parameters import OPTIONAL_GROUPS, group_of
 from scalesim.scenario import catalog, safe_yaml
@@ -184,8 +184,8 @@ def load_scenario(path: str | Path) -> Scenario:
     safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
     raw, origins = resolve(found, ())
-    shown = str(path) if found == Path(path) else str(found)
-    return scenario_from_mapping(raw, path=shown, origins=origins)
+    named = str(path) if found == Path(path) else str(found)
+    return scenario_from_mapping(raw, path=named, origins=origins)
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
@@ -289,7 +289,9 @@ def _check(raw: dict, where: str) -> tuple[Scenario | None, list[InputError]]:
         params = {}
     if not isinstance(params, dict):
         errors.append(
-            InputError(f"expected a mapping of parameter groups, got {params!r}", key="parameters")
+            InputError(
+                f"expected a mapping of parameter groups, got {shown(params)}", key="parameters"
+            )
         )
         return None, errors  # nothing below can be checked without parameters
     priors, explicit, effective, failed = parse_parameters(params, errors)
@@ -371,9 +373,9 @@ def scenario_problems(path: str | Path) -> list[InputError]:
         raw, origins = resolve(found, ())
     except InputError as exc:
         return [exc]
-    shown = str(path) if found == Path(path) else str(found)
-    _, errors = _check(raw, shown)
-    return [_attribute(exc, shown, origins) for exc in errors]
+    named = str(path) if found == Path(path) else str(found)
+    _, errors = _check(raw, named)
+    return [_attribute(exc, named, origins) for exc in errors]
 
 
 def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputError:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.model.parameters import ParamSpec
 from scalesim.scenario.prior_parse import parse_prior
 from scalesim.scenario.priors import Prior
@@ -146,7 +146,9 @@ def parse_milestones(block, years: tuple[int, int]) -> tuple[Milestone, ...]:
     if block is None:
         return ()
     if not isinstance(block, dict) or not block:
-        raise InputError(f"expected a mapping of milestone names, got {block!r}", key="milestones")
+        raise InputError(
+            f"expected a mapping of milestone names, got {shown(block)}", key="milestones"
+        )
     return tuple(_milestone(str(name), body, years) for name, body in block.items())
 
 
@@ -155,7 +157,7 @@ def _milestone(name: str, body, years) -> Milestone:
     if not name.isidentifier():
         raise InputError("a milestone name is letters, digits and _ (e.g. tai)", key=where)
     if not isinstance(body, dict):
-        raise InputError(f"expected a mapping with a requirement, got {body!r}", key=where)
+        raise InputError(f"expected a mapping with a requirement, got {shown(body)}", key=where)
     for key in body:
         if key not in MILESTONE_KEYS:
             raise InputError(
@@ -163,7 +165,7 @@ def _milestone(name: str, body, years) -> Milestone:
             )
     description = body.get("description", "")
     if not isinstance(description, str):
-        raise InputError(f"expected text, got {description!r}", key=f"{where}.description")
+        raise InputError(f"expected text, got {shown(description)}", key=f"{where}.description")
     metric = body.get("metric", METRICS[0])
     if metric not in METRICS:
         raise InputError(
@@ -181,7 +183,7 @@ def _milestone(name: str, body, years) -> Milestone:
     if cond is not None:
         if isinstance(cond, bool) or not isinstance(cond, int):
             raise InputError(
-                f"expected a calendar year, got {cond!r}", key=f"{where}.not_reached_by"
+                f"expected a calendar year, got {shown(cond)}", key=f"{where}.not_reached_by"
             )
         if not years[0] <= cond <= years[1]:
             raise InputError(
@@ -193,14 +195,14 @@ def _milestone(name: str, body, years) -> Milestone:
 
 def _hypotheses(block, where: str) -> tuple[Hypothesis, ...]:
     if not isinstance(block, dict) or not block:
-        raise InputError(f"expected a mapping of hypothesis names, got {block!r}", key=where)
+        raise InputError(f"expected a mapping of hypothesis names, got {shown(block)}", key=where)
     out = []
     for name, body in block.items():
         at = f"{where}.{name}"
         if not str(name).isidentifier():
             raise InputError("a hypothesis name is letters, digits and _", key=at)
         if not isinstance(body, dict):
-            raise InputError(f"expected weight and requirement, got {body!r}", key=at)
+            raise InputError(f"expected weight and requirement, got {shown(body)}", key=at)
         for key in body:
             if key not in HYPOTHESIS_KEYS:
                 raise InputError(
@@ -215,7 +217,9 @@ def _hypotheses(block, where: str) -> tuple[Hypothesis, ...]:
             or not isinstance(weight, (int, float))
             or not (0 <= weight <= 1)
         ):
-            raise InputError(f"expected a weight in [0, 1], got {weight!r}", key=f"{at}.weight")
+            raise InputError(
+                f"expected a weight in [0, 1], got {shown(weight)}", key=f"{at}.weight"
+            )
         out.append(Hypothesis(str(name), float(weight), _requirement(body["requirement"], at)))
     total = sum(h.weight for h in out)
     if total > 1 + _WEIGHT_SLACK or total <= 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.model.parameters import (
     NESTED_GROUPS,
     OPTIONAL_GROUPS,
@@ -77,7 +77,7 @@ def parse_parameters(
             continue
         if not isinstance(body, dict):
             errors.append(
-                InputError(f"expected a mapping, got {body!r}", key=f"parameters.{group}")
+                InputError(f"expected a mapping, got {shown(body)}", key=f"parameters.{group}")
             )
             failed.add(group)
             continue
@@ -146,7 +146,9 @@ def named_groups(params: dict) -> set[str]:
 def _parse_nested(group: str, body, priors: dict, explicit: set, errors: list, failed: set):
     """A nested group's mapping (``data.market: {share_of_spend: ...}``) into ``priors``."""
     if not isinstance(body, dict):
-        errors.append(InputError(f"expected a mapping, got {body!r}", key=f"parameters.{group}"))
+        errors.append(
+            InputError(f"expected a mapping, got {shown(body)}", key=f"parameters.{group}")
+        )
         failed.add(group)
         return
     keys = [p.rsplit(".", 1)[1] for p in SPECS if p.startswith(group + ".")]
@@ -218,7 +220,7 @@ def _parse_sources(sources, priors: dict, explicit: set, errors: list, failed: s
     where = "parameters.data.sources"
     effective: set[str] = set()
     if not isinstance(sources, dict) or not sources:
-        raise InputError(f"expected a mapping of source names, got {sources!r}", key=where)
+        raise InputError(f"expected a mapping of source names, got {shown(sources)}", key=where)
     for name, fields in sources.items():
         try:
             _parse_source(name, fields, priors, explicit, effective, errors, failed)
@@ -231,13 +233,14 @@ def _parse_sources(sources, priors: dict, explicit: set, errors: list, failed: s
 def _parse_source(name, fields, priors, explicit, effective, errors, failed) -> None:
     where = "parameters.data.sources"
     if not isinstance(name, str) or not _SOURCE_NAME.fullmatch(name):
-        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:50] + "..."
         raise InputError(
-            f"a source name is letters, digits, _ and - (no dots or spaces), got {shown}",
+            f"a source name is letters, digits, _ and - (no dots or spaces), got {shown(name, 60)}",
             key=f"{where}.{key_text(name)}",
         )
     if not isinstance(fields, dict):
-        raise InputError(f"expected a mapping with a stock, got {fields!r}", key=f"{where}.{name}")
+        raise InputError(
+            f"expected a mapping with a stock, got {shown(fields)}", key=f"{where}.{name}"
+        )
     for field in fields:
         if field not in SOURCE_FIELDS and field not in SOURCE_FLAGS:
             raise InputError(
@@ -246,7 +249,9 @@ def _parse_source(name, fields, priors, explicit, effective, errors, failed) -> 
             )
     flag = fields.get("effective", False)
     if not isinstance(flag, bool):
-        raise InputError(f"expected true or false, got {flag!r}", key=f"{where}.{name}.effective")
+        raise InputError(
+            f"expected true or false, got {shown(flag)}", key=f"{where}.{name}.effective"
+        )
     if flag:
         effective.add(name)
     has_stock = "stock" in fields

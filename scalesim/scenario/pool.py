@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.scenario.params import key_text
 
 #: Keys of one member.
@@ -79,7 +79,9 @@ def parse_pool(raw: dict, base: Path, load, errors: list) -> tuple[PoolMember, .
             )
     block = raw["pool"]
     if not isinstance(block, dict) or not block:
-        errors.append(InputError(f"expected a mapping of named members, got {block!r}", key="pool"))
+        errors.append(
+            InputError(f"expected a mapping of named members, got {shown(block)}", key="pool")
+        )
         return ()
     if len(block) > MAX_MEMBERS:
         errors.append(InputError(f"more than {MAX_MEMBERS} members", key="pool"))
@@ -130,7 +132,9 @@ def _member(name, body, base: Path, load, sources: dict) -> PoolMember:
         )
     where = f"pool.{name}"
     if not isinstance(body, dict):
-        raise InputError(f"expected a mapping with scenario and weight, got {body!r}", key=where)
+        raise InputError(
+            f"expected a mapping with scenario and weight, got {shown(body)}", key=where
+        )
     for key in body:
         if key not in MEMBER_KEYS:
             raise InputError(
@@ -145,7 +149,9 @@ def _member(name, body, base: Path, load, sources: dict) -> PoolMember:
         or not isinstance(weight, (int, float))
         or not 0 < weight <= 1  # NaN fails too
     ):
-        raise InputError(f"expected a weight > 0 and <= 1, got {weight!r}", key=f"{where}.weight")
+        raise InputError(
+            f"expected a weight > 0 and <= 1, got {shown(weight)}", key=f"{where}.weight"
+        )
     if not isinstance(sources.get(where), str) or not sources[where].strip():
         raise InputError(
             f"cite where the weight comes from in sources: {where} (a source, or "
@@ -155,7 +161,7 @@ def _member(name, body, base: Path, load, sources: dict) -> PoolMember:
     ref = body["scenario"]
     if not isinstance(ref, str) or not ref.strip():
         raise InputError(
-            f"expected a scenario file or a shipped name, got {ref!r}", key=f"{where}.scenario"
+            f"expected a scenario file or a shipped name, got {shown(ref)}", key=f"{where}.scenario"
         )
     from scalesim.scenario import catalog
 

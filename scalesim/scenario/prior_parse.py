@@ -21,7 +21,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from scalesim.errors import InputError, did_you_mean
+from scalesim.errors import InputError, did_you_mean, shown
 from scalesim.model.parameters import ParamSpec
 from scalesim.scenario.priors import _Q_EPS, Prior
 from scalesim.units import parse_quantity
@@ -79,14 +79,14 @@ def parse_prior(value: object, spec: ParamSpec) -> Prior:
         or not (0 < credibility < 100)
     ):
         raise InputError(
-            f"expected a percentage between 0 and 100 (e.g. 90), got {credibility!r}",
+            f"expected a percentage between 0 and 100 (e.g. 90), got {shown(credibility)}",
             key="credibility",
         )
     if not MIN_CREDIBILITY <= credibility <= MAX_CREDIBILITY:
         # near 0 the interval has no width (z -> 0); near 100 0.5 + c/200 rounds to 1
         raise InputError(
             f"expected a percentage between 0 and 100, from {MIN_CREDIBILITY:g} to "
-            f"{MAX_CREDIBILITY:g} (e.g. 90), got {credibility!r}",
+            f"{MAX_CREDIBILITY:g} (e.g. 90), got {shown(credibility)}",
             key="credibility",
         )
     z = _STD.inv_cdf(0.5 + credibility / 200)
@@ -174,7 +174,7 @@ def _parse_choice(arg, spec, clip, value) -> Prior:
     ):
         raise InputError(
             f"expected {len(nums)} finite weights >= 0 with a positive, finite sum, "
-            f"got {_short(weights)}",
+            f"got {shown(weights)}",
             key="choice.weights",
         )
     total = _total(weights)
@@ -190,7 +190,7 @@ def _parse_clip(clip, spec: ParamSpec) -> tuple[float, float]:
     if clip is None:
         return (lo, hi)
     if not isinstance(clip, list) or len(clip) != 2:
-        raise InputError(f"expected [lo, hi] (either may be null), got {clip!r}", key="clip")
+        raise InputError(f"expected [lo, hi] (either may be null), got {shown(clip)}", key="clip")
     c_lo = -math.inf if clip[0] is None else _num(clip[0], spec.unit, "clip[0]")
     c_hi = math.inf if clip[1] is None else _num(clip[1], spec.unit, "clip[1]")
     if c_lo > c_hi:
@@ -214,11 +214,6 @@ def _total(weights) -> float:
         return math.fsum(float(w) for w in weights)
     except OverflowError:
         return math.inf
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:60] + "..." + text[-10:]
 
 
 def _check_spread(prior: Prior, key: str | None = None) -> Prior:
@@ -248,7 +243,7 @@ def _num(value, unit, key) -> float:
 def _num_list(arg, unit, key, n) -> list[float]:
     if not isinstance(arg, list) or len(arg) != n:
         what = "[lo, mode, hi]" if n == 3 else "[lo, hi]"
-        raise InputError(f"expected a list {what}, got {arg!r}", key=key)
+        raise InputError(f"expected a list {what}, got {shown(arg)}", key=key)
     return [_num(v, unit, f"{key}[{i}]") for i, v in enumerate(arg)]
 
 
