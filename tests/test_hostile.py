@@ -365,9 +365,9 @@ def test_the_upload_reader_is_bounded_in_memory_and_runs_below_the_server():
 
 
 def test_a_long_value_in_an_error_is_cut_short(tmp_path, capsys):
-    """A 19,990-value list where a mapping belongs: one short line, not the list written out."""
+    """A 19,000-value list where a mapping belongs: one short line, not the list written out."""
     long = tmp_path / "long.yaml"
-    long.write_text("name: long\nextends: baseline.yaml\nmilestones: [" + "1, " * 19_990 + "1]\n")
+    long.write_text("name: long\nextends: baseline.yaml\nmilestones: [" + "1, " * 19_000 + "1]\n")
     assert main(["validate", str(long)]) == 2
     err = one_line(capsys)
     assert "milestones: expected a mapping of milestone names, got [1, 1," in err
