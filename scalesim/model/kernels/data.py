@@ -199,19 +199,20 @@ def exhaustion_year(log_demand, log_human, years, *, xp):
     gap = log_demand - log_human
     crossed = gap >= 0.0
     n_years = years.shape[1]
-    first = xp.reshape(xp.argmax(xp.astype(crossed, xp.int8), axis=1), (-1, 1))
-    ever = xp.take_along_axis(crossed, first, axis=1)  # argmax is 0 when none crossed
+    first = xp.argmax(xp.astype(crossed, xp.int8), axis=1)  # 0 when none crossed
     before = xp.where(first > 0, first - 1, first)
-    gap_at = xp.take_along_axis(gap, first, axis=1)
-    gap_before = xp.take_along_axis(gap, before, axis=1)
+    # Each row's entries at those years, read from the flattened (sample, year) arrays.
+    row = xp.arange(gap.shape[0], dtype=first.dtype) * n_years
+    ever = xp.take(xp.reshape(crossed, (-1,)), row + first)
+    flat_gap = xp.reshape(gap, (-1,))
+    gap_at, gap_before = xp.take(flat_gap, row + first), xp.take(flat_gap, row + before)
     flat_years = xp.reshape(years, (-1,))
-    year_at = xp.take(flat_years, xp.reshape(first, (-1,)))
-    year_before = xp.take(flat_years, xp.reshape(before, (-1,)))
-    gap_at, gap_before = xp.reshape(gap_at, (-1,)), xp.reshape(gap_before, (-1,))
+    year_at = xp.take(flat_years, first)
+    year_before = xp.take(flat_years, before)
     denom = gap_at - gap_before
     interpolating = denom > 0.0
     safe = xp.where(interpolating, denom, xp.ones_like(denom))
     frac = xp.where(interpolating, gap_at / safe, xp.zeros_like(denom))
     result = year_at - frac * (year_at - year_before)
     never = xp.full_like(result, math.inf)
-    return xp.where(xp.reshape(ever, (-1,)), result, never) if n_years else never
+    return xp.where(ever, result, never) if n_years else never
