@@ -62,14 +62,16 @@ def first_reached(log_metric, log_req, years, *, xp):
     # One pass for the gap and one for the comparison; the rest gathers one value per sample.
     gap = log_metric - log_req
     crossed = gap >= 0.0
-    first = xp.reshape(xp.argmax(xp.astype(crossed, xp.int8), axis=1), (-1, 1))
-    ever = xp.reshape(xp.take_along_axis(crossed, first, axis=1), (-1,))
+    first = xp.argmax(xp.astype(crossed, xp.int8), axis=1)  # 0 when never reached
     before = xp.where(first > 0, first - 1, first)
-    gap_at = xp.reshape(xp.take_along_axis(gap, first, axis=1), (-1,))
-    gap_before = xp.reshape(xp.take_along_axis(gap, before, axis=1), (-1,))
+    # Each row's entries at those years, read from the flattened (sample, year) arrays.
+    row = xp.arange(gap.shape[0], dtype=first.dtype) * n_years
+    ever = xp.take(xp.reshape(crossed, (-1,)), row + first)
+    flat_gap = xp.reshape(gap, (-1,))
+    gap_at, gap_before = xp.take(flat_gap, row + first), xp.take(flat_gap, row + before)
     flat_years = xp.reshape(years, (-1,))
-    year_at = xp.take(flat_years, xp.reshape(first, (-1,)))
-    year_before = xp.take(flat_years, xp.reshape(before, (-1,)))
+    year_at = xp.take(flat_years, first)
+    year_before = xp.take(flat_years, before)
     # Samples never reaching it (gaps of −inf for "no path") are set aside before subtracting.
     gap_at = xp.where(ever, gap_at, xp.ones_like(gap_at))
     gap_before = xp.where(ever, gap_before, xp.zeros_like(gap_before))
@@ -80,7 +82,7 @@ def first_reached(log_metric, log_req, years, *, xp):
     arrival = year_at - frac * (year_at - year_before)
     index = xp.where(
         ever,
-        xp.astype(xp.reshape(first, (-1,)), xp.int64),
+        xp.astype(first, xp.int64),
         xp.full(ever.shape, n_years, dtype=xp.int64),
     )
     return index, xp.where(ever, arrival, xp.full_like(arrival, math.inf))
