@@ -222,6 +222,14 @@ def test_log_histogram_counts_by_hand_with_and_without_work_arrays():
         year1 = {int(h.offsets[1]) + i: int(c) for i, c in enumerate(h.counts[1]) if c}
         assert (year0, year1) == ({0: 1, 301: 1}, {301: 2})
         assert h.low.tolist() == [1, 0] and h.high.tolist() == [0, 1]
+    # 0.5: log10 = -0.30103, bin floor(-301.03) = -302 (below 1 the bins are floored, not
+    # truncated towards 0)
+    for scratch in (None, Scratch()):
+        h = LogHistogram.from_logs(np.log(np.array([[0.5], [2.0]])), scratch)
+        assert {int(h.offsets[0]) + i: int(c) for i, c in enumerate(h.counts[0]) if c} == {
+            -302: 1,
+            301: 1,
+        }
     finite = np.log(np.array([[1.0, 2.0], [2.0, 2.0]]))
     scratch = Scratch()
     for _ in range(2):  # the work arrays, reused, leave no trace in the next histogram

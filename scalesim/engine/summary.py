@@ -105,20 +105,26 @@ class LogHistogram:
         not depend on it.
         """
         n, n_years = log_values.shape
-        if scratch is None:
-            scaled = log_values * _LN_TO_BIN
-        else:
-            scaled = np.multiply(log_values, _LN_TO_BIN, out=scratch.floats(n, n_years))
-        # floor is monotone, so the floor of the extremes is the extreme of the floors.
-        lo = np.floor(column_reduce(np.minimum, scaled))
-        hi = np.floor(column_reduce(np.maximum, scaled))
+        # x -> x·c (rounded) and floor are monotone: the bins of the extremes are the extreme
+        # bins, so the range comes from the logs themselves.
+        lo = np.floor(column_reduce(np.minimum, log_values) * _LN_TO_BIN)
+        hi = np.floor(column_reduce(np.maximum, log_values) * _LN_TO_BIN)
         h = cls(n_years)
         if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            scaled = log_values * _LN_TO_BIN
             return h._from_nonfinite(np.floor(scaled, out=scaled))
         width = int(np.max(hi - lo)) + 1
-        # floor and conversion to bin indices in one pass (exact: integers below 2^53)
+        # Bin indices in one pass over the logs (exact: integers below 2^53): scaled and cast
+        # to integers, which truncates, the floor when every value is >= 1 (scaled logs >= 0),
+        # else scaled and floored.
         idx = np.empty((n, n_years), np.int64) if scratch is None else scratch.ints(n, n_years)
-        np.floor(scaled, out=idx, casting="unsafe")
+        if lo.min() >= 0:
+            np.multiply(log_values, _LN_TO_BIN, out=idx, casting="unsafe")
+        else:
+            scaled = log_values * _LN_TO_BIN if scratch is None else scratch.floats(n, n_years)
+            if scratch is not None:
+                np.multiply(log_values, _LN_TO_BIN, out=scaled)
+            np.floor(scaled, out=idx, casting="unsafe")
         idx += np.arange(n_years, dtype=np.int64) * width - lo.astype(np.int64)
         counts = np.bincount(idx.ravel(), minlength=n_years * width)
         h.offsets = lo.astype(np.int64)
