@@ -447,3 +447,18 @@ def test_data_wall_equivalent_levels_off_at_93_times_where_data_starts_to_bind()
         np.array([[math.log(1e40)]]), np.array([[math.log(3e14)]]), _law(np), xp=np
     )
     assert math.isclose(float(np.exp(out[0, 0])) / c_bind, 93.31, rel_tol=2e-3)
+
+
+def test_first_reached_by_hand_with_a_sample_that_has_no_path(xp):
+    from scalesim.model.kernels.milestones import first_reached
+
+    years = arr(xp, [[2024.0, 2025.0, 2026.0]])
+    # Sample 0: ln metric 0, 2, 4 against ln requirement 1: gap -1, 1, 3; reached in 2025,
+    # arrival 2025 - 1 / (1 - (-1)) = 2024.5. Sample 1: no path (+inf requirement), even
+    # where the metric is +inf: never. Sample 2: already reached in the first year.
+    metric = arr(xp, [[0.0, 2.0, 4.0], [0.0, math.inf, math.inf], [5.0, 6.0, 7.0]])
+    req = arr(xp, [[1.0], [math.inf], [1.0]])
+    with np.errstate(invalid="ignore"):  # inf - inf for the sample with no path, as in a run
+        index, arrival = first_reached(metric, req, years, xp=xp)
+    assert to_np(index).tolist() == [1, 3, 0]
+    assert to_np(arrival).tolist() == [2024.5, math.inf, 2024.0]

@@ -59,16 +59,20 @@ def first_reached(log_metric, log_req, years, *, xp):
         then; +inf if never.
     """
     n_years = years.shape[1]
-    # One pass for the gap and one for the comparison; the rest gathers one value per sample.
-    gap = log_metric - log_req
-    crossed = gap >= 0.0
+    # One pass for the comparison; the rest gathers one value per sample. metric >= req is
+    # gap = metric − req >= 0 wherever req is finite (req > 0 FLOP, so ln req > −inf); where
+    # req is +inf (no path) the gap is never >= 0, and the sample is set aside below.
+    crossed = log_metric >= log_req
     first = xp.argmax(xp.astype(crossed, xp.int8), axis=1)  # 0 when never reached
     before = xp.where(first > 0, first - 1, first)
     # Each row's entries at those years, read from the flattened (sample, year) arrays.
-    row = xp.arange(gap.shape[0], dtype=first.dtype) * n_years
-    ever = xp.take(xp.reshape(crossed, (-1,)), row + first)
-    flat_gap = xp.reshape(gap, (-1,))
-    gap_at, gap_before = xp.take(flat_gap, row + first), xp.take(flat_gap, row + before)
+    n = crossed.shape[0]
+    row = xp.arange(n, dtype=first.dtype) * n_years
+    req = xp.reshape(xp.broadcast_to(log_req, (n, 1)), (-1,))
+    ever = xp.take(xp.reshape(crossed, (-1,)), row + first) & (req < math.inf)
+    flat_metric = xp.reshape(xp.broadcast_to(log_metric, crossed.shape), (-1,))
+    gap_at = xp.take(flat_metric, row + first) - req
+    gap_before = xp.take(flat_metric, row + before) - req
     flat_years = xp.reshape(years, (-1,))
     year_at = xp.take(flat_years, first)
     year_before = xp.take(flat_years, before)
