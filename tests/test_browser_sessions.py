@@ -4,7 +4,7 @@
 Session B moves a slider step by step and times each step (from the key press to the page of
 the new run, read by its footer's scenario hash): for each hostile file, one step alone,
 then one step right after session A uploads the file. Uploads are parsed in a process of
-their own (:mod:`scalesim.app.uploads`), at a lower priority, so B's steps must take about as
+their own (:mod:`scalesim.app.uploads`), so B's steps must take about as
 long with them as without: the median step with an upload may be at most 2 s slower than
 the median step alone (pairs taken in turn, so that both see the same load of a shared
 machine), and no step may take longer than the upload reader's own time limit. Session A

@@ -6,9 +6,9 @@ aliases), but within those bounds a hostile file still costs up to ~2 s of pure-
 work, which in the server's process would hold the interpreter lock and slow every other
 session. Here it runs in a Python process of its own (the app caches the result per file content,
 so each distinct upload starts one); a parse that takes longer than :data:`TIMEOUT_S` kills
-that process and is refused with a one-line error. The process runs at a lower CPU priority
-(:data:`NICE`) and may map at most :data:`MEMORY_LIMIT_BYTES`, so that even on a busy
-machine its work does not delay the other sessions. Errors are always
+that process and is refused with a one-line error. The process may map at most
+:data:`MEMORY_LIMIT_BYTES`. (It runs at the server's own priority: at nice +10 a busy
+machine starved it past the time limit, and ordinary uploads were refused.) Errors are always
 :class:`~scalesim.errors.InputError` (one line, naming the file), never a traceback.
 """
 
@@ -28,10 +28,7 @@ from scalesim.scenario.loader import Scenario
 TIMEOUT_S = 20.0
 #: Most address space the worker may map [bytes]; it peaks near 0.4 GB (its imports).
 MEMORY_LIMIT_BYTES = 1 << 30
-#: How much lower the worker's CPU priority is than the server's [nice increment]: on a
-#: busy machine the other sessions' runs come first.
-NICE = 10
-#: The worker: lowers its priority and caps its memory, reads ``name``, ``base_dir`` and the
+#: The worker: caps its memory, reads ``name``, ``base_dir`` and the
 #: bytes from stdin (pickled), writes the pickled ``(scenario, None)`` or ``(None, one-line
 #: error)`` to stdout.
 _WORKER = """
@@ -39,7 +36,6 @@ import os, pickle, sys
 try:
     import resource
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-    os.nice({nice})
 except (ImportError, OSError, ValueError):  # not a POSIX system: time limit only
     pass
 from scalesim.app.support import read_upload
@@ -89,7 +85,7 @@ def read_upload(
     payload = pickle.dumps((name, str(base_dir), bytes(data)))
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", _WORKER.format(limit=int(memory_limit_bytes), nice=NICE)],
+            [sys.executable, "-c", _WORKER.format(limit=int(memory_limit_bytes))],
             input=payload,
             capture_output=True,
             timeout=timeout_s,
