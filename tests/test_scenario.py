@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import scalesim
 from scalesim.cli import main
 from scalesim.errors import InputError
+from scalesim.scenario.loader import scenario_problems
 from scalesim.scenario.priors import BLOCK, draw
 
 #: bad file -> fragment of its one-line message (after "file: key: ").
@@ -153,6 +154,38 @@ def test_error_in_parent_names_the_parent_file(tmp_path):
     with pytest.raises(InputError) as exc:
         scalesim.load_scenario(tmp_path / "child.yaml")
     assert str(exc.value).startswith(f"{tmp_path / 'base.yaml'}: parameters.spending.growth:")
+
+
+def test_value_a_child_sets_inside_an_inherited_prior_names_the_child(tmp_path):
+    # {credibility: ...} merges into the parent's {to: [...]}: the credibility is the child's
+    # (it was named as the parent's), the bounds stay the parent's; down a chain of three
+    (tmp_path / "base.yaml").write_text(
+        "name: base\nparameters:\n  spending: {growth: {to: [2, 3]}}\n"
+        "  hardware: {doubling_time: {to: [3 year, 1 year]}}\n"
+        "  algorithms: {halving_time: {to: [5 month, 14 month]}}\n"
+        "  data: {sources: {a: {stock: 1e14 token}}}\n"
+    )
+    (tmp_path / "mid.yaml").write_text(
+        "extends: base.yaml\nparameters:\n  algorithms: {halving_time: {credibility: 200}}\n"
+    )
+    (tmp_path / "child.yaml").write_text(
+        "extends: mid.yaml\nparameters:\n  spending: {growth: {credibility: 300}}\n"
+        "  hardware: {doubling_time: {credibility: 80}}\n"
+    )
+    percentage = "expected a percentage between 0 and 100 (e.g. 90), got"
+    problems = [str(e) for e in scenario_problems(tmp_path / "child.yaml")]
+    assert sorted(problems) == sorted(
+        [
+            f"{tmp_path / 'child.yaml'}: parameters.spending.growth.credibility: {percentage} 300",
+            f"{tmp_path / 'base.yaml'}: parameters.hardware.doubling_time.to: lower bound 3 is"
+            " above upper bound 1",
+            f"{tmp_path / 'mid.yaml'}: parameters.algorithms.halving_time.credibility:"
+            f" {percentage} 200",
+        ]
+    )
+    with pytest.raises(InputError) as exc:  # what `scalesim run` and the app report: the first
+        scalesim.load_scenario(tmp_path / "child.yaml")
+    assert str(exc.value) == problems[0]
 
 
 def test_to_yaml_round_trips():

@@ -55,8 +55,9 @@ def resolve_mapping(
 ) -> tuple[dict, dict[str, str]]:
     parent_ref = data.get("extends")
     data = {k: v for k, v in data.items() if k != "extends"}
+    own = _leaf_paths(data, where)  # the leaves this file sets itself
     if parent_ref is None:
-        return data, {}
+        return data, own
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise InputError(
             f"expected a file path, got {shown(parent_ref)}", path=where, key="extends"
@@ -71,22 +72,31 @@ def resolve_mapping(
             f"extended file {parent_ref!r} not found ({looked})", path=where, key="extends"
         )
     parent, origins = resolve(parent_path, chain, budget)
-    origins.update(_leaf_paths(parent, str(parent_path), origins))
     merged = _merge(parent, data)
-    for leaf in _leaf_paths(data, where, {}):
-        origins.pop(leaf, None)
-    return merged, origins
+    # what this file sets replaces what it inherited there, down to the leaves below it; a
+    # leaf below an inherited prior ({credibility: 90} over a parent's {to: [...]}) is
+    # this file's, the rest of that prior the parent's (errors take the longest key path)
+    origins = {k: f for k, f in origins.items() if not _set_in(k, own)}
+    return merged, origins | own
 
 
-def _leaf_paths(data: dict, file: str, existing: dict, prefix: str = "") -> dict[str, str]:
+def _leaf_paths(data: dict, file: str, prefix: str = "") -> dict[str, str]:
+    """``{key path: file}`` of each leaf of ``data``: a scalar, list, prior or schedule
+    (replaced whole by ``extends:``), or the ``sources:`` mapping."""
     out = {}
     for k, v in data.items():
         path = f"{prefix}{k}"
         if isinstance(v, dict) and not _is_prior(v) and k != "sources":
-            out.update(_leaf_paths(v, file, existing, path + "."))
-        elif path not in existing:
+            out.update(_leaf_paths(v, file, path + "."))
+        else:
             out[path] = file
     return out
+
+
+def _set_in(key: str, leaves: dict) -> bool:
+    """True when the key path ``key`` is one of ``leaves`` or lies below one."""
+    parts = key.split(".")
+    return any(".".join(parts[:n]) in leaves for n in range(1, len(parts) + 1))
 
 
 def _is_prior(value: dict) -> bool:

@@ -379,10 +379,13 @@ def scenario_problems(path: str | Path) -> list[InputError]:
 
 
 def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputError:
-    """The error with the file that set its key (a parent's, through ``extends:``)."""
+    """The error with the file that set its key (a parent's, through ``extends:``): the file
+    of the longest key path in ``origins`` at or above the error's key."""
     key = exc.key or ""
     origin = exc.path if exc.path and exc.path != where else where
-    for prefix, file in origins.items():
-        if key == prefix or key.startswith(prefix + "."):
-            origin = file
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        file = origins.get(".".join(parts[:n]))
+        if file is not None:
+            return InputError(exc.message, path=file, key=exc.key)
     return InputError(exc.message, path=origin, key=exc.key)
