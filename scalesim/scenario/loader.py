@@ -181,11 +181,18 @@ def load_scenario(path: str | Path) -> Scenario:
     InputError
         Naming the file and the key path of the first problem.
     """
+    raw, origins, named = _resolve_file(path)
+    return scenario_from_mapping(raw, path=named, origins=origins)
+
+
+def _resolve_file(path: str | Path) -> tuple[dict, dict[str, str], str]:
+    """A scenario file's mapping with ``extends:`` resolved, the file that set each key
+    (``origins``) and the name errors give the file (its path, or the shipped file that a
+    scenario name such as ``baseline`` stands for)."""
     safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
     raw, origins = resolve(found, ())
-    named = str(path) if found == Path(path) else str(found)
-    return scenario_from_mapping(raw, path=named, origins=origins)
+    return raw, origins, (str(path) if found == Path(path) else str(found))
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
@@ -368,12 +375,9 @@ def scenario_problems(path: str | Path) -> list[InputError]:
     source, each milestone, each correlation, each pool member).
     """
     try:
-        safe_yaml.check_path(path)
-        found = catalog.resolve(path)
-        raw, origins = resolve(found, ())
+        raw, origins, named = _resolve_file(path)
     except InputError as exc:
         return [exc]
-    named = str(path) if found == Path(path) else str(found)
     _, errors = _check(raw, named)
     return [_attribute(exc, named, origins) for exc in errors]
 
