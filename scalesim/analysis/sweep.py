@@ -30,7 +30,7 @@ from scalesim.analysis.sweep_merge import (
     run_batch,
     run_point,
 )
-from scalesim.engine.results import QUANTILES
+from scalesim.engine.results_summary import QUANTILES
 from scalesim.engine.run import default_workers
 
 #: Tasks per worker thread: enough for the threads to share the work evenly (a task ends

@@ -22,19 +22,15 @@ ENGINES = ("h5netcdf", "netcdf4", "scipy")
 
 def metadata(results) -> dict[str, str | int]:
     """Provenance attributes of a run: versions, scenario identity, seed, samples."""
-    import sys
-
     from scalesim._version import __version__
+    from scalesim.engine.results_summary import MODEL_VERSION
 
-    # The model version of the module that defines the results' class (engine.results),
-    # read from it rather than imported: engine.results imports this module.
-    model_version = sys.modules[type(results).__module__].MODEL_VERSION
     scenario = results.scenario
     return {
         "Conventions": "CF-1.8",
         "title": f"scalesim: {scenario.name}",
         "scalesim_version": __version__,
-        "model_version": int(model_version),
+        "model_version": MODEL_VERSION,
         "scenario_name": scenario.name,
         "scenario_path": str(scenario.path or ""),
         "scenario_sha256": scenario.sha256,
