@@ -44,7 +44,7 @@ _LAZY = {
     "ExplainResult": "scalesim.analysis.explain",
     "ParameterShift": "scalesim.analysis.explain",
     "reproduce": "scalesim.analysis.reproduce",
-    "load_pack": "scalesim.analysis.reproduce",
+    "load_pack": "scalesim.analysis.packs",
     "ReproductionCheck": "scalesim.analysis.reproduce:Check",
     "load_history": "scalesim.analysis.calibrate.history",
     "build_report": "scalesim.present.report.build",

@@ -7,8 +7,8 @@ import math
 import pytest
 
 from scalesim.analysis.calibrate.history import load_history
+from scalesim.analysis.packs import PACKS_DIR
 from scalesim.analysis.postmortem import postmortem, realised_growth
-from scalesim.analysis.reproduce import PACKS_DIR
 from scalesim.cli import main
 from scalesim.errors import InputError
 from scalesim.scenario.loader import load_scenario

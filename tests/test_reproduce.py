@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scalesim.analysis.reproduce import (
-    PACKS_DIR,
-    digits_bounds,
-    evaluate,
-    load_pack,
-    pack_paths,
-)
+from scalesim.analysis.packs import PACKS_DIR, load_pack, pack_paths
+from scalesim.analysis.reproduce import digits_bounds, evaluate
 from scalesim.cli import main
 from scalesim.cli.reproduce import format_checks
 from scalesim.errors import InputError
