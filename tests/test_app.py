@@ -576,7 +576,6 @@ def test_page_charts_draw_what_the_altair_builders_draw(name):
 
 def test_compare_charts_draw_what_the_altair_builders_draw():
     from scalesim.app import charts, sections
-    from scalesim.present.plots import style
 
     views = {
         "a": _view("baseline.yaml"),
@@ -588,8 +587,16 @@ def test_compare_charts_draw_what_the_altair_builders_draw():
         sections.spec(plots.fan_chart(views, height=sections.COMPARE_FAN_HEIGHT))
     )
     assert _drawn(charts.exhaustion(views)) == _drawn(sections.spec(plots.exhaustion_chart(views)))
-    assert charts.SCENARIO_COLORS == style.SCENARIO_COLORS
-    assert charts.COMPARE_LEGEND == style.COMPARE_LEGEND
+
+
+def test_compared_scenarios_get_distinct_colours():
+    """Every scenario the compare view overlays has a colour of its own, unlike the others."""
+    from scalesim.app import sections
+    from scalesim.present.palette import SCENARIO_COLORS
+
+    assert len(SCENARIO_COLORS) >= sections.MAX_COMPARED
+    assert len({c.lower() for c in SCENARIO_COLORS}) == len(SCENARIO_COLORS)
+    assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c) for c in SCENARIO_COLORS)
 
 
 def test_page_chart_specs_stay_the_same_across_edits_but_their_data():

@@ -30,20 +30,10 @@ import numpy as np
 from scalesim.model import constraints as registry
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
+from scalesim.present.palette import COMPARE_LEGEND, SCENARIO_COLORS, budget_series, data_series
 
 #: Charts every projection shows, in page order.
 PAGE_CHARTS = ("largest-run", "budget", "data", "exhaustion", "binding")
-#: The same values as scalesim.present.plots.style (kept equal by tests/test_app.py).
-SCENARIO_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
-COMPARE_LEGEND = {
-    "title": None,
-    "orient": "bottom",
-    "direction": "horizontal",
-    "labelLimit": 360,
-    "symbolType": "stroke",
-    "symbolStrokeWidth": 3,
-    "symbolOpacity": 1,
-}
 _YEAR_X = {
     "field": "year",
     "type": "quantitative",
@@ -327,6 +317,16 @@ def _band_and_median(
     ]
 
 
+def _series_color(domain: list[str], colors: list[str], label_limit: int) -> dict:
+    """Colour by ``series``, its legend in two columns above the plot."""
+    return {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": colors},
+        "legend": {"title": None, "orient": "top", "columns": 2, "labelLimit": label_limit},
+    }
+
+
 def _series_rows(summary: dict, series: dict[str, str], band: tuple[str, str]) -> list[dict]:
     lo, hi = band
     rows = []
@@ -341,22 +341,8 @@ def budget(run: Any, *, height: int = 320) -> dict:
     """Median compute budget beside each ceiling (as :func:`scalesim.present.plots.budget_chart`)."""
     summary = run.summary()
     present = summary["variables"]
-    budget_var = "training_flop" if "training_flop" in present else "budget_flop"
-    series, colors = {}, []
-    for ceiling in registry.ceilings():
-        if ceiling.name == "compute":
-            var, label = budget_var, "compute budget (training)"
-        else:
-            var, label = ceiling.variable, f"{ceiling.label} ceiling"
-        if var in present:
-            series[var] = label
-            colors.append(ceiling.colour)
-    color = {
-        "field": "series",
-        "type": "nominal",
-        "scale": {"domain": list(series.values()), "range": colors},
-        "legend": {"title": None, "orient": "top", "columns": 2, "labelLimit": 300},
-    }
+    series, colors = budget_series(present)
+    color = _series_color(list(series.values()), colors, label_limit=300)
     rows = _series_rows(summary, series, ("p25", "p75"))
     layers = _band_and_median("budget", rows, color, ("p25", "p75"), "FLOP (log scale)", 0.1)
     datasets = {"budget": rows}
@@ -399,30 +385,9 @@ def data(run: Any, *, height: int = 320) -> dict:
     """Human data stock versus data demand (as :func:`scalesim.present.plots.data_chart`)."""
     summary = run.summary()
     present = summary["variables"]
-    series = {
-        "human_effective_tokens": "human stock with reuse (D_h)",
-        "data_demand_tokens": "data demand (D_req)",
-    }
-    if (
-        "available_tokens" in present
-        and "human_effective_tokens" in present
-        and present["available_tokens"]["p50"] != present["human_effective_tokens"]["p50"]
-    ):
-        series["available_tokens"] = "with synthetic data (D)"
-    palette = {
-        "human_effective_tokens": registry.colour("data"),
-        "data_demand_tokens": registry.colour("compute"),
-        "available_tokens": "#b279a2",
-    }
-    color = {
-        "field": "series",
-        "type": "nominal",
-        "scale": {
-            "domain": [v for k, v in series.items() if k in present],
-            "range": [palette[k] for k in series if k in present],
-        },
-        "legend": {"title": None, "orient": "top", "columns": 2, "labelLimit": 400},
-    }
+    series, colors = data_series(present)
+    domain = [v for k, v in series.items() if k in present]
+    color = _series_color(domain, colors, label_limit=400)
     rows = _series_rows(summary, series, ("p5", "p95"))
     return {
         "layer": _band_and_median("data", rows, color, ("p5", "p95"), "tokens (log scale)", 0.15),

@@ -38,9 +38,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from scalesim.model import constraints as registry
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
+from scalesim.present.palette import COMPARE_LEGEND, SCENARIO_COLORS, budget_series, data_series
 from scalesim.present.plots.data import (
     binding_frame,
     exhaustion_frame,
@@ -58,13 +58,7 @@ from scalesim.present.plots.paradigms import (
     milestones_of,
     split_frame,
 )
-from scalesim.present.plots.style import (
-    _LOG_AXIS,
-    _YEAR_AXIS,
-    COMPARE_LEGEND,
-    SCENARIO_COLORS,
-    scenario_scale,
-)
+from scalesim.present.plots.style import _LOG_AXIS, _YEAR_AXIS, scenario_scale
 from scalesim.present.plots.years import binding_chart, exhaustion_chart
 
 #: Tooltip titles of the quantile columns.
@@ -240,16 +234,7 @@ def budget_chart(
     """
     summary = summary_of(obj)
     present = summary["variables"]
-    budget = "training_flop" if "training_flop" in present else "budget_flop"
-    series, colors = {}, []
-    for ceiling in registry.ceilings():
-        if ceiling.name == "compute":
-            var, label = budget, "compute budget (training)"
-        else:
-            var, label = ceiling.variable, f"{ceiling.label} ceiling"
-        if var in present:
-            series[var] = label
-            colors.append(ceiling.colour)
+    series, colors = budget_series(present)
     frame = quantile_frame(summary, list(series))
     frame["series"] = frame["variable"].map(series)
     frame = frame[frame["p50"] > 0]
@@ -308,28 +293,14 @@ def data_chart(
     """
     summary = summary_of(obj)
     present = summary["variables"]
-    series = {
-        "human_effective_tokens": "human stock with reuse (D_h)",
-        "data_demand_tokens": "data demand (D_req)",
-    }
-    if (
-        "available_tokens" in present
-        and "human_effective_tokens" in present
-        and (present["available_tokens"]["p50"] != present["human_effective_tokens"]["p50"])
-    ):
-        series["available_tokens"] = "with synthetic data (D)"
+    series, colors = data_series(present)
     frame = quantile_frame(summary, list(series))
     frame["series"] = frame["variable"].map(series)
     frame = frame[frame["p50"] > 0]
     domain = [v for k, v in series.items() if k in present]
-    palette = {
-        "human_effective_tokens": registry.colour("data"),
-        "data_demand_tokens": registry.colour("compute"),
-        "available_tokens": "#b279a2",
-    }
     color = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=domain, range=[palette[k] for k in series if k in present]),
+        scale=alt.Scale(domain=domain, range=colors),
         legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=400),
     )
     band, lines = _band_and_median(frame, color, ("p5", "p95"), "tokens (log scale)", 0.15)

@@ -21,8 +21,9 @@ import pandas as pd
 
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
+from scalesim.present.palette import SCENARIO_COLORS
 from scalesim.present.plots.data import labelled, summary_of
-from scalesim.present.plots.style import _YEAR_AXIS, SCENARIO_COLORS
+from scalesim.present.plots.style import _YEAR_AXIS
 
 #: Colours of the compute split (pretraining as the compute ceiling, RL, synthetic data).
 SPLIT_COLORS = {

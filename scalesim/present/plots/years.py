@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from scalesim.present import text
+from scalesim.present.palette import COMPARE_LEGEND
 from scalesim.present.plots.data import (
     binding_frame,
     exhaustion_frame,
@@ -16,12 +17,7 @@ from scalesim.present.plots.data import (
     summary_of,
     years_of,
 )
-from scalesim.present.plots.style import (
-    _YEAR_AXIS,
-    COMPARE_LEGEND,
-    constraint_scale,
-    scenario_scale,
-)
+from scalesim.present.plots.style import _YEAR_AXIS, constraint_scale, scenario_scale
 
 
 def exhaustion_chart(
