@@ -113,16 +113,13 @@ def test_a_discrete_prior_the_event_does_not_shift_reads_p50():
     assert shift.event_median_quantile == pytest.approx(0.5, abs=0.01)
 
 
-def test_a_choice_prior_the_event_does_not_depend_on_reads_p50(tmp_path, one_parameter):
+def test_a_choice_prior_the_event_does_not_depend_on_reads_p50(one_parameter):
     """The one-parameter scenario with its algorithmic halving time a ``choice:`` of three
     values: it changes effective compute only, not which ceiling binds in 2030."""
-    path = tmp_path / "choice.yaml"
-    path.write_text(
+    scenario = scalesim.load_scenario_text(
         f"extends: {one_parameter.path}\nname: with a choice prior\nparameters:\n"
-        "  algorithms: {halving_time: {choice: [0.5 year, 0.7 year, 0.9 year]}}\n",
-        encoding="utf-8",
+        "  algorithms: {halving_time: {choice: [0.5 year, 0.7 year, 0.9 year]}}\n"
     )
-    scenario = scalesim.load_scenario(path)
     assert scenario.priors["algorithms.halving_time"].kind == "choice"
     result = explain(scenario, "binding_constraint[2030] == data", samples=10_000, seed=3)
     shift = {s.parameter: s for s in result.parameters}["algorithms.halving_time"]
@@ -275,15 +272,12 @@ def test_the_draws_are_the_runs_draws_and_p_is_the_runs_share():
     assert again.to_dict() == result.to_dict()  # threads do not change a number
 
 
-def test_correlated_priors_are_drawn_as_the_run_draws_them(tmp_path):
+def test_correlated_priors_are_drawn_as_the_run_draws_them():
     pytest.importorskip("scalesim.scenario.correlations")
-    path = tmp_path / "correlated.yaml"
-    path.write_text(
+    scenario = scalesim.load_scenario_text(
         f"extends: {BASELINE}\nname: correlated\ncorrelations:\n  money_and_chips:\n"
-        "    between: [spending.largest_run, hardware.flop_per_usd]\n    rho: 0.8\n",
-        encoding="utf-8",
+        "    between: [spending.largest_run, hardware.flop_per_usd]\n    rho: 0.8\n"
     )
-    scenario = scalesim.load_scenario(path)
     n, seed = 20_000, 3
     draws = prior_draws(scenario, n, seed)
     res = scalesim.run(scenario, samples=n, seed=seed, keep=["flop_per_usd", "spend_usd"])

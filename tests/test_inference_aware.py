@@ -140,16 +140,13 @@ def test_zero_inference_changes_no_number(xp):
     assert_same_projection(without, got)
 
 
-def test_a_scenario_with_an_inference_group_trains_at_k_times_kappa(tmp_path):
+def test_a_scenario_with_an_inference_group_trains_at_k_times_kappa():
     # baseline.yaml (k = 20) with r = 100 under the default Besiroglu exponents: every sample
     # and year has D / N = 20 κ(100) = 20 · 42.37 = 847.5 tokens per parameter.
-    path = tmp_path / "served.yaml"
-    path.write_text(
+    s = scalesim.load_scenario_text(
         f"name: served\nextends: {SCENARIOS / 'baseline.yaml'}\n"
-        "parameters:\n  inference:\n    tokens_ratio: 100\n",
-        encoding="utf-8",
+        "parameters:\n  inference:\n    tokens_ratio: 100\n"
     )
-    s = scalesim.load_scenario(path)
     assert "inference" in s.groups
     r = scalesim.run(s, samples=512, seed=3, keep=["parameters", "training_tokens"])
     k = r.variables["training_tokens"] / r.variables["parameters"]

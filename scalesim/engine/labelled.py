@@ -56,6 +56,24 @@ def _descriptions(results) -> dict[str, str]:
     return {name: desc for name, (_, desc) in VARIABLES.items()}
 
 
+def kept_names(results, variables: list[str] | None, hint: str) -> list[str]:
+    """The variables asked for (default: every kept one, in table order), each of them kept.
+
+    Raises
+    ------
+    InputError
+        When one asked for (or every one) was not kept; ``hint`` says what to run instead.
+    """
+    names = variables or [v for v in results.units if v in results.variables]
+    missing = [v for v in names if v not in results.variables]
+    if missing or not names:
+        raise InputError(
+            f"per-sample arrays were not kept for this run ({', '.join(missing) or 'none kept'}); "
+            + hint
+        )
+    return names
+
+
 def to_xarray(results, variables: list[str] | None = None):
     """The per-sample arrays of a run as an :class:`xarray.Dataset` over (sample, year).
 
@@ -79,13 +97,7 @@ def to_xarray(results, variables: list[str] | None = None):
     """
     import xarray as xr
 
-    names = variables or [v for v in results.units if v in results.variables]
-    missing = [v for v in names if v not in results.variables]
-    if missing or not names:
-        raise InputError(
-            "per-sample arrays were not kept for this run "
-            f"({', '.join(missing) or 'none kept'}); run with keep='all' or keep=[...]"
-        )
+    names = kept_names(results, variables, "run with keep='all' or keep=[...]")
     n = results.variables[names[0]].shape[0]
     coords = {
         "sample": ("sample", np.arange(n, dtype=np.int32), {"long_name": "Monte Carlo sample"}),

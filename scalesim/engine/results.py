@@ -162,13 +162,9 @@ class Results(ResultsSummary):
         InputError
             When a variable asked for (or every one) was not kept.
         """
-        names = variables or [v for v in self.units if v in self.variables]
-        missing = [v for v in names if v not in self.variables]
-        if missing or not names:
-            raise InputError(
-                "per-sample arrays were not kept for this run "
-                f"({', '.join(missing) or 'none kept'}); run with fewer samples or keep=[...]"
-            )
+        from scalesim.engine.labelled import kept_names
+
+        names = kept_names(self, variables, "run with fewer samples or keep=[...]")
         n, y = self.variables[names[0]].shape
         frame = pd.DataFrame(
             {
