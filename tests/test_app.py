@@ -556,6 +556,25 @@ def _view(name: str, samples: int = 2_000, edits: dict | None = None) -> sup.Run
     return _expected_view(SHIPPED[name], samples, 7, edits)
 
 
+@pytest.mark.parametrize("name", ["data-market.yaml", "baseline.yaml"])
+def test_view_variables_are_among_the_runs_own(name, monkeypatch):
+    """The page summarises the variables the run has (the engine's present_variables, in its
+    order): a data.market scenario's market_tokens and market_spend_usd included."""
+    from scalesim.engine.run import present_variables
+    from scalesim.model.variables import MARKET_VARIABLES
+
+    scenario = sup.load_file(SHIPPED[name])
+    present = list(present_variables(scenario))
+    view = sup.view_variables(scenario)
+    assert view == [v for v in present if v in view]
+    monkeypatch.setattr(sup, "VIEW_VARIABLES", (*sup.VIEW_VARIABLES, *MARKET_VARIABLES))
+    market = set(sup.view_variables(scenario)) & set(MARKET_VARIABLES)
+    assert market == (set(MARKET_VARIABLES) if "data.market" in scenario.groups else set())
+    if market:
+        summarised = sup.simulate("", None, 1_000, 7, "view", scenario=scenario).summary()
+        assert set(MARKET_VARIABLES) <= set(summarised["variables"])
+
+
 @pytest.mark.parametrize("name", ["baseline.yaml", "synthetic-data.yaml", "scaling-2030.yaml"])
 def test_page_charts_draw_what_the_altair_builders_draw(name):
     from scalesim.app import charts, sections

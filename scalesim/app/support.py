@@ -21,9 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from scalesim.engine.results import Results, binding_frame
-from scalesim.engine.run import run
+from scalesim.engine.run import present_variables, run
 from scalesim.errors import InputError
-from scalesim.model.variables import variables_of
 from scalesim.present import text as fmt_text
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.loader import (
@@ -249,9 +248,7 @@ SPLIT_VARIABLES = ("budget_flop", "available_tokens", "rl_flop", "capability_equ
 
 def view_variables(scenario: Scenario) -> list[str]:
     """The variables the app's page reads for ``scenario``, in table order."""
-    present = variables_of(
-        scenario.ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
-    )
+    present = present_variables(scenario)
     wanted = set(VIEW_VARIABLES) | {c.variable for c in scenario.ceilings}
     wanted |= {m.metric for m in scenario.milestones}
     share = scenario.priors["synthetic.share_of_compute"]
