@@ -304,6 +304,23 @@ def test_correlated_priors_are_drawn_as_the_run_draws_them():
     )
 
 
+def test_a_data_market_scenario_explains_the_market_variables():
+    """explain sees the variables a run of the scenario has (present_variables): with
+    ``data.market`` the tokens bought and their cost, without it neither."""
+    scenario = scalesim.load_scenario(SCENARIOS / "data-market.yaml")
+    n, seed = 4000, 1
+    result = explain(scenario, "market_tokens[2030] >= 1e13", samples=n, seed=seed)
+    res = scalesim.run(scenario, samples=n, seed=seed, keep=["market_tokens"])
+    bought = res.variables["market_tokens"][:, res.years.index(2030)]
+    assert result.events == np.count_nonzero(bought >= 1e13) and 0 < result.events < n
+    ks = {s.parameter: s.ks for s in result.parameters}
+    assert ks["data.market.price_per_token"] > result.ks_noise  # the price sets what is bought
+    spend = explain(scenario, "market_spend_usd[2030] > 1e8", samples=1000, seed=seed)
+    assert 0 < spend.events < 1000
+    with pytest.raises(InputError, match="unknown output 'market_tokens'"):
+        explain(BASELINE, "market_tokens[2030] >= 1e13", samples=1000)
+
+
 def test_events_that_never_or_always_happen():
     scenario = scalesim.load_scenario(BASELINE)
     never = explain(scenario, "largest_run_flop[2030] < 1", samples=2_000, seed=1)

@@ -64,9 +64,8 @@ from scalesim.analysis.prim import (
     prim_boxes,
 )
 from scalesim.engine.options import checked_samples_seed
-from scalesim.engine.run import run
+from scalesim.engine.run import present_variables, run
 from scalesim.errors import InputError
-from scalesim.model.variables import variables_of
 from scalesim.scenario.loader import Scenario, load_scenario
 from scalesim.scenario.priors import draw
 
@@ -195,11 +194,11 @@ def explain(
             f"{scenario.path or scenario.name}: explain needs one scenario, not a pool of "
             "them; explain each member's file"
         )
-    variables = variables_of(
-        scenario.ceilings, reliability=scenario.reliability, rl="rl" in scenario.groups
-    )
     event = compile_event(
-        when, variables=variables, years=scenario.year_list, constraints=scenario.constraints
+        when,
+        variables=present_variables(scenario),  # the variables a run of it has
+        years=scenario.year_list,
+        constraints=scenario.constraints,
     )
     keep = list(event.variables) or [_ANCHOR]
     n, seed = checked_samples_seed(scenario, samples, seed)
