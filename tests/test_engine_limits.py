@@ -15,6 +15,7 @@ from scalesim.engine.limits import (
     kept_bytes,
     memory_budget,
     parse_size,
+    size_text,
     working_bytes,
 )
 from scalesim.errors import InputError
@@ -52,6 +53,20 @@ def test_sizes():
             memory_budget(bad)
     limit, origin = memory_budget()
     assert 0 < limit <= 4 * GIB and origin
+
+
+def test_sizes_read_in_the_unit_they_fill():
+    assert size_text(0) == "0 B"
+    assert size_text(512) == "512 B"
+    assert size_text(1536) == "1.5 KiB"  # 1.5 x 1024
+    assert size_text(100 * 1000**2) == "95.4 MiB"  # 1e8 / 1024**2 = 95.37
+    assert size_text(1024**2 - 1) == "1.0 MiB"  # not "1024.0 KiB"
+    assert size_text(3 * GIB) == "3.0 GiB"
+    assert size_text(2.5 * 1024 * GIB) == "2.5 TiB"
+    # a small budget reads in MiB, not "0.1 GiB"
+    kw = dict(samples=20_000, n_keep=0, n_variables=18, chunk=16384, workers=2)
+    with pytest.raises(InputError, match=r"over the memory budget of 95\.4 MiB \(memory_budget=\)"):
+        fit_workers(years=(2024, 2050), budget="100MB", **kw)
 
 
 def test_a_long_span_is_refused_before_anything_is_built(tmp_path):

@@ -23,6 +23,7 @@ DEFAULT_CAP = 4 * 1024**3
 #: Share of the available RAM a run may take by default [1].
 AVAILABLE_SHARE = 0.7
 ENV = "SCALESIM_MEMORY_BUDGET"
+_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]*)?(?:[eE][0-9]+)?)\s*([KMGT]i?B?|B)?\s*", re.IGNORECASE)
 
 
@@ -76,12 +77,18 @@ def memory_budget(override: int | str | None = None) -> tuple[int, str]:
         return DEFAULT_CAP, "the default cap"
     share = int(AVAILABLE_SHARE * avail)
     if share < DEFAULT_CAP:
-        return share, f"70% of the {gib(avail)} of RAM available"
+        return share, f"70% of the {size_text(avail)} of RAM available"
     return DEFAULT_CAP, f"the default cap ({ENV} to change)"
 
 
-def gib(n: float) -> str:
-    return f"{n / 1024**3:.1f} GiB"
+def size_text(n: float) -> str:
+    """A size for messages in the largest binary unit it fills, to one decimal: ``512 B``,
+    ``1.5 KiB``, ``95.4 MiB``, ``3.0 GiB`` [bytes in]."""
+    value, power = float(n), 0
+    while value >= 1023.95 and power < len(_UNITS) - 1:  # 1023.95 would read 1024.0
+        value /= 1024
+        power += 1
+    return f"{value:.0f} B" if power == 0 else f"{value:.1f} {_UNITS[power]}"
 
 
 def kept_bytes(samples: int, n_years: int, n_keep: int) -> int:
@@ -125,10 +132,10 @@ def fit_workers(
     need = kept + per
     parts = [f"samples={samples:,}", f"years: {years[0]}-{years[1]} ({n_years} years)"]
     if n_keep:
-        parts.append(f"keep: {n_keep} variables ({gib(kept)})")
+        parts.append(f"keep: {n_keep} variables ({size_text(kept)})")
     raise InputError(
-        f"this run needs about {gib(need)} ({', '.join(parts)}; {gib(per)} per chunk of "
-        f"{chunk:,} samples), over the memory budget of {gib(limit)} ({origin}); use fewer "
-        "samples, a shorter years: span or keep fewer variables, or raise the budget "
+        f"this run needs about {size_text(need)} ({', '.join(parts)}; {size_text(per)} per "
+        f"chunk of {chunk:,} samples), over the memory budget of {size_text(limit)} ({origin}); "
+        "use fewer samples, a shorter years: span or keep fewer variables, or raise the budget "
         f"(memory_budget= or {ENV})"
     )
