@@ -55,7 +55,7 @@ def projection() -> None:
     """The projection page: headline figures, charts, milestones, compare, downloads, link."""
     import scalesim
     from scalesim import InputError
-    from scalesim.app import charts, sections
+    from scalesim.app import charts, sections, year_charts
     from scalesim.app import editors as edit
     from scalesim.app import state as app_state
     from scalesim.app import support as sup
@@ -103,8 +103,8 @@ def projection() -> None:
     sections.chart(left, charts.budget(view), "budget", stem)
     sections.chart(right, charts.data(view), "data", stem)
     left, right = st.columns(2)
-    sections.chart(left, charts.exhaustion(view), "exhaustion", stem)
-    sections.chart(right, charts.binding(view), "binding", stem)
+    sections.chart(left, year_charts.exhaustion(view), "exhaustion", stem)
+    sections.chart(right, year_charts.binding(view), "binding", stem)
     if sections.has_paradigm_charts(view):
         specs = paradigm_specs(text, scenario.path, samples, seed)
         sections.milestones(view, specs, stem)

@@ -577,15 +577,15 @@ def test_view_variables_are_among_the_runs_own(name, monkeypatch):
 
 @pytest.mark.parametrize("name", ["baseline.yaml", "synthetic-data.yaml", "scaling-2030.yaml"])
 def test_page_charts_draw_what_the_altair_builders_draw(name):
-    from scalesim.app import charts, sections
+    from scalesim.app import charts, sections, year_charts
 
     view = _view(name)
     pairs = [
         (charts.fan(view, history=charts.history_rows()), plots.fan_chart(view, history=True)),
         (charts.budget(view), plots.budget_chart(view)),
         (charts.data(view), plots.data_chart(view)),
-        (charts.exhaustion(view), plots.exhaustion_chart(view)),
-        (charts.binding(view), plots.binding_chart(view)),
+        (year_charts.exhaustion(view), plots.exhaustion_chart(view)),
+        (year_charts.binding(view), plots.binding_chart(view)),
     ]
     for fast, reference in pairs:
         assert _drawn(fast) == _drawn(sections.spec(reference))
@@ -594,7 +594,7 @@ def test_page_charts_draw_what_the_altair_builders_draw(name):
 
 
 def test_compare_charts_draw_what_the_altair_builders_draw():
-    from scalesim.app import charts, sections
+    from scalesim.app import charts, sections, year_charts
 
     views = {
         "a": _view("baseline.yaml"),
@@ -605,7 +605,8 @@ def test_compare_charts_draw_what_the_altair_builders_draw():
     assert _drawn(fan) == _drawn(
         sections.spec(plots.fan_chart(views, height=sections.COMPARE_FAN_HEIGHT))
     )
-    assert _drawn(charts.exhaustion(views)) == _drawn(sections.spec(plots.exhaustion_chart(views)))
+    exhaustion = year_charts.exhaustion(views)
+    assert _drawn(exhaustion) == _drawn(sections.spec(plots.exhaustion_chart(views)))
 
 
 def test_compared_scenarios_get_distinct_colours():

@@ -13,90 +13,26 @@ Charts
 fan
     Quantile bands and median of ``largest_run_flop`` (or another variable), with the
     historical frontier runs; one scenario or several overlaid (:func:`fan`).
-budget, data, exhaustion, binding
-    As :func:`scalesim.present.plots.budget_chart`, ``data_chart``, ``exhaustion_chart``
-    (histogram, or step lines when compared) and ``binding_chart``.
+budget, data
+    As :func:`scalesim.present.plots.budget_chart` and ``data_chart``.
+exhaustion, binding
+    In :mod:`scalesim.app.year_charts`; the Vega-Lite pieces the charts share are in
+    :mod:`scalesim.app.vega`.
 """
 
 from __future__ import annotations
 
 import functools
-import math
-from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from scalesim.model import constraints as registry
+from scalesim.app import vega
+from scalesim.app.year_charts import binding, exhaustion
 from scalesim.model.variables import VARIABLES
 from scalesim.present import text
-from scalesim.present.palette import COMPARE_LEGEND, SCENARIO_COLORS, budget_series, data_series
+from scalesim.present.palette import budget_series, data_series
 
 #: Charts every projection shows, in page order.
 PAGE_CHARTS = ("largest-run", "budget", "data", "exhaustion", "binding")
-_YEAR_X = {
-    "field": "year",
-    "type": "quantitative",
-    "axis": {"format": "d", "title": "year"},
-    "scale": {"nice": False},
-}
-_LOG_AXIS = {"format": "~e", "tickCount": 8}
-_QUANTILE_TITLES = {"p5": "5%", "p25": "25%", "p50": "median", "p75": "75%", "p95": "95%"}
-#: Width of the exhaustion-year histogram's bars [year].
-EXHAUSTION_BIN = 0.25
-
-
-def _num(x) -> float | None:
-    """A quantile as the chart's data holds it: None where the summary has none (infinite)."""
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
-
-def _quantity(x, unit: str) -> str:
-    return text.quantity(math.nan if x is None else x, unit)
-
-
-def _tooltip(field: str, title: str | None = None, **more) -> dict:
-    out = {"field": field, "type": "nominal"}
-    if title is not None:
-        out["title"] = title
-    return out | more
-
-
-def _year_tooltip() -> dict:
-    return {"field": "year", "type": "quantitative", "format": "d"}
-
-
-def _runs(objs: Any) -> dict[str, Any]:
-    """``{label: run}`` of one run (labelled by its scenario's name) or a mapping of runs."""
-    if hasattr(objs, "summary") and callable(objs.summary):
-        return {str(objs.scenario.name): objs}
-    if isinstance(objs, Mapping):
-        return dict(objs)
-    raise TypeError(f"expected a run or a mapping of runs, got {type(objs).__name__}")
-
-
-def _scenario_color(labels: list[str], single: bool) -> dict:
-    return {
-        "field": "scenario",
-        "type": "nominal",
-        "scale": {"domain": labels, "range": list(SCENARIO_COLORS[: max(1, len(labels))])},
-        "legend": None if single else {"columns": len(labels), **COMPARE_LEGEND},
-    }
-
-
-def _quantile_rows(summary: dict, name: str, fields: tuple[str, ...], texts: tuple[str, ...]):
-    """Rows ``year, <fields>, <texts>_text`` of a variable, where its median is > 0."""
-    q = summary["variables"][name]
-    unit = q.get("unit", "")
-    rows = []
-    for i, year in enumerate(summary["years"]):
-        p50 = q["p50"][i]
-        if p50 is None or not p50 > 0:
-            continue
-        row = {"year": int(year)} | {k: _num(q[k][i]) for k in fields}
-        row |= {f"{k}_text": _quantity(q[k][i], unit) for k in texts}
-        rows.append(row)
-    return rows
 
 
 @functools.cache
@@ -162,38 +98,38 @@ def fan(
     dict
         The Vega-Lite spec.
     """
-    runs = _runs(objs)
+    runs = vega.runs_of(objs)
     labels = list(runs)
     single = len(labels) == 1
     rows = []
     for label, run in runs.items():
         summary = run.summary()
         if variable in summary["variables"]:
-            for row in _quantile_rows(
+            for row in vega.quantile_rows(
                 summary, variable, ("p5", "p25", "p50", "p75", "p95"), ("p5", "p50", "p95")
             ):
                 rows.append({"scenario": label} | row)
     unit = VARIABLES.get(variable, ("",))[0]
-    color = _scenario_color(labels, single)
+    color = vega.scenario_color(labels, single)
     y = {
         "field": "p5",
         "type": "quantitative",
         "scale": {"type": "log"},
-        "axis": {"title": f"{unit} (log scale)", **_LOG_AXIS},
+        "axis": {"title": f"{unit} (log scale)", **vega.LOG_AXIS},
     }
     data = {"name": "fan"}
     layers = [
         {
             "data": data,
             "mark": {"type": "area", "opacity": 0.18 if single else 0.1},
-            "encoding": {"color": color, "x": _YEAR_X, "y": y, "y2": {"field": "p95"}},
+            "encoding": {"color": color, "x": vega.YEAR_X, "y": y, "y2": {"field": "p95"}},
         },
         {
             "data": data,
             "mark": {"type": "area", "opacity": 0.3 if single else 0.22},
             "encoding": {
                 "color": color,
-                "x": _YEAR_X,
+                "x": vega.YEAR_X,
                 "y": {"field": "p25", "type": "quantitative"},
                 "y2": {"field": "p75"},
             },
@@ -212,7 +148,7 @@ def fan(
                     },
                     "encoding": {
                         "color": color,
-                        "x": _YEAR_X,
+                        "x": vega.YEAR_X,
                         "y": {"field": edge, "type": "quantitative"},
                     },
                 }
@@ -224,11 +160,14 @@ def fan(
             "encoding": {
                 "color": color,
                 "tooltip": [
-                    _tooltip("scenario"),
-                    _year_tooltip(),
-                    *(_tooltip(f"{k}_text", _QUANTILE_TITLES[k]) for k in ("p5", "p50", "p95")),
+                    vega.tooltip("scenario"),
+                    vega.year_tooltip(),
+                    *(
+                        vega.tooltip(f"{k}_text", vega.QUANTILE_TITLES[k])
+                        for k in ("p5", "p50", "p95")
+                    ),
                 ],
-                "x": _YEAR_X,
+                "x": vega.YEAR_X,
                 "y": {"field": "p50", "type": "quantitative"},
             },
         }
@@ -253,10 +192,10 @@ def fan(
                         "legend": {"orient": "top-left", "title": None},
                     },
                     "tooltip": [
-                        _tooltip("model"),
-                        _tooltip("organization"),
-                        _tooltip("date"),
-                        _tooltip("flop_text", "training compute"),
+                        vega.tooltip("model"),
+                        vega.tooltip("organization"),
+                        vega.tooltip("date"),
+                        vega.tooltip("flop_text", "training compute"),
                     ],
                     "x": {"field": "year", "type": "quantitative"},
                     "y": {"field": "training_flop", "type": "quantitative"},
@@ -278,78 +217,19 @@ def fan(
     }
 
 
-def _band_and_median(
-    name: str, rows: list[dict], color: dict, band: tuple[str, str], axis_title: str, opacity
-) -> list[dict]:
-    """A quantile band and a median line per ``series`` on a log axis (dataset ``name``)."""
-    lo, hi = band
-    data = {"name": name}
-    return [
-        {
-            "data": data,
-            "mark": {"type": "area", "opacity": opacity},
-            "encoding": {
-                "color": color,
-                "x": _YEAR_X,
-                "y": {
-                    "field": lo,
-                    "type": "quantitative",
-                    "scale": {"type": "log"},
-                    "axis": {"title": axis_title, **_LOG_AXIS},
-                },
-                "y2": {"field": hi},
-            },
-        },
-        {
-            "data": data,
-            "mark": {"type": "line", "strokeWidth": 2.5},
-            "encoding": {
-                "color": color,
-                "tooltip": [
-                    _tooltip("series"),
-                    _year_tooltip(),
-                    *(_tooltip(f"{k}_text", _QUANTILE_TITLES[k]) for k in ("p50", lo, hi)),
-                ],
-                "x": _YEAR_X,
-                "y": {"field": "p50", "type": "quantitative"},
-            },
-        },
-    ]
-
-
-def _series_color(domain: list[str], colors: list[str], label_limit: int) -> dict:
-    """Colour by ``series``, its legend in two columns above the plot."""
-    return {
-        "field": "series",
-        "type": "nominal",
-        "scale": {"domain": domain, "range": colors},
-        "legend": {"title": None, "orient": "top", "columns": 2, "labelLimit": label_limit},
-    }
-
-
-def _series_rows(summary: dict, series: dict[str, str], band: tuple[str, str]) -> list[dict]:
-    lo, hi = band
-    rows = []
-    for var, label in series.items():
-        if var in summary["variables"]:
-            for row in _quantile_rows(summary, var, (lo, "p50", hi), (lo, "p50", hi)):
-                rows.append({"series": label} | row)
-    return rows
-
-
 def budget(run: Any, *, height: int = 320) -> dict:
     """Median compute budget beside each ceiling (as :func:`scalesim.present.plots.budget_chart`)."""
     summary = run.summary()
     present = summary["variables"]
     series, colors = budget_series(present)
-    color = _series_color(list(series.values()), colors, label_limit=300)
-    rows = _series_rows(summary, series, ("p25", "p75"))
-    layers = _band_and_median("budget", rows, color, ("p25", "p75"), "FLOP (log scale)", 0.1)
+    color = vega.series_color(list(series.values()), colors, label_limit=300)
+    rows = vega.series_rows(summary, series, ("p25", "p75"))
+    layers = vega.band_and_median("budget", rows, color, ("p25", "p75"), "FLOP (log scale)", 0.1)
     datasets = {"budget": rows}
     if "largest_run_flop" in present:
         datasets["largest"] = [
             {k: r[k] for k in ("year", "p50", "p50_text")}
-            for r in _quantile_rows(summary, "largest_run_flop", ("p50",), ("p50",))
+            for r in vega.quantile_rows(summary, "largest_run_flop", ("p50",), ("p50",))
         ]
         layers.append(
             {
@@ -362,8 +242,8 @@ def budget(run: Any, *, height: int = 320) -> dict:
                 },
                 "encoding": {
                     "tooltip": [
-                        _year_tooltip(),
-                        _tooltip("p50_text", "largest run, median"),
+                        vega.year_tooltip(),
+                        vega.tooltip("p50_text", "largest run, median"),
                     ],
                     "x": {"field": "year", "type": "quantitative"},
                     "y": {"field": "p50", "type": "quantitative"},
@@ -387,167 +267,18 @@ def data(run: Any, *, height: int = 320) -> dict:
     present = summary["variables"]
     series, colors = data_series(present)
     domain = [v for k, v in series.items() if k in present]
-    color = _series_color(domain, colors, label_limit=400)
-    rows = _series_rows(summary, series, ("p5", "p95"))
+    color = vega.series_color(domain, colors, label_limit=400)
+    rows = vega.series_rows(summary, series, ("p5", "p95"))
     return {
-        "layer": _band_and_median("data", rows, color, ("p5", "p95"), "tokens (log scale)", 0.15),
+        "layer": vega.band_and_median(
+            "data", rows, color, ("p5", "p95"), "tokens (log scale)", 0.15
+        ),
         "height": height,
         "title": {
             "text": "Human data stock versus data demand",
             "subtitle": "median and 90% band; the stock is used up where demand crosses it",
         },
         "datasets": {"data": rows},
-    }
-
-
-def exhaustion_bins(run: Any, bin_width: float = EXHAUSTION_BIN) -> tuple[list[tuple], float]:
-    """Histogram of the year the human stock is fully used, from a run's 0.01-year bins.
-
-    Returns
-    -------
-    bins : list of (start, end, share)
-        Contiguous bars [calendar year], empty ones as 0 [share of all samples].
-    share_never : float
-        Share of samples that never use the stock up by the last year.
-    """
-    from scalesim.engine.summary import YEAR_BIN
-
-    samples = int(run.samples)
-    items = sorted(run.exhaustion_counts.items())
-    never = int(run.exhaustion_never)
-    if not items:
-        return [], (never / samples if samples else 0.0)
-    fine = np.array([k for k, _ in items], dtype=np.int64)
-    weights = np.array([c for _, c in items], dtype=np.int64)
-    # Bin centres avoid floating-point edge effects when regrouping 0.01-year bins.
-    keys = np.floor((fine + 0.5) * YEAR_BIN / bin_width).astype(np.int64)
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    counts = np.bincount(inverse, weights=weights).astype(np.int64)
-    full = np.arange(uniq[0], uniq[-1] + 1)
-    dense = np.zeros(full.size, dtype=np.int64)
-    dense[uniq - uniq[0]] = counts
-    share = dense / samples if samples else dense * 0.0
-    bins = [
-        (float(a), float(b), float(c))
-        for a, b, c in zip(full * bin_width, (full + 1) * bin_width, share, strict=True)
-    ]
-    return bins, (never / samples if samples else 0.0)
-
-
-def exhaustion(objs: Any, *, height: int = 320) -> dict:
-    """Distribution of the exhaustion year (as :func:`scalesim.present.plots.exhaustion_chart`
-    from run views: a histogram, or step lines when several runs are compared)."""
-    runs = _runs(objs)
-    labels = list(runs)
-    single = len(labels) == 1
-    rows, nevers = [], []
-    for label, run in runs.items():
-        bins, never = exhaustion_bins(run)
-        for start, end, share in bins:
-            rows.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "share": share,
-                    "scenario": label,
-                    "years": text.interval(start, end, fmt=lambda y: text.year(y, places=2)),
-                    "share_text": text.share(share, 1),
-                }
-            )
-        shown = text.share(never, 1)
-        nevers.append(shown if single else f"{label}: {shown}")
-    last = max(int(run.years[-1]) for run in runs.values())
-    x = {
-        "field": "start",
-        "type": "quantitative",
-        "axis": {"format": "d", "title": "year the human stock is fully used"},
-        "scale": {"zero": False},
-    }
-    y = {
-        "field": "share",
-        "type": "quantitative",
-        "stack": None,
-        "axis": {"format": "%", "title": "share of samples"},
-    }
-    tooltip = [
-        _tooltip("scenario"),
-        _tooltip("years", "years"),
-        _tooltip("share_text", "share of samples"),
-    ]
-    color = _scenario_color(labels, single)
-    if single:
-        mark = {"type": "bar", "binSpacing": 0, "opacity": 0.85}
-        encoding = {
-            "color": color,
-            "tooltip": tooltip,
-            "x": x,
-            "x2": {"field": "end"},
-            "y": y,
-            "y2": {"datum": 0},
-        }
-    else:
-        mark = {"type": "line", "interpolate": "step-after", "strokeWidth": 2}
-        encoding = {"color": color, "tooltip": tooltip, "x": x, "y": y}
-    return {
-        "data": {"name": "exhaustion"},
-        "mark": mark,
-        "encoding": encoding,
-        "height": height,
-        "title": {
-            "text": "Year the human text stock is fully used",
-            "subtitle": f"never by {last}: " + "; ".join(nevers),
-        },
-        "datasets": {"exhaustion": rows},
-    }
-
-
-def binding(run: Any, *, height: int = 320) -> dict:
-    """Share of samples per binding constraint (as :func:`scalesim.present.plots.binding_chart`)."""
-    shares = run.binding_shares()
-    years = [int(y) for y in run.years]
-    order = text.constraint_order(shares)
-    labels = [text.constraint_label(c) for c in order]
-    rank = {c: i for i, c in enumerate(order)}
-    rows = [
-        {
-            "year": year,
-            "share": float(s[i]),
-            "label": text.constraint_label(c),
-            "order": rank[c],
-            "share_text": text.share(s[i], 1),
-        }
-        for c, s in shares.items()
-        for i, year in enumerate(years)
-    ]
-    return {
-        "data": {"name": "binding"},
-        "mark": {"type": "area", "opacity": 0.85},
-        "encoding": {
-            "color": {
-                "field": "label",
-                "type": "nominal",
-                "sort": labels,
-                "scale": {"domain": labels, "range": [registry.colour(c) for c in order]},
-                "legend": {"orient": "top", "title": "binding constraint"},
-            },
-            "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [
-                _year_tooltip(),
-                _tooltip("label", "constraint"),
-                _tooltip("share_text", "share of samples"),
-            ],
-            "x": _YEAR_X,
-            "y": {
-                "field": "share",
-                "type": "quantitative",
-                "stack": "zero",
-                "scale": {"domain": [0, 1]},
-                "axis": {"format": "%", "title": "share of samples"},
-            },
-        },
-        "height": height,
-        "title": "Binding constraint: share of samples",
-        "datasets": {"binding": rows},
     }
 
 

@@ -2,7 +2,7 @@
 milestones, the compute split, compare with the assumption diff, downloads and the link.
 
 Used by app.py only. Numbers are written by :mod:`scalesim.present.text`, the page's charts
-built by :mod:`scalesim.app.charts` (the milestone and compute-split charts by
+built by :mod:`scalesim.app.charts` and :mod:`scalesim.app.year_charts` (the milestone and compute-split charts by
 :mod:`scalesim.present.plots`, imported only for scenarios that have them); user-supplied
 text goes through :func:`scalesim.app.safe.plain` wherever Streamlit would read Markdown.
 """
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from scalesim.app import charts
+from scalesim.app import charts, year_charts
 from scalesim.app import support as sup
 from scalesim.app.safe import plain, plain_frame
 from scalesim.present import text as fmt_text
@@ -158,7 +158,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
         scenarios[label] = other
     stem = sup.download_name(scenario, "-compare")
     chart(st, charts.fan(views, height=COMPARE_FAN_HEIGHT), "compare-fan", stem)
-    chart(st, charts.exhaustion(views, height=360), "compare-exhaustion", stem)
+    chart(st, year_charts.exhaustion(views, height=360), "compare-exhaustion", stem)
     st.table(compare_table(views))
     st.subheader("Assumptions that differ")
     labels = list(scenarios)
