@@ -57,13 +57,14 @@ def projection() -> None:
     from scalesim import InputError
     from scalesim.app import charts, sections, year_charts
     from scalesim.app import editors as edit
+    from scalesim.app import scenarios as scen
     from scalesim.app import state as app_state
     from scalesim.app import support as sup
     from scalesim.app.safe import plain, plain_line
     from scalesim.app.sidebar import sidebar
     from scalesim.present import text as fmt_text
 
-    shipped = sup.shipped_scenarios()
+    shipped = scen.shipped_scenarios()
     choice = sidebar(shipped)
     base, editors = choice.base, choice.editors
     ss = st.session_state

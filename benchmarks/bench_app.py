@@ -241,10 +241,10 @@ import pyarrow
 out["import pyarrow"] = T() - t; t = T()
 from scalesim.units import ureg
 out["import pint + unit registry"] = T() - t; t = T()
-from scalesim.app import charts, editors, sections, sidebar, support as sup
+from scalesim.app import charts, editors, scenarios as scen, sections, sidebar, support as sup
 out["import scalesim.app (rest)"] = T() - t; t = T()
-shipped = sup.shipped_scenarios()
-base = sup.load_file(shipped["baseline.yaml"])
+shipped = scen.shipped_scenarios()
+base = scen.load_file(shipped["baseline.yaml"])
 scenario = editors.edited_scenario(base, {}, %(samples)d, base.seed)
 text = scenario.to_yaml()
 out["load baseline"] = T() - t; t = T()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from scalesim.analysis.event_syntax import MAX_LENGTH
 from scalesim.analysis.explain import explain
-from scalesim.app import support as sup
+from scalesim.app import scenarios as scen
 from scalesim.errors import InputError
 from scalesim.present import explain as show
 from scalesim.present import text as fmt_text
@@ -33,7 +33,7 @@ KEPT = "_keep"
 @st.cache_data(max_entries=32, show_spinner="Running the scenario and explaining the event…")
 def explained(path: str, sha256: str, when: str, samples: int, seed: int):
     """Cached by scenario file and content, event, samples and seed."""
-    return explain(sup.load_file(path), when, samples=samples, seed=seed)
+    return explain(scen.load_file(path), when, samples=samples, seed=seed)
 
 
 def _chosen(shipped: dict) -> dict:
@@ -46,7 +46,7 @@ def _chosen(shipped: dict) -> dict:
             out[key] = value
     if out.get("scenario") not in shipped:
         out.pop("scenario", None)
-    if out.get("samples") not in sup.SAMPLE_OPTIONS:
+    if out.get("samples") not in scen.SAMPLE_OPTIONS:
         out.pop("samples", None)
     return out
 
@@ -61,18 +61,20 @@ st.caption(
     "event beside all samples, and PRIM boxes: ranges of 1–3 priors where the event "
     "concentrates. The same as `scalesim explain SCENARIO --when EVENT`."
 )
-shipped = sup.shipped_scenarios()
+shipped = scen.shipped_scenarios()
 chosen = _chosen(shipped)
 names = list(shipped)
 st.session_state.setdefault("explain_scenario", chosen.get("scenario", names[0]))
 left, middle, right = st.columns([3, 2, 1])
 name = left.selectbox("Scenario", names, key="explain_scenario")
-scenario = sup.load_file(shipped[name])
-st.session_state.setdefault("explain_samples", chosen.get("samples", sup.default_samples(scenario)))
-if st.session_state["explain_samples"] not in sup.SAMPLE_OPTIONS:
-    st.session_state["explain_samples"] = sup.SAMPLE_OPTIONS[0]
+scenario = scen.load_file(shipped[name])
+st.session_state.setdefault(
+    "explain_samples", chosen.get("samples", scen.default_samples(scenario))
+)
+if st.session_state["explain_samples"] not in scen.SAMPLE_OPTIONS:
+    st.session_state["explain_samples"] = scen.SAMPLE_OPTIONS[0]
 samples = middle.select_slider(
-    "Samples", options=sup.SAMPLE_OPTIONS, key="explain_samples", format_func=fmt_text.count
+    "Samples", options=scen.SAMPLE_OPTIONS, key="explain_samples", format_func=fmt_text.count
 )
 st.session_state.setdefault("explain_seed", int(chosen.get("seed", scenario.seed)))
 seed = right.number_input("Seed", min_value=0, step=1, key="explain_seed")

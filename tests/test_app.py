@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 import scalesim
 from scalesim.app import editors as edit
 from scalesim.app import method as app_method
+from scalesim.app import scenarios as scen
 from scalesim.app import support as sup
 from scalesim.model import constraints as registry
 from scalesim.present import plots
@@ -32,7 +33,7 @@ from scalesim.units import parse_quantity
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-SHIPPED = sup.shipped_scenarios(ROOT / "scenarios")
+SHIPPED = scen.shipped_scenarios(ROOT / "scenarios")
 TIMEOUT = 120
 BASELINE = scalesim.load_scenario(SHIPPED["baseline.yaml"])
 BASE_NAME = BASELINE.name
@@ -40,7 +41,7 @@ BASE_NAME = BASELINE.name
 
 def _editor(path: Path, key: str) -> edit.Editor:
     """The editor of parameter ``key`` of the scenario file ``path``."""
-    return {ed.path: ed for ed in edit.editors(sup.load_file(path))}[key]
+    return {ed.path: ed for ed in edit.editors(scen.load_file(path))}[key]
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +129,7 @@ def _fan_medians(at: AppTest) -> list[float]:
 
 
 def _expected_view(path: Path, samples: int, seed: int, edits: dict | None = None) -> sup.RunView:
-    base = sup.load_file(path)
+    base = scen.load_file(path)
     scenario = edit.edited_scenario(base, edits or {}, samples, seed)
     return sup.simulate(scenario.to_yaml(), scenario.path, samples, seed)
 
@@ -311,7 +312,7 @@ def test_every_editor_of_every_shipped_scenario_has_a_widget_with_its_unit():
     for name, path in SHIPPED.items():
         at.selectbox(key="scenario").set_value(name).run()
         _ok(at)
-        for ed in edit.editors(sup.load_file(path)):
+        for ed in edit.editors(scen.load_file(path)):
             if ed.widget in ("range", "slider"):
                 widget = at.slider(key=ed.key)
                 assert ed.unit in _shown(widget.label)
@@ -400,7 +401,7 @@ def test_reset_button_restores_the_scenario():
 
 
 def test_editor_overrides_and_edited_scenario_yaml():
-    base = sup.load_file(SHIPPED["baseline.yaml"])
+    base = scen.load_file(SHIPPED["baseline.yaml"])
     eds = edit.editors(base)
     state = edit.initial_state(base)
     assert edit.overrides(eds, state) == {}
@@ -479,7 +480,7 @@ def test_broken_upload_shows_the_same_one_line_error_as_the_cli(tmp_path):
 )
 def test_read_upload_errors_are_one_line(content, expected):
     with pytest.raises(scalesim.InputError) as info:
-        sup.read_upload("broken.yaml", content)
+        scen.read_upload("broken.yaml", content)
     message = str(info.value)
     if isinstance(expected, re.Pattern):
         assert expected.match(message), message
@@ -493,7 +494,7 @@ def test_upload_limit_is_one_number_for_the_label_the_widget_the_server_and_the_
 
     from scalesim.cli.app import SETTINGS
 
-    limit = sup.MAX_UPLOAD_MB
+    limit = scen.MAX_UPLOAD_MB
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == limit
     assert SETTINGS["server.maxUploadSize"] == str(limit)
@@ -503,9 +504,9 @@ def test_upload_limit_is_one_number_for_the_label_the_widget_the_server_and_the_
     assert uploader.proto.label.endswith(f"(at most {limit} MB)")
     # The app's own check refuses one byte more than the limit, and not the limit itself.
     padded = b"name: x\nextends: baseline.yaml\n"
-    assert sup.read_upload("ok.yaml", padded + b"#" * (limit * 2**20 - len(padded))).name == "x"
+    assert scen.read_upload("ok.yaml", padded + b"#" * (limit * 2**20 - len(padded))).name == "x"
     with pytest.raises(scalesim.InputError, match=f"larger than {limit} MB"):
-        sup.read_upload("big.yaml", b"#" * (limit * 2**20 + 1))
+        scen.read_upload("big.yaml", b"#" * (limit * 2**20 + 1))
 
 
 def test_valid_upload_extending_a_shipped_scenario_is_used():
@@ -563,7 +564,7 @@ def test_view_variables_are_among_the_runs_own(name, monkeypatch):
     from scalesim.engine.run import present_variables
     from scalesim.model.variables import MARKET_VARIABLES
 
-    scenario = sup.load_file(SHIPPED[name])
+    scenario = scen.load_file(SHIPPED[name])
     present = list(present_variables(scenario))
     view = sup.view_variables(scenario)
     assert view == [v for v in present if v in view]
@@ -705,7 +706,7 @@ def test_download_buttons_and_their_payloads(tmp_path):
 
 
 def test_downloaded_yaml_reproduces_the_summary_headless(tmp_path):
-    base = sup.load_file(SHIPPED["synthetic-data.yaml"])
+    base = scen.load_file(SHIPPED["synthetic-data.yaml"])
     edits = {"spending.growth": {"to": [2.2, 3.1]}, "training.tokens_per_parameter": 40.0}
     scenario = edit.edited_scenario(base, edits, 5_000, 11)
     text = scenario.to_yaml()
@@ -756,7 +757,7 @@ def assert_same_summary(app: dict, cli: dict) -> None:
 
 
 def test_summary_csv_and_parquet_payloads():
-    base = sup.load_file(SHIPPED["baseline.yaml"])
+    base = scen.load_file(SHIPPED["baseline.yaml"])
     scenario = edit.edited_scenario(base, {}, 1_000, 2)
     text = scenario.to_yaml()
     view = sup.simulate(text, scenario.path, 1_000, 2)

@@ -13,15 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 import scalesim
 from scalesim.app import editors as edit
+from scalesim.app import scenarios as scen
 from scalesim.app import state as app_state
-from scalesim.app import support as sup
 from scalesim.app import uploads
 from scalesim.app.markdown import split_math
 from scalesim.app.safe import plain, plain_frame, plain_line
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-SHIPPED = sup.shipped_scenarios(ROOT / "scenarios")
+SHIPPED = scen.shipped_scenarios(ROOT / "scenarios")
 TIMEOUT = 120
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -131,7 +131,7 @@ def test_a_link_with_unusable_values_opens_with_them_left_out():
 
 
 def test_query_round_trip_and_refusals():
-    base = sup.load_file(SHIPPED["baseline.yaml"])
+    base = scen.load_file(SHIPPED["baseline.yaml"])
     eds = edit.editors(base)
     state = edit.initial_state(base)
     state["edit:spending.growth"] = (2.1, 3.0000000000000004)
@@ -139,14 +139,14 @@ def test_query_round_trip_and_refusals():
     edits = edit.edited_values(eds, state)
     assert set(edits) == {"spending.growth", "spending.largest_run"}
     query = app_state.to_query("baseline.yaml", 5_000, 9, ["original"], edits)
-    link = app_state.from_query(query, SHIPPED, sup.SAMPLE_OPTIONS)
+    link = app_state.from_query(query, SHIPPED, scen.SAMPLE_OPTIONS)
     assert (link.scenario, link.samples, link.seed) == ("baseline.yaml", 5_000, 9)
     assert link.compare == ["original"] and not link.ignored
     assert link.edits == edits  # repr round-trips every float exactly
     bad = app_state.from_query(
         {"samples": "5001", "seed": "-1", "e.x": "nan", "e.y": "1,2,3", "zzz": "1"},
         SHIPPED,
-        sup.SAMPLE_OPTIONS,
+        scen.SAMPLE_OPTIONS,
     )
     assert sorted(bad.ignored) == ["e.x", "e.y", "samples", "seed", "zzz"]
     growth = next(ed for ed in eds if ed.path == "spending.growth")
@@ -229,7 +229,7 @@ def test_isolated_upload_reader_gives_the_loaders_result_and_its_errors():
         uploads.read_upload("u.yaml", b"name: [\n")
     assert str(info.value).startswith("u.yaml: invalid YAML: line 2, column 1")
     with pytest.raises(scalesim.InputError) as info:
-        uploads.read_upload("u.yaml", b"#" * (sup.MAX_UPLOAD_BYTES + 1))
+        uploads.read_upload("u.yaml", b"#" * (scen.MAX_UPLOAD_BYTES + 1))
     assert "larger than" in str(info.value)
 
 

@@ -102,9 +102,9 @@ def _method_text() -> str:
 
 
 def _scenario(name: str):
-    from scalesim.app import support as app_support
+    from scalesim.app import scenarios as app_scenarios
 
-    return app_support.load_file(ROOT / "scenarios" / name)
+    return app_scenarios.load_file(ROOT / "scenarios" / name)
 
 
 def _growth_editor(name: str):

@@ -438,7 +438,7 @@ def test_cli_bad_event_is_one_line_exit_2(when, expected, capsys):
 def test_app_page_shows_the_cli_tables_and_plain_errors():
     from streamlit.testing.v1 import AppTest
 
-    from scalesim.app import support as sup
+    from scalesim.app import scenarios as scen
 
     page = str(SCENARIOS.parent / "pages" / "explain.py")
     at = AppTest.from_file(page, default_timeout=120)
@@ -447,7 +447,7 @@ def test_app_page_shows_the_cli_tables_and_plain_errors():
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="explain_scenario").value == "baseline.yaml"
     want = explain(
-        sup.load_file(BASELINE), "binding_constraint[2030] == data", samples=2_000, seed=4
+        scen.load_file(BASELINE), "binding_constraint[2030] == data", samples=2_000, seed=4
     )
     assert (
         at.code[0].value.startswith("P(event) = ")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scalesim.app.display import _SOURCE_LABELS, DISPLAY, LABELS, Display
-from scalesim.app.support import default_samples, with_run_settings
+from scalesim.app.scenarios import default_samples, with_run_settings
 from scalesim.model.parameters import PARAMETERS, spec_for
 from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import Scenario, scenario_from_mapping

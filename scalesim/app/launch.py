@@ -28,6 +28,7 @@ WARM = (
     "streamlit.elements.vega_charts",
     "scalesim.units",
     "scalesim.engine.run",
+    "scalesim.app.scenarios",
     "scalesim.app.support",
     "scalesim.app.editors",
     "scalesim.app.charts",

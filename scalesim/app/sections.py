@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from scalesim.app import charts, year_charts
+from scalesim.app import scenarios as scen
 from scalesim.app import support as sup
 from scalesim.app.safe import plain, plain_frame
 from scalesim.present import text as fmt_text
@@ -133,7 +134,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
     from scalesim.app.sidebar import load_shipped
 
     st.header("Compare")
-    options = ([ORIGINAL] if edited else []) + [n for n in shipped if n != sup.file_name(base)]
+    options = ([ORIGINAL] if edited else []) + [n for n in shipped if n != scen.file_name(base)]
     ss = st.session_state
     pending = ss.pop("_link_compare", None)
     if pending is not None:
@@ -152,7 +153,7 @@ def compare(scenario, base, shipped, samples: int, seed: int, view, simulate, *,
     views, scenarios = {scenario.name: view}, {scenario.name: scenario}
     for name in picked:
         other = base if name == ORIGINAL else load_shipped(str(shipped[name]))
-        other = sup.with_run_settings(other, samples, seed)
+        other = scen.with_run_settings(other, samples, seed)
         label = ORIGINAL_LABEL.format(name=other.name) if name == ORIGINAL else other.name
         views[label] = simulate(other.to_yaml(), other.path, samples, seed)
         scenarios[label] = other

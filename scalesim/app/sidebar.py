@@ -2,7 +2,7 @@
 assumption editors, with their state kept across pages and read from a shared link.
 
 Used by app.py only; the logic it relies on is Streamlit-free and tested on its own
-(:mod:`scalesim.app.state`, :mod:`scalesim.app.editors`, :mod:`scalesim.app.support`).
+(:mod:`scalesim.app.state`, :mod:`scalesim.app.editors`, :mod:`scalesim.app.scenarios`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from scalesim.app import editors as edit
+from scalesim.app import scenarios as scen
 from scalesim.app import state as app_state
-from scalesim.app import support as sup
 from scalesim.app import uploads
 from scalesim.app.safe import plain, plain_line
 from scalesim.errors import InputError
@@ -40,7 +40,7 @@ class Choice:
 def load_shipped(path: str) -> Scenario:
     """A shipped scenario file, cached by path (shared, never modified: scenarios are
     immutable)."""
-    return sup.load_file(path)
+    return scen.load_file(path)
 
 
 def shipped_name(path: str) -> str:
@@ -90,7 +90,7 @@ def _link() -> app_state.Link | None:
     params = st.query_params.to_dict()
     if not params:
         return None
-    return app_state.from_query(params, sup.shipped_scenarios(), sup.SAMPLE_OPTIONS)
+    return app_state.from_query(params, scen.shipped_scenarios(), scen.SAMPLE_OPTIONS)
 
 
 def sidebar(shipped: dict) -> Choice:
@@ -107,9 +107,9 @@ def sidebar(shipped: dict) -> Choice:
     if shipped_name(str(shipped[name])):
         st.sidebar.caption(plain(shipped_name(str(shipped[name]))))
     st.sidebar.file_uploader(
-        f"…or upload a scenario YAML (at most {sup.upload_limit_text()})",
+        f"…or upload a scenario YAML (at most {scen.upload_limit_text()})",
         type=["yaml", "yml"],
-        max_upload_size=sup.MAX_UPLOAD_MB,
+        max_upload_size=scen.MAX_UPLOAD_MB,
         key="upload",
         on_change=_on_upload,
         help="`extends:` in an upload is resolved against the shipped scenarios folder.",
@@ -144,7 +144,7 @@ def sidebar(shipped: dict) -> Choice:
         ignored = link.ignored
     st.sidebar.header("Run")
     st.sidebar.select_slider(
-        "Samples", options=sup.SAMPLE_OPTIONS, key="samples", format_func=fmt_text.count
+        "Samples", options=scen.SAMPLE_OPTIONS, key="samples", format_func=fmt_text.count
     )
     st.sidebar.number_input("Seed", min_value=0, step=1, key="seed")
     st.sidebar.header("Key assumptions")

@@ -1,13 +1,11 @@
-"""What the web app (app.py) needs besides widgets, kept free of Streamlit so it can be tested.
+"""The web app's runs, kept free of Streamlit so it can be tested: a compact, picklable view
+of a run for caching (:class:`RunView`), the variables the page summarises, the download
+payloads and the headline figures.
 
-- scenario choice: the shipped scenarios and uploads (size-checked, parsed safely, one-line
-  errors like the CLI's), and the samples and seed written into a scenario so that its YAML
-  run headless (``scalesim run``) reproduces the app's numbers;
-- a compact, picklable view of a run for caching (:class:`RunView`), the headline figures and
-  the download payloads.
-The assumption editors are in :mod:`scalesim.app.editors`, the method page's text in
-:mod:`scalesim.app.method`. Numbers are formatted by :mod:`scalesim.present.text`, constraint
-labels come from the ceiling registry.
+The scenario choice (shipped scenarios, uploads, run settings) is in
+:mod:`scalesim.app.scenarios`, the assumption editors in :mod:`scalesim.app.editors`, the
+method page's text in :mod:`scalesim.app.method`. Numbers are formatted by
+:mod:`scalesim.present.text`, constraint labels come from the ceiling registry.
 """
 
 from __future__ import annotations
@@ -20,177 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from scalesim.app.scenarios import scenario_from_yaml
 from scalesim.engine.results import Results, binding_frame
 from scalesim.engine.run import present_variables, run
-from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
-from scalesim.scenario import catalog, safe_yaml
-from scalesim.scenario.loader import (
-    Scenario,
-    load_scenario,
-    load_scenario_text,
-    scenario_from_mapping,
-)
+from scalesim.scenario.loader import Scenario
 
-ROOT = catalog.shipped("app.py").parent
-SCENARIO_DIR = catalog.shipped_dir()
-#: Largest scenario upload accepted [MB, Streamlit's MB of 2**20 bytes]: the upload widget's
-#: own limit (``max_upload_size``, which it shows), the server's (``server.maxUploadSize`` in
-#: .streamlit/config.toml and ``scalesim app``) and the app's check, all the same number.
-MAX_UPLOAD_MB = 1
-#: :data:`MAX_UPLOAD_MB` [bytes].
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20
-#: Sample counts offered by the app's samples slider [samples].
-SAMPLE_OPTIONS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 #: Largest run whose per-sample table the app offers as Parquet [samples] (~3.5 kB a sample).
 MAX_PARQUET_SAMPLES = 50_000
 #: Years of the headline figures [calendar year].
 HEADLINE_YEARS = (2030, 2040)
-
-
-# --- scenarios --------------------------------------------------------------------------------
-
-
-def shipped_scenarios(folder: str | Path = SCENARIO_DIR) -> dict[str, Path]:
-    """The scenario files of ``folder`` by file name, ``baseline.yaml`` first.
-
-    Parameters
-    ----------
-    folder : str or Path
-        Folder of ``*.yaml`` scenario files.
-
-    Returns
-    -------
-    dict of str to Path
-    """
-    files = sorted(Path(folder).glob("*.yaml"), key=lambda p: (p.name != "baseline.yaml", p.name))
-    return {p.name: p for p in files}
-
-
-def relative(path: str | Path) -> Path:
-    """``path`` relative to the working folder when inside it (shorter paths in summaries)."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
-
-
-def load_file(path: str | Path) -> Scenario:
-    """Load a scenario file, its path relative to the working folder where possible."""
-    return load_scenario(relative(path))
-
-
-def file_name(scenario: Scenario) -> str:
-    """The file name a scenario was loaded from (``baseline.yaml``), or ``''``."""
-    return Path(scenario.path).name if scenario.path else ""
-
-
-def scenario_title(path: Path) -> str:
-    """``file.yaml — name`` for the scenario picker (the file name alone if it is invalid)."""
-    try:
-        return f"{path.name} — {load_scenario(path).name}"
-    except InputError:
-        return path.name
-
-
-def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> Scenario:
-    """Validate an uploaded scenario file.
-
-    Parameters
-    ----------
-    name : str
-        The file's name as uploaded (used in error messages, like the CLI uses the path).
-    data : bytes
-        Its content: at most :data:`MAX_UPLOAD_BYTES`, UTF-8 YAML (``yaml.safe_load``).
-    base_dir : str or Path
-        Folder that ``extends:`` in the upload is relative to (the shipped scenarios).
-
-    Returns
-    -------
-    Scenario
-
-    Raises
-    ------
-    InputError
-        One line naming the file and the key path, as ``scalesim validate`` prints it. Two
-        checks are the web app's own, since the file comes from another machine: YAML
-        aliases may not expand to more than :data:`MAX_UPLOAD_NODES` values, and
-        ``extends:`` may only name a scenario inside ``base_dir``.
-    """
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError(
-            f"file is larger than {upload_limit_text()} ({fmt_text.count(-(-len(data) // 1024))} KB)",
-            path=name,
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("cannot read the file (UnicodeDecodeError)", path=name) from None
-    try:
-        parsed = safe_yaml.load(text, name)  # depth, node, alias and integer limits
-    except InputError:
-        parsed = None  # load_scenario_text below reports it, as the CLI does
-    if isinstance(parsed, dict):
-        _check_upload(parsed, name, Path(base_dir))
-    return load_scenario_text(text, name=name, base_dir=base_dir)
-
-
-def upload_limit_text() -> str:
-    """The upload limit as the app writes it (``1 MB``), in the sidebar and in its error."""
-    return fmt_text.quantity(MAX_UPLOAD_MB, "MB")
-
-
-#: Most values an upload may hold once its YAML aliases are expanded.
-MAX_UPLOAD_NODES = 100_000
-
-
-def _check_upload(data: dict, name: str, base_dir: Path) -> None:
-    """Refuse alias bombs and ``extends:`` outside ``base_dir`` (see :func:`read_upload`)."""
-    seen, stack = 0, [data]
-    while stack:
-        node = stack.pop()
-        seen += 1
-        if seen > MAX_UPLOAD_NODES:
-            raise InputError(
-                f"more than {fmt_text.count(MAX_UPLOAD_NODES)} values once YAML aliases are expanded",
-                path=name,
-            )
-        if isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    parent = data.get("extends")
-    if isinstance(parent, str) and parent.strip():
-        safe_yaml.check_path(base_dir / parent, name, "extends")
-        root = base_dir.resolve()
-        target = (base_dir / parent).resolve()
-        if not target.is_relative_to(root):
-            raise InputError(
-                f"an upload may only extend a scenario in {base_dir.name}/, got {parent!r}",
-                path=name,
-                key="extends",
-            )
-
-
-def scenario_from_yaml(text: str, path: str | None) -> Scenario:
-    """A resolved scenario (:meth:`Scenario.to_yaml` output) back from its YAML text."""
-    return scenario_from_mapping(safe_yaml.load(text, path or "<scenario>"), path=path)
-
-
-def with_run_settings(scenario: Scenario, samples: int, seed: int) -> Scenario:
-    """The scenario with ``samples`` and ``seed`` written into it, so its YAML reproduces a run."""
-    raw = dict(scenario.raw)
-    raw["samples"] = int(samples)
-    raw["seed"] = int(seed)
-    return scenario_from_mapping(raw, path=scenario.path)
-
-
-def default_samples(scenario: Scenario) -> int:
-    """The largest of :data:`SAMPLE_OPTIONS` not above the scenario's own sample count."""
-    fitting = [n for n in SAMPLE_OPTIONS if n <= scenario.samples]
-    return fitting[-1] if fitting else SAMPLE_OPTIONS[0]
 
 
 # --- runs -------------------------------------------------------------------------------------
@@ -425,6 +262,3 @@ def compare_frame(views: dict[str, RunView | Results]) -> pd.DataFrame:
             name: f"{value}\n{detail}" for name, value, detail in headline_texts(view)
         }
     return pd.DataFrame(columns)
-
-
-# --- method page --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Scenario uploads parsed in a separate process, with a time limit, so that no upload can
 stall the web app's server.
 
-:func:`scalesim.app.support.read_upload` bounds the work of a parse (size, depth, nodes and
+:func:`scalesim.app.scenarios.read_upload` bounds the work of a parse (size, depth, nodes and
 aliases), but within those bounds a hostile file still costs up to ~2 s of pure-Python YAML
 work, which in the server's process would hold the interpreter lock and slow every other
 session. Here it runs in a Python process of its own (the app caches the result per file content,
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scalesim.app import support
+from scalesim.app import scenarios
 from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import Scenario
@@ -38,7 +38,7 @@ try:
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 except (ImportError, OSError, ValueError):  # not a POSIX system: time limit only
     pass
-from scalesim.app.support import read_upload
+from scalesim.app.scenarios import read_upload
 from scalesim.errors import InputError
 name, base_dir, data = pickle.load(sys.stdin.buffer)
 try:
@@ -52,11 +52,11 @@ sys.stdout.buffer.write(pickle.dumps(out))
 def read_upload(
     name: str,
     data: bytes,
-    base_dir: str | Path = support.SCENARIO_DIR,
+    base_dir: str | Path = scenarios.SCENARIO_DIR,
     timeout_s: float = TIMEOUT_S,
     memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
 ) -> Scenario:
-    """:func:`scalesim.app.support.read_upload` in the worker process.
+    """:func:`scalesim.app.scenarios.read_upload` in the worker process.
 
     Parameters
     ----------
@@ -80,8 +80,8 @@ def read_upload(
     InputError
         The loader's one-line error, or one saying the file took too long to read.
     """
-    if len(data) > support.MAX_UPLOAD_BYTES:  # refused before anything is sent to the worker
-        return support.read_upload(name, data, base_dir)
+    if len(data) > scenarios.MAX_UPLOAD_BYTES:  # refused before anything is sent to the worker
+        return scenarios.read_upload(name, data, base_dir)
     payload = pickle.dumps((name, str(base_dir), bytes(data)))
     try:
         proc = subprocess.run(
