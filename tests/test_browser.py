@@ -96,6 +96,30 @@ def _wait_image_change(locator, before: bytes, timeout_s: float = 60) -> bytes:
         locator.page.wait_for_timeout(100)  # polling interval, not a synchronisation
 
 
+def _growth_thumb(page):
+    """The upper end (95%) of the spending-growth interval's slider in the sidebar."""
+    return (
+        page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+        .filter(has_text="Growth of the largest run's cost")
+        .locator('input[type="range"]')
+        .nth(1)
+    )
+
+
+def _step_growth(page, key: str = "ArrowRight") -> float:
+    """Move the upper end of the spending-growth interval one step with ``key`` and wait for
+    the new run's page; seconds from the key press until it has arrived. The footer is the
+    page's last element: once it shows the new scenario hash, the whole page has arrived."""
+    footer = page.get_by_text(FOOTER)
+    before = footer.inner_text()
+    _growth_thumb(page).focus()
+    start = time.monotonic()
+    page.keyboard.press(key)
+    _wait_text_change(footer, before)
+    _wait_idle(page)
+    return time.monotonic() - start
+
+
 def _method_text() -> str:
     """The method page's text: docs/method.md before its first ``##`` heading."""
     return (ROOT / "docs" / "method.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
@@ -189,24 +213,14 @@ def test_app_end_to_end_in_chromium(server, tmp_path):
             # Move the upper end of the spending-growth interval with the keyboard.
             fan = page.locator('[data-testid="stVegaLiteChart"]').first
             fan_before = fan.screenshot()
-            footer = page.get_by_text(FOOTER)
-            footer_before = footer.inner_text()
-            growth = sidebar.locator('[data-testid="stSlider"]').filter(
-                has_text="Growth of the largest run's cost"
-            )
             editor = _growth_editor("synthetic-data.yaml")
             lo, hi = editor.value
             median_before = editor.median_text(editor.value)
             median_after = editor.median_text((lo, hi + editor.display.step))
             assert sidebar.get_by_text(median_before).count() == 1
-            thumb = growth.locator('input[type="range"]').nth(1)  # the upper end (95%)
+            thumb = _growth_thumb(page)
             assert float(thumb.input_value()) == pytest.approx(hi)
-            thumb.focus()
-            page.keyboard.press("ArrowRight")
-            # The footer is the page's last element: once it shows the new scenario hash, the
-            # whole page of the new run has arrived.
-            _wait_text_change(footer, footer_before)
-            _wait_idle(page)
+            _step_growth(page)
             assert float(thumb.input_value()) == pytest.approx(hi + editor.display.step)
             assert page.locator("h1").first.inner_text().endswith("(edited)")
             assert sidebar.get_by_text(median_before).count() == 0
@@ -375,16 +389,7 @@ def test_every_page_pair_back_link_and_a_markdown_name_in_chromium(server, tmp_p
             # Edits: a slider moved with the keyboard, then samples one step down.
             sidebar = page.locator('[data-testid="stSidebar"]')
             footer = page.get_by_text(FOOTER)
-            before = footer.inner_text()
-            thumb = (
-                sidebar.locator('[data-testid="stSlider"]')
-                .filter(has_text="Growth of the largest run's cost")
-                .locator('input[type="range"]')
-                .nth(1)
-            )
-            thumb.focus()
-            page.keyboard.press("ArrowRight")
-            _wait_text_change(footer, before)
+            _step_growth(page)
             edited = _headline(page)
             assert edited[0].endswith("(edited)")
             # Every ordered pair of pages, each visit from the page before.

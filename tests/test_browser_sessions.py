@@ -14,17 +14,15 @@ must show each file's one-line error and no exception.
 from __future__ import annotations
 
 import statistics
-import time
 
 import pytest
 from test_browser import (
     CHROMIUM,
-    FOOTER,
     TIMEOUT_MS,
     _headline,
     _no_exception,
+    _step_growth,
     _wait_idle,
-    _wait_text_change,
     server,  # noqa: F401 (the fixture)
 )
 
@@ -53,25 +51,6 @@ HOSTILE = {
 ALLOWED_DELAY_S = 2.0
 
 
-def _step(page, key: str) -> float:
-    """Move the upper end of the spending-growth interval one step with ``key``; seconds from
-    the key press until the new run's page has arrived."""
-    footer = page.get_by_text(FOOTER)
-    before = footer.inner_text()
-    thumb = (
-        page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
-        .filter(has_text="Growth of the largest run's cost")
-        .locator('input[type="range"]')
-        .nth(1)
-    )
-    thumb.focus()
-    start = time.monotonic()
-    page.keyboard.press(key)
-    _wait_text_change(footer, before)
-    _wait_idle(page)
-    return time.monotonic() - start
-
-
 def test_hostile_uploads_in_one_session_do_not_delay_another(server, tmp_path):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
@@ -87,17 +66,17 @@ def test_hostile_uploads_in_one_session_do_not_delay_another(server, tmp_path): 
                 pages.append(page)
             a, b = pages
             keys = ["ArrowRight", "ArrowLeft"]
-            _step(b, keys[1])  # B's first step warms its caches
+            _step_growth(b, keys[1])  # B's first step warms its caches
             uploader = a.locator(
                 '[data-testid="stSidebar"] [data-testid="stFileUploader"] input[type="file"]'
             )
             alone, during = [], {}
             for name, text in HOSTILE.items():
-                alone.append(_step(b, keys[0]))
+                alone.append(_step_growth(b, keys[0]))
                 path = tmp_path / name
                 path.write_text(text)
                 uploader.set_input_files(str(path))  # returns once the file is handed over
-                during[name] = _step(b, keys[1])
+                during[name] = _step_growth(b, keys[1])
                 alert = a.locator('[data-testid="stAlert"]').filter(has_text=name)
                 alert.first.wait_for()
                 _wait_idle(a)
