@@ -18,6 +18,7 @@ from scalesim.engine.limits import (
     size_text,
     working_bytes,
 )
+from scalesim.engine.run import present_variables
 from scalesim.errors import InputError
 
 GIB = 1024**3
@@ -83,6 +84,35 @@ def test_a_long_span_is_refused_before_anything_is_built(tmp_path):
     message = str(err.value)
     assert "years: 1900-2300 (401 years)" in message and "keep: 18 variables" in message
     assert "memory budget of 3.0 GiB" in message
+
+
+def test_keep_follows_the_memory_budget(monkeypatch):
+    """keep's arrays are weighed against the run's budget: 2,000 samples x 27 years of the
+    baseline's 18 variables keep 2,000 x (27 x (8 x 18 + 1) + 8) = 7,846,000 bytes (7.5 MiB)."""
+    from scalesim.engine.options import keep_names
+
+    assert kept_bytes(2000, 27, 18) == 7_846_000
+    baseline = scalesim.load_scenario(SCENARIOS / "baseline.yaml")
+    names = list(present_variables(baseline))
+    assert len(names) == 18
+    # "auto" keeps them all within half the budget, none past it
+    assert keep_names("auto", names, 2000, 27, "16MiB") == names
+    assert keep_names("auto", names, 2000, 27, "14MiB") == []
+    # a whole run: 60,000 samples keep 235 MB, more than half of 400 MB (before: a fixed 2 GiB)
+    res = scalesim.run(baseline, samples=60_000, memory_budget="400MB", summarize=[])
+    assert res.variables == {} and res.binding_constraint is None
+    # "all" past the whole budget: one line naming the budget and where it comes from
+    with pytest.raises(InputError) as err:
+        scalesim.run(baseline, samples=2000, keep="all", memory_budget="4MiB")
+    assert str(err.value) == (
+        "keep: all 18 variables for 2,000 samples need 7.5 MiB, over the memory budget of "
+        "4.0 MiB (memory_budget=); keep fewer variables, use fewer samples or raise the budget "
+        "(memory_budget= or SCALESIM_MEMORY_BUDGET)"
+    )
+    monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "4MiB")  # the environment counts the same
+    with pytest.raises(InputError, match=r"^keep: 2 variables .*budget of 4\.0 MiB \(SCALESIM"):
+        keep_names(["spend_usd", "flop_per_usd"], names, 20_000, 27)
+    assert keep_names("auto", ["spend_usd"], 2000, 27) == ["spend_usd"]  # 0.4 MiB
 
 
 def test_environment_budget_and_cli(tmp_path, monkeypatch, capsys):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from scalesim.engine.limits import ENV, kept_bytes, memory_budget, size_text
 from scalesim.errors import InputError
 from scalesim.model.variables import HEADLINE
 from scalesim.scenario.loader import MAX_SAMPLES, Scenario
 
-#: Memory allowed for kept per-sample arrays before keep="auto" keeps none [bytes].
-MEMORY_BUDGET = 2 * 1024**3
+#: Share of the run's memory budget keep="auto" may fill with per-sample arrays (2 GiB of the
+#: default 4 GiB); the rest is for the chunks' working sets [1].
+AUTO_SHARE = 0.5
 
 
 def checked_samples_seed(scenario: Scenario, samples, seed) -> tuple[int, int]:
@@ -35,33 +37,32 @@ def checked_samples_seed(scenario: Scenario, samples, seed) -> tuple[int, int]:
     return int(samples), int(seed)
 
 
-def keep_names(keep, present, samples, n_years) -> list[str]:
-    """The variables whose per-sample arrays a run keeps (see ``keep`` of run())."""
+def keep_names(keep, present, samples, n_years, budget=None) -> list[str]:
+    """The variables whose per-sample arrays a run keeps (see ``keep`` of run()).
+
+    The arrays (:func:`scalesim.engine.limits.kept_bytes`) are weighed against the run's
+    memory budget (``budget``: ``memory_budget=`` of run(), else SCALESIM_MEMORY_BUDGET, else
+    min(70% of the available RAM, 4 GiB); :func:`scalesim.engine.limits.memory_budget`):
+    "auto" keeps every variable when they fill at most :data:`AUTO_SHARE` of it, else none;
+    "all" or a list past the whole budget is refused with one line.
+    """
     if keep == "none" or keep is None:
         return []
-    if keep in ("auto", "all"):
-        names = list(present)
-        need = samples * n_years * 8 * (len(names) + 1)
-        if need <= MEMORY_BUDGET:
-            return names
-        if keep == "auto":
-            return []
-        raise InputError(
-            f"keeping all {len(names)} variables for {samples:,} samples needs "
-            f"{need / 1024**3:.1f} GiB (budget {MEMORY_BUDGET / 1024**3:.0f} GiB); "
-            "keep fewer variables or use fewer samples"
-        )
-    names = list(keep)
+    names = list(present) if keep in ("auto", "all") else list(keep)
     unknown = [n for n in names if n not in present]
     if unknown:
         raise InputError(f"keep: unknown or absent variable {unknown[0]!r}")
-    need = samples * n_years * 8 * (len(names) + 1)
-    if need > MEMORY_BUDGET:
-        raise InputError(
-            f"keep: {len(names)} variables for {samples:,} samples need {need / 1024**3:.1f} GiB "
-            f"(budget {MEMORY_BUDGET / 1024**3:.0f} GiB)"
-        )
-    return names
+    need = kept_bytes(samples, n_years, len(names))
+    limit, origin = memory_budget(budget)
+    if keep == "auto":
+        return names if need <= AUTO_SHARE * limit else []
+    if need <= limit:
+        return names
+    raise InputError(
+        f"keep: {'all ' if keep == 'all' else ''}{len(names)} variables for {samples:,} samples "
+        f"need {size_text(need)}, over the memory budget of {size_text(limit)} ({origin}); keep "
+        f"fewer variables, use fewer samples or raise the budget (memory_budget= or {ENV})"
+    )
 
 
 def summary_names(summarize, present, ceilings=(), shown=()) -> list[str]:

@@ -68,8 +68,9 @@ def run(
         Samples per chunk [samples], rounded up to a whole number of blocks of 16,384;
         results do not depend on it.
     keep : "auto", "all", "none" or list of str
-        Variables whose per-sample arrays are kept. "auto": all of them if they fit
-        scalesim.engine.options.MEMORY_BUDGET (2 GiB), else none.
+        Variables whose per-sample arrays are kept. "auto": all of them if they fill at most
+        half the memory budget (``memory_budget``: 2 GiB of the default 4 GiB), else none;
+        "all" or a list past the whole budget is refused (scalesim.engine.options).
     summarize : "headline", "all" or list of str
         Variables summarised (quantiles and means); "headline" is scalesim.dims.HEADLINE.
     workers : int, optional
@@ -96,6 +97,7 @@ def run(
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise InputError(f"chunk_size: must be an integer >= 1, got {chunk_size!r}")
     chunk = -(-int(chunk) // BLOCK) * BLOCK
+    years = scenario.year_list
     if scenario.pool:
         presents = [present_variables(m.scenario) for m in scenario.pool]
         common = {v: u for v, u in presents[0].items() if all(v in p for p in presents[1:])}
@@ -103,7 +105,7 @@ def run(
             scenario,
             run,
             variables=common,
-            keep_names=options.keep_names(keep, list(common), samples, len(scenario.year_list)),
+            keep_names=options.keep_names(keep, list(common), samples, len(years), memory_budget),
             samples=samples,
             seed=seed,
             chunk_size=chunk,
@@ -113,9 +115,8 @@ def run(
             summarize=summarize,
             on_chunk=on_chunk,
         )
-    years = scenario.year_list
     present = list(present_variables(scenario))
-    keep_names = options.keep_names(keep, present, samples, len(years))
+    keep_names = options.keep_names(keep, present, samples, len(years), memory_budget)
     bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
     # Memory is estimated before anything is built (the goodput table, the kept arrays).
     n_workers = fit_workers(
