@@ -68,7 +68,7 @@ def test_cli_refuses_with_one_line_and_exit_2(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "--samples: explain needs about" in err and "for 100,000 samples" in err
-    assert "over the memory budget of 191 MiB (SCALESIM_MEMORY_BUDGET)" in err
+    assert "over the memory budget of 190.7 MiB (SCALESIM_MEMORY_BUDGET)" in err
 
 
 def test_the_estimate_covers_what_explain_allocates():

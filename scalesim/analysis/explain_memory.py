@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scalesim.analysis.prim import PRIM_SAMPLES
-from scalesim.engine.limits import ENV, kept_bytes, memory_budget, working_bytes
+from scalesim.engine.limits import ENV, kept_bytes, memory_budget, size_text, working_bytes
 from scalesim.engine.run import DEFAULT_CHUNK, present_variables
 from scalesim.errors import InputError
 from scalesim.scenario.loader import Scenario
@@ -169,18 +169,13 @@ def check_memory(
     if need.total <= limit:
         return need, limit
     raise InputError(
-        f"explain needs about {_size(need.total)} for {samples:,} samples ({n_priors} uncertain "
-        f"priors: {_size(need.run)} for the run, which keeps {n_keep} "
+        f"explain needs about {size_text(need.total)} for {samples:,} samples ({n_priors} uncertain "
+        f"priors: {size_text(need.run)} for the run, which keeps {n_keep} "
         f"variable{'s' if n_keep != 1 else ''} over {n_years} years, and "
-        f"{_size(need.analysis)} for the analysis), over the memory budget of {_size(limit)} "
+        f"{size_text(need.analysis)} for the analysis), over the memory budget of {size_text(limit)} "
         f"({origin}); use fewer samples or raise the budget (memory_budget= or {ENV})",
         key="samples",
     )
-
-
-def _size(n: int) -> str:
-    """``812 MiB``, ``2.25 GiB``: fine enough that the need and a budget below it differ."""
-    return f"{n / 2**20:,.0f} MiB" if n < 2**30 else f"{n / 2**30:,.2f} GiB"
 
 
 __all__ = [
