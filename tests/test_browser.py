@@ -289,6 +289,13 @@ def test_app_end_to_end_in_chromium(server, tmp_path):
             # Every display equation of the method text typeset by KaTeX, none refused.
             equations = len(re.findall(r"^\$\$$", _method_text(), flags=re.M)) // 2
             assert equations >= 15
+            # KaTeX is loaded and typesets after the page's text shows (seen at 0 of 26 in
+            # CI-like on a busy machine): wait for it, then count exactly.
+            page.wait_for_function(
+                "n => document.querySelectorAll('.katex-display').length >= n",
+                arg=equations,
+                timeout=TIMEOUT_MS,
+            )
             assert page.locator(".katex-display").count() == equations
             assert page.locator(".katex-error").count() == 0
             page.screenshot(path=shots / "05-method.png")
