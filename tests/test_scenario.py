@@ -188,6 +188,57 @@ def test_value_a_child_sets_inside_an_inherited_prior_names_the_child(tmp_path):
     assert str(exc.value) == problems[0]
 
 
+_BASE = (
+    "name: base\nsamples: 2000\nparameters:\n  spending: {growth: {to: [2, 3]}}\n"
+    "  hardware: {doubling_time: {to: [1 year, 3 year]}}\n"
+    "  algorithms: {halving_time: {to: [5 month, 14 month]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("parent", "child", "named", "message"),
+    [
+        # an index inside a list the child sets: the list is the child's
+        (
+            "  data: {sources: {a: {stock: 1e14 token}}}\n",
+            "parameters: {spending: {growth: {clip: [5, x]}}}\n",
+            "child",
+            "parameters.spending.growth.clip[1]: expected a number",
+        ),
+        # an inherited scalar replaced by the child's mapping
+        (
+            "  data: {sources: {a: {stock: 1e14 token}}}\n",
+            "samples: {x: 1}\n",
+            "child",
+            "samples: expected an integer",
+        ),
+        # a data source the child adds beside the parent's: the parent's stays the parent's
+        (
+            "  data: {sources: {a: {stock: -5 token}}}\n",
+            "parameters: {data: {sources: {b: {stock: 1e14 token}}}}\n",
+            "base",
+            "parameters.data.sources.a.stock: must be > 0",
+        ),
+    ],
+    ids=["list-index", "scalar-replaced", "source-beside"],
+)
+def test_an_error_names_the_file_that_set_the_value(tmp_path, parent, child, named, message):
+    (tmp_path / "base.yaml").write_text(_BASE + parent)
+    (tmp_path / "child.yaml").write_text("extends: base.yaml\n" + child)
+    with pytest.raises(InputError) as exc:
+        scalesim.load_scenario(tmp_path / "child.yaml")
+    assert str(exc.value).startswith(f"{tmp_path / (named + '.yaml')}: {message}")
+
+
+def test_a_file_is_named_as_given_in_every_problem(tmp_path, monkeypatch):
+    # ./bad.yaml, not bad.yaml for some problems and ./bad.yaml for others
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text("name: bad\nsamples: abc\n")
+    problems = [str(e) for e in scenario_problems("./bad.yaml")]
+    assert len(problems) >= 2
+    assert all(p.startswith("./bad.yaml: ") for p in problems), problems
+
+
 def test_to_yaml_round_trips():
     s = scalesim.load_scenario(SCENARIOS / "overtrained-5x.yaml")
     again = scalesim.load_scenario_text(s.to_yaml(), name="copy.yaml")

@@ -10,6 +10,7 @@ the file that set it.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 from scalesim.errors import InputError, shown
@@ -75,28 +76,54 @@ def resolve_mapping(
     merged = _merge(parent, data)
     # what this file sets replaces what it inherited there, down to the leaves below it; a
     # leaf below an inherited prior ({credibility: 90} over a parent's {to: [...]}) is
-    # this file's, the rest of that prior the parent's (errors take the longest key path)
+    # this file's, the rest of that prior the parent's (errors take the longest key path);
+    # an inherited scalar or list that this file's mapping replaces is this file's
     origins = {k: f for k, f in origins.items() if not _set_in(k, own)}
+    for leaf in list(own):
+        for above in list(key_prefixes(leaf))[1:]:
+            if above in origins and not isinstance(_at(parent, above), dict):
+                origins[above] = where
     return merged, origins | own
 
 
 def _leaf_paths(data: dict, file: str, prefix: str = "") -> dict[str, str]:
     """``{key path: file}`` of each leaf of ``data``: a scalar, list, prior or schedule
-    (replaced whole by ``extends:``), or the ``sources:`` mapping."""
+    (replaced whole by ``extends:``); mappings, ``sources:`` included, merge key by key."""
     out = {}
     for k, v in data.items():
         path = f"{prefix}{k}"
-        if isinstance(v, dict) and not _is_prior(v) and k != "sources":
+        if isinstance(v, dict) and not _is_prior(v):
             out.update(_leaf_paths(v, file, path + "."))
         else:
             out[path] = file
     return out
 
 
+_PART = re.compile(r"[^.\[]+|\[[^\]]*\]")
+
+
+def key_prefixes(key: str):
+    """The key path ``key`` and the paths above it, longest first: ``a.b[1]``, ``a.b``,
+    ``a`` (an index ``[i]`` is a step of its own)."""
+    parts = _PART.findall(key)
+    for n in range(len(parts), 0, -1):
+        yield "".join(
+            p if p.startswith("[") or i == 0 else "." + p for i, p in enumerate(parts[:n])
+        )
+
+
 def _set_in(key: str, leaves: dict) -> bool:
     """True when the key path ``key`` is one of ``leaves`` or lies below one."""
-    parts = key.split(".")
-    return any(".".join(parts[:n]) in leaves for n in range(1, len(parts) + 1))
+    return any(k in leaves for k in key_prefixes(key))
+
+
+def _at(data: dict, key: str):
+    """The value at the key path ``key`` (dots only) of ``data``, or None."""
+    for part in key.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
 
 
 def _is_prior(value: dict) -> bool:

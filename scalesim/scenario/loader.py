@@ -21,7 +21,7 @@ from scalesim.model import constraints as registry
 from scalesim.model.parameters import OPTIONAL_GROUPS, group_of
 from scalesim.scenario import catalog, safe_yaml
 from scalesim.scenario.correlations import Correlation, parse_correlations
-from scalesim.scenario.extends import parse_yaml, resolve, resolve_mapping
+from scalesim.scenario.extends import key_prefixes, parse_yaml, resolve, resolve_mapping
 from scalesim.scenario.header import (
     HEADER_KEYS,
     MAX_SAMPLES,
@@ -192,7 +192,9 @@ def _resolve_file(path: str | Path) -> tuple[dict, dict[str, str], str]:
     safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
     raw, origins = resolve(found, ())
-    return raw, origins, (str(path) if found == Path(path) else str(found))
+    named = str(path) if found == Path(path) else str(found)
+    # the file itself under the name the user gave it (``./a.yaml``, not ``a.yaml``)
+    return raw, {k: named if f == str(found) else f for k, f in origins.items()}, named
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
@@ -385,11 +387,9 @@ def scenario_problems(path: str | Path) -> list[InputError]:
 def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputError:
     """The error with the file that set its key (a parent's, through ``extends:``): the file
     of the longest key path in ``origins`` at or above the error's key."""
-    key = exc.key or ""
     origin = exc.path if exc.path and exc.path != where else where
-    parts = key.split(".")
-    for n in range(len(parts), 0, -1):
-        file = origins.get(".".join(parts[:n]))
+    for above in key_prefixes(exc.key or ""):
+        file = origins.get(above)
         if file is not None:
             return InputError(exc.message, path=file, key=exc.key)
     return InputError(exc.message, path=origin, key=exc.key)
