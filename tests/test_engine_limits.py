@@ -106,13 +106,26 @@ def test_keep_follows_the_memory_budget(monkeypatch):
         scalesim.run(baseline, samples=2000, keep="all", memory_budget="4MiB")
     assert str(err.value) == (
         "keep: all 18 variables for 2,000 samples need 7.5 MiB, over the memory budget of "
-        "4.0 MiB (memory_budget=); keep fewer variables, use fewer samples or raise the budget "
+        "4.0 MiB (memory_budget=); use fewer samples or raise the budget "
         "(memory_budget= or SCALESIM_MEMORY_BUDGET)"
     )
     monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "4MiB")  # the environment counts the same
     with pytest.raises(InputError, match=r"^keep: 2 variables .*budget of 4\.0 MiB \(SCALESIM"):
         keep_names(["spend_usd", "flop_per_usd"], names, 20_000, 27)
     assert keep_names("auto", ["spend_usd"], 2000, 27) == ["spend_usd"]  # 0.4 MiB
+    with pytest.raises(InputError, match=r"^keep: 1 variable for .*; keep fewer variables, "):
+        keep_names(["spend_usd"], names, 200_000, 27)  # 200,000 x (27 x 9 + 8) = 47.9 MiB
+
+
+def test_out_past_the_budget_names_the_option(tmp_path, monkeypatch, capsys):
+    # `scalesim run --out` keeps every variable: the line names --out and no file is left
+    monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "10MB")
+    out = tmp_path / "o.parquet"
+    assert main(["run", "baseline", "-n", "100000", "-q", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("scalesim: error: --out: all 18 variables for 100,000 samples need ")
+    assert "use fewer samples or raise the budget" in err and "keep fewer" not in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_environment_budget_and_cli(tmp_path, monkeypatch, capsys):
@@ -128,3 +141,17 @@ def test_environment_budget_and_cli(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SCALESIM_MEMORY_BUDGET", "1MB")
     with pytest.raises(InputError, match="samples=100, years: 2024-2050"):
         scalesim.run(SCENARIOS / "baseline.yaml", samples=100, seed=1)
+
+
+def test_sizes_read_apart_and_absurd_budgets_say_which_way():
+    from scalesim.engine.limits import parse_size, size_texts
+
+    # a need 0.04% over a 1 GiB budget: 1.0 and 1.0 GiB at one decimal, so three
+    assert size_texts(1.0004 * 2**30, 2**30) == ("1.000 GiB", "1.000 GiB", 3)
+    assert size_texts(1.3 * 2**30, 2**30) == ("1.3 GiB", "1.0 GiB", 1)
+    assert size_texts(1.02 * 2**30, 2**30) == ("1.02 GiB", "1.00 GiB", 2)
+    for text in ("1e400", "1e30", str(2**70)):
+        with pytest.raises(InputError, match="expected a size below 8 EiB"):
+            parse_size(text, "memory_budget")
+    with pytest.raises(InputError, match="at least 1 byte"):
+        parse_size("0", "memory_budget")

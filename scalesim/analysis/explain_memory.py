@@ -32,7 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scalesim.analysis.prim import PRIM_SAMPLES
-from scalesim.engine.limits import ENV, kept_bytes, memory_budget, size_text, working_bytes
+from scalesim.engine.limits import (
+    ENV,
+    kept_bytes,
+    memory_budget,
+    size_text,
+    size_texts,
+    working_bytes,
+)
 from scalesim.engine.run import DEFAULT_CHUNK, present_variables
 from scalesim.errors import InputError
 from scalesim.scenario.loader import Scenario
@@ -168,11 +175,12 @@ def check_memory(
     )
     if need.total <= limit:
         return need, limit
+    total, budget, digits = size_texts(need.total, limit)
     raise InputError(
-        f"explain needs about {size_text(need.total)} for {samples:,} samples ({n_priors} uncertain "
-        f"priors: {size_text(need.run)} for the run, which keeps {n_keep} "
+        f"explain needs about {total} for {samples:,} samples ({n_priors} uncertain "
+        f"priors: {size_text(need.run, digits)} for the run, which keeps {n_keep} "
         f"variable{'s' if n_keep != 1 else ''} over {n_years} years, and "
-        f"{size_text(need.analysis)} for the analysis), over the memory budget of {size_text(limit)} "
+        f"{size_text(need.analysis, digits)} for the analysis), over the memory budget of {budget} "
         f"({origin}); use fewer samples or raise the budget (memory_budget= or {ENV})",
         key="samples",
     )

@@ -63,7 +63,8 @@ def _load(ref: str):
 
 
 #: Arguments of :func:`scalesim.run` named by this command's options in its errors.
-OPTIONS = {"backend": "--backend", "samples": "--samples", "seed": "--seed"}
+#: (``keep``: --out keeps every variable's per-sample array.)
+OPTIONS = {"backend": "--backend", "keep": "--out", "samples": "--samples", "seed": "--seed"}
 
 
 def main(args) -> int:

@@ -51,8 +51,10 @@ def parse_size(text: str, where: str) -> int:
     prefix = unit.rstrip("I")
     factor = (1024 if unit.endswith("I") else 1000) ** (" KMGT".index(prefix) if prefix else 0)
     size = float(m.group(1)) * factor
-    if not 1 <= size < 2**63:
+    if size < 1:
         raise InputError(f"{where}: expected a size of at least 1 byte, got {text!r}")
+    if not size < 2**63:  # +inf too ('1e400')
+        raise InputError(f"{where}: expected a size below 8 EiB (2**63 bytes), got {text!r}")
     return int(size)
 
 
@@ -81,14 +83,21 @@ def memory_budget(override: int | str | None = None) -> tuple[int, str]:
     return DEFAULT_CAP, f"the default cap ({ENV} to change)"
 
 
-def size_text(n: float) -> str:
-    """A size for messages in the largest binary unit it fills, to one decimal: ``512 B``,
-    ``1.5 KiB``, ``95.4 MiB``, ``3.0 GiB`` [bytes in]."""
+def size_text(n: float, digits: int = 1) -> str:
+    """A size for messages in the largest binary unit it fills, to ``digits`` decimals:
+    ``512 B``, ``1.5 KiB``, ``95.4 MiB``, ``3.0 GiB`` [bytes in]."""
     value, power = float(n), 0
-    while value >= 1023.95 and power < len(_UNITS) - 1:  # 1023.95 would read 1024.0
+    while value >= 1024 - 0.5 * 10**-digits and power < len(_UNITS) - 1:  # not '1024.0 KiB'
         value /= 1024
         power += 1
-    return f"{value:.0f} B" if power == 0 else f"{value:.1f} {_UNITS[power]}"
+    return f"{value:.0f} B" if power == 0 else f"{value:.{digits}f} {_UNITS[power]}"
+
+
+def size_texts(need: float, limit: float) -> tuple[str, str, int]:
+    """A need and the budget it is over, with the decimals (1 to 3) that tell them apart,
+    and that number of decimals (for other sizes of the same message)."""
+    digits = next((d for d in (1, 2) if size_text(need, d) != size_text(limit, d)), 3)
+    return size_text(need, digits), size_text(limit, digits), digits
 
 
 def kept_bytes(samples: int, n_years: int, n_keep: int) -> int:

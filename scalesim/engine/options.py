@@ -58,10 +58,14 @@ def keep_names(keep, present, samples, n_years, budget=None) -> list[str]:
         return names if need <= AUTO_SHARE * limit else []
     if need <= limit:
         return names
+    n = len(names)
+    fewer = "" if keep == "all" else "keep fewer variables, "
     raise InputError(
-        f"keep: {'all ' if keep == 'all' else ''}{len(names)} variables for {samples:,} samples "
-        f"need {size_text(need)}, over the memory budget of {size_text(limit)} ({origin}); keep "
-        f"fewer variables, use fewer samples or raise the budget (memory_budget= or {ENV})"
+        f"{'all ' if keep == 'all' else ''}{n} variable{'s' if n != 1 else ''} for "
+        f"{samples:,} samples need {size_text(need)}, over the memory budget of "
+        f"{size_text(limit)} ({origin}); {fewer}use fewer samples or raise the budget "
+        f"(memory_budget= or {ENV})",
+        key="keep",
     )
 
 
