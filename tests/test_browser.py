@@ -341,16 +341,19 @@ def _pick_compare(page, option: str, tries: int = 3) -> None:
     chip = select.locator("span[data-tag]").filter(has_text=option)
     for attempt in range(tries):
         _wait_idle(page)
-        if chip.count():
+        if chip.count():  # an earlier click that was only slow
             return
-        select.click()
-        page.get_by_role("option", name=option).click()
         try:
+            select.click(timeout=TIMEOUT_MS // tries)
+            page.get_by_role("option", name=option).click(timeout=TIMEOUT_MS // tries)
             chip.first.wait_for(timeout=TIMEOUT_MS // tries)
             return
-        except Exception:
+        except Exception as exc:
             if attempt == tries - 1:
-                raise
+                shown = select.inner_text(timeout=5_000)
+                raise AssertionError(
+                    f"{option!r} not picked in {tries} tries ({exc}); {shown!r}"
+                ) from None
             page.keyboard.press("Escape")
 
 
