@@ -10,6 +10,7 @@ the file that set it.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from pathlib import Path
 
@@ -27,12 +28,17 @@ def parse_yaml(text: str, where: str, budget: safe_yaml.Budget | None = None) ->
     return data
 
 
-def read(path: Path, budget: safe_yaml.Budget | None = None) -> dict:
+def read(path: Path, budget: safe_yaml.Budget | None = None, name: str | None = None) -> dict:
     # regular files only (no FIFO, no /dev/zero), size-capped, paths of sane length
-    return parse_yaml(safe_yaml.read_text(path), str(path), budget)
+    return parse_yaml(safe_yaml.read_text(path), name or str(path), budget)
 
 
-def resolve(path: Path, chain: tuple[str, ...], budget=None) -> tuple[dict, dict[str, str]]:
+def resolve(
+    path: Path, chain: tuple[str, ...], budget=None, name: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    """The mapping of the file ``path`` with its ``extends:`` chain merged in, and the file
+    that set each leaf key; ``name`` is what errors and origins call this file (the path as
+    the user gave it; ``str(path)`` by default)."""
     safe_yaml.check_path(path)
     try:
         key = str(path.resolve())
@@ -44,7 +50,8 @@ def resolve(path: Path, chain: tuple[str, ...], budget=None) -> tuple[dict, dict
         loop = " -> ".join([*(Path(c).name for c in chain[chain.index(key) :]), path.name])
         raise InputError(f"loop: {loop}", path=str(path), key="extends")
     budget = budget or safe_yaml.Budget()  # one node budget for the whole extends chain
-    return resolve_mapping(read(path, budget), str(path), path.parent, (*chain, key), budget)
+    name = name or str(path)
+    return resolve_mapping(read(path, budget, name), name, path.parent, (*chain, key), budget)
 
 
 #: Longest ``extends:`` chain [files].
@@ -79,8 +86,8 @@ def resolve_mapping(
     # this file's, the rest of that prior the parent's (errors take the longest key path);
     # an inherited scalar or list that this file's mapping replaces is this file's
     origins = {k: f for k, f in origins.items() if not _set_in(k, own)}
-    for leaf in list(own):
-        for above in list(key_prefixes(leaf))[1:]:
+    for leaf in own:
+        for above in itertools.islice(key_prefixes(leaf), 1, None):
             if above in origins and not isinstance(_at(parent, above), dict):
                 origins[above] = where
     return merged, origins | own

@@ -191,10 +191,9 @@ def _resolve_file(path: str | Path) -> tuple[dict, dict[str, str], str]:
     scenario name such as ``baseline`` stands for)."""
     safe_yaml.check_path(path)
     found = catalog.resolve(path)  # an existing path, else a scenario name (``baseline``)
-    raw, origins = resolve(found, ())
-    named = str(path) if found == Path(path) else str(found)
-    # the file itself under the name the user gave it (``./a.yaml``, not ``a.yaml``)
-    return raw, {k: named if f == str(found) else f for k, f in origins.items()}, named
+    named = str(path) if found == Path(path) else str(found)  # ``./a.yaml`` as typed
+    raw, origins = resolve(found, (), name=named)
+    return raw, origins, named
 
 
 def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
@@ -387,9 +386,8 @@ def scenario_problems(path: str | Path) -> list[InputError]:
 def _attribute(exc: InputError, where: str, origins: dict[str, str]) -> InputError:
     """The error with the file that set its key (a parent's, through ``extends:``): the file
     of the longest key path in ``origins`` at or above the error's key."""
-    origin = exc.path if exc.path and exc.path != where else where
     for above in key_prefixes(exc.key or ""):
         file = origins.get(above)
         if file is not None:
             return InputError(exc.message, path=file, key=exc.key)
-    return InputError(exc.message, path=origin, key=exc.key)
+    return InputError(exc.message, path=exc.path or where, key=exc.key)
