@@ -104,8 +104,9 @@ def sidebar(shipped: dict) -> Choice:
             ss["scenario"] = link.scenario
     st.sidebar.header("Scenario")
     name = st.sidebar.selectbox("Scenario file", list(shipped), key="scenario")
-    if shipped_name(str(shipped[name])):
-        st.sidebar.caption(plain(shipped_name(str(shipped[name]))))
+    title = shipped_name(str(shipped[name]))
+    if title:
+        st.sidebar.caption(plain(title))
     st.sidebar.file_uploader(
         f"…or upload a scenario YAML (at most {scen.upload_limit_text()})",
         type=["yaml", "yml"],

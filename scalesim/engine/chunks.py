@@ -51,8 +51,8 @@ def summarise_chunk(
             out["kept"][m] = values
         if summarised:
             sums = BlockSums()
-            sums.add_blocks(a // BLOCK, values, BLOCK)
-            hist = LogHistogram.from_logs(lg, scratch)
+            sums.add_blocks(a // BLOCK, values, BLOCK)  # before from_logs, which may reuse
+            hist = LogHistogram.from_logs(lg, scratch)  # the float work array ``values`` is
             for m in summarised:  # merging reads a part and never changes it
                 out["sums"][m] = BlockSums(dict(sums.sums))
                 out["hist"][m] = hist

@@ -155,7 +155,7 @@ def run(
     wanted = set(keep_names) | set(summary_names) | wanted_metrics(scenario.milestones)
 
     local = threading.local()  # each thread's work arrays (scalesim.engine.summary.Scratch)
-    shape = (keep_names, summary_names, len(years), n_ceilings)
+    summary_args = (keep_names, summary_names, len(years), n_ceilings)
 
     def work(bounds_ab):
         a, b = bounds_ab
@@ -163,7 +163,7 @@ def run(
             local.scratch = Scratch()
         host = draw(inputs.priors, seed, a, b, inputs.copula)
         logs, binding, exhaustion = project_chunk(inputs, host, xp, wanted, first_sample=a)
-        part = summarise_chunk(a, b, logs, binding, exhaustion, *shape, local.scratch)
+        part = summarise_chunk(a, b, logs, binding, exhaustion, *summary_args, local.scratch)
         if scenario.milestones:
             part["milestones"] = count_chunk(
                 scenario.milestones, logs, inputs.grid.years, seed, a, b, xp

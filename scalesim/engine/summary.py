@@ -121,9 +121,8 @@ class LogHistogram:
         if lo.min() >= 0:
             np.multiply(log_values, _LN_TO_BIN, out=idx, casting="unsafe")
         else:
-            scaled = log_values * _LN_TO_BIN if scratch is None else scratch.floats(n, n_years)
-            if scratch is not None:
-                np.multiply(log_values, _LN_TO_BIN, out=scaled)
+            out = None if scratch is None else scratch.floats(n, n_years)
+            scaled = np.multiply(log_values, _LN_TO_BIN, out=out)
             np.floor(scaled, out=idx, casting="unsafe")
         idx += np.arange(n_years, dtype=np.int64) * width - lo.astype(np.int64)
         counts = np.bincount(idx.ravel(), minlength=n_years * width)
