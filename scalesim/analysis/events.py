@@ -144,8 +144,8 @@ def check(
     years = list(years)
     known = [*variables, BINDING, *SCALARS]
 
-    def where(pos: int) -> str:
-        return f"character {pos}"
+    def fail(pos: int, message: str) -> InputError:
+        return InputError(f"character {pos}: {message}", key=source)
 
     for cmp in _comparisons(tree):
         sides = (cmp.left, cmp.right)
@@ -154,58 +154,47 @@ def check(
             ref = binding[0]
             other = cmp.right if ref is cmp.left else cmp.left
             if ref.year is None:
-                raise InputError(
-                    f"{where(ref.pos)}: {BINDING} needs a year: {BINDING}[2030]", key=source
-                )
-            _check_year(ref, years, where, source)
+                raise fail(ref.pos, f"{BINDING} needs a year: {BINDING}[2030]")
+            _check_year(ref, years, fail)
             if cmp.op not in ("==", "!="):
-                raise InputError(
-                    f"{where(cmp.pos)}: {BINDING} is compared with '==' or '!=', not {cmp.op!r}",
-                    key=source,
-                )
+                raise fail(cmp.pos, f"{BINDING} is compared with '==' or '!=', not {cmp.op!r}")
             if not isinstance(other, Ref) or other.year is not None:
-                raise InputError(
-                    f"{where(other.pos)}: expected a ceiling name "
-                    f"({', '.join(constraints)}) to compare {BINDING} with",
-                    key=source,
+                raise fail(
+                    other.pos,
+                    f"expected a ceiling name ({', '.join(constraints)}) to compare {BINDING} with",
                 )
             if other.name not in constraints:
-                raise InputError(
-                    f"{where(other.pos)}: {other.name!r} is not a ceiling of this scenario "
+                raise fail(
+                    other.pos,
+                    f"{other.name!r} is not a ceiling of this scenario "
                     f"(its ceilings: {', '.join(constraints)})"
                     + did_you_mean(other.name, constraints),
-                    key=source,
                 )
             continue
         for side in sides:
             if isinstance(side, Number):
                 continue
             if side.name not in known:
-                raise InputError(
-                    f"{where(side.pos)}: unknown output {side.name!r}"
+                raise fail(
+                    side.pos,
+                    f"unknown output {side.name!r}"
                     + (did_you_mean(side.name, known) or f"; one of {', '.join(known)}"),
-                    key=source,
                 )
             if side.name in SCALARS:
                 if side.year is not None:
-                    raise InputError(f"{where(side.pos)}: {side.name} takes no [year]", key=source)
+                    raise fail(side.pos, f"{side.name} takes no [year]")
                 continue
             if side.year is None:
-                raise InputError(
-                    f"{where(side.pos)}: {side.name} needs a year, e.g. {side.name}[2030]",
-                    key=source,
-                )
-            _check_year(side, years, where, source)
+                raise fail(side.pos, f"{side.name} needs a year, e.g. {side.name}[2030]")
+            _check_year(side, years, fail)
             used[side.name] = None
     return tuple(used)
 
 
-def _check_year(ref: Ref, years, where, source: str) -> None:
+def _check_year(ref: Ref, years, fail) -> None:
     if ref.year not in years:
-        raise InputError(
-            f"{where(ref.pos)}: year {ref.year} is outside the scenario's years "
-            f"{years[0]}–{years[-1]}",
-            key=source,
+        raise fail(
+            ref.pos, f"year {ref.year} is outside the scenario's years {years[0]}–{years[-1]}"
         )
 
 
