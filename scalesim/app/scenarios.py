@@ -108,13 +108,13 @@ def read_upload(name: str, data: bytes, base_dir: str | Path = SCENARIO_DIR) -> 
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("cannot read the file (UnicodeDecodeError)", path=name) from None
-    try:
-        parsed = safe_yaml.load(text, name)  # depth, node, alias and integer limits
-    except InputError:
-        parsed = None  # load_scenario_text below reports it, as the CLI does
-    if isinstance(parsed, dict):
-        _check_upload(parsed, name, Path(base_dir))
-    return load_scenario_text(text, name=name, base_dir=base_dir)
+    # parsed once, under the loader's limits; the app's own checks see the parsed mapping
+    return load_scenario_text(
+        text,
+        name=name,
+        base_dir=base_dir,
+        check=lambda data: _check_upload(data, name, Path(base_dir)),
+    )
 
 
 def upload_limit_text() -> str:

@@ -196,7 +196,9 @@ def _resolve_file(path: str | Path) -> tuple[dict, dict[str, str], str]:
     return raw, origins, named
 
 
-def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path = ".") -> Scenario:
+def load_scenario_text(
+    text: str, name: str = "<upload>", base_dir: str | Path = ".", check=None
+) -> Scenario:
     """Validate a scenario given as YAML text (an upload).
 
     Parameters
@@ -207,6 +209,9 @@ def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path =
         What errors call the text (a file name, ``<upload>``); also the scenario's ``path``.
     base_dir : str or Path
         Folder that ``extends:`` in the text is relative to.
+    check : callable, optional
+        Called with the parsed mapping before ``extends:`` is resolved; raises InputError
+        to refuse it (the web app's own checks of an upload).
 
     Returns
     -------
@@ -218,6 +223,8 @@ def load_scenario_text(text: str, name: str = "<upload>", base_dir: str | Path =
         Naming ``name`` and the key path of the first problem.
     """
     data = parse_yaml(text, name)
+    if check is not None:
+        check(data)
     raw, origins = resolve_mapping(data, name, Path(base_dir), (name,))
     return scenario_from_mapping(raw, path=name, origins=origins)
 
