@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from scalesim.engine.results import Results
 from scalesim.model import constraints as registry
 from scalesim.model.variables import TABLE_YEARS, VARIABLES
 from scalesim.present.text.numbers import (
@@ -14,6 +13,11 @@ from scalesim.present.text.numbers import (
     share,
     year,
 )
+
+if TYPE_CHECKING:  # pandas and the engine only when a table is made (an upload's reader
+    import pandas as pd  # process formats numbers without them)
+
+    from scalesim.engine.results import Results
 
 TABLE_VARIABLES = ("largest_run_flop", "effective_compute_flop")
 
@@ -32,6 +36,8 @@ def table_years(results: Results) -> list[int]:
 
 def summary_table(results: Results, years=None) -> pd.DataFrame:
     """Median and 90% interval of the headline variables in the table years."""
+    import pandas as pd
+
     years = table_years(results) if years is None else years
     rows = []
     for name in TABLE_VARIABLES:
