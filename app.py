@@ -69,10 +69,13 @@ def projection() -> None:
     base, editors = choice.base, choice.editors
     ss = st.session_state
     samples, seed = int(ss["samples"]), int(ss["seed"])
+    # One slot for notices, always there: a notice that comes or goes does not move the
+    # elements below it, which the browser would otherwise draw again from scratch (every chart).
+    notices = st.container()
     if choice.upload_error:
-        st.caption(f"The upload was refused (see the sidebar); showing {plain(base.name)}.")
+        notices.caption(f"The upload was refused (see the sidebar); showing {plain(base.name)}.")
     if choice.link_ignored:
-        st.caption(
+        notices.caption(
             "Left out of the link (not understood here): " + plain(", ".join(choice.link_ignored))
         )
     edits = edit.overrides(editors, ss)

@@ -234,12 +234,43 @@ def test_isolated_upload_reader_gives_the_loaders_result_and_its_errors():
 
 
 def test_isolated_upload_reader_gives_up_after_its_time_limit():
-    data = ("a: [" + "1, " * 60_000 + "]\n").encode()  # ~180 KB: seconds of YAML work
+    data = ("a: [" + "1, " * 60_000 + "]\n").encode()  # 0.2-0.5 s of YAML work
     t = time.perf_counter()
     with pytest.raises(scalesim.InputError) as info:
-        uploads.read_upload("slow.yaml", data, timeout_s=0.3)
+        uploads.read_upload("slow.yaml", data, timeout_s=0.05)
     assert time.perf_counter() - t < 5
-    assert str(info.value) == "slow.yaml: took longer than 0.3 s to read; refused"
+    assert str(info.value) == "slow.yaml: took longer than 0.05 s to read; refused"
+
+
+def test_upload_readers_are_reused_replaced_after_a_time_out_and_run_side_by_side():
+    """One reader process serves upload after upload; one killed for its time limit is not
+    reused; two sessions' uploads at once each get an answer of their own."""
+    import threading
+
+    good = b"name: Reused\nextends: baseline.yaml\n"
+    uploads.close_all()
+    assert uploads.read_upload("u.yaml", good).name == "Reused"
+    (first,) = uploads._idle
+    with pytest.raises(scalesim.InputError):
+        uploads.read_upload("u.yaml", b"name: [\n")
+    assert uploads._idle == [first]  # the error came from the same process
+    slow = ("a: [" + "1, " * 60_000 + "]\n").encode()  # 0.2-0.5 s of YAML work
+    with pytest.raises(scalesim.InputError, match="took longer"):
+        uploads.read_upload("slow.yaml", slow, timeout_s=0.05)
+    assert first.proc.poll() is not None and uploads._idle == []  # killed, not given back
+    names = {}
+
+    def read(i):
+        names[i] = uploads.read_upload("u.yaml", good.replace(b"Reused", f"S{i}".encode())).name
+
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert names == {0: "S0", 1: "S1", 2: "S2"}
+    assert len(uploads._idle) <= uploads.MAX_IDLE
+    uploads.close_all()
 
 
 # --- the launcher -------------------------------------------------------------------------------

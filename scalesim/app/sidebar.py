@@ -115,18 +115,21 @@ def sidebar(shipped: dict) -> Choice:
         on_change=_on_upload,
         help="`extends:` in an upload is resolved against the shipped scenarios folder.",
     )
+    # One slot for the upload's outcome, always there: what comes or goes in it does not move
+    # the widgets below, which the browser would otherwise draw again from scratch.
+    outcome = st.sidebar.container()
     base, error, from_upload = None, None, None
     kept = ss.get(UPLOAD)
     if kept:
         upload_name, data = kept
         base, error = read_upload(upload_name, data)
         if error:
-            st.sidebar.error(plain_line(error))
+            outcome.error(plain_line(error))
         else:
             from_upload = upload_name
-            st.sidebar.caption(f"Using the uploaded file {plain_line(upload_name)}.")
+            outcome.caption(f"Using the uploaded file {plain_line(upload_name)}.")
         if ss.get("upload") is None:
-            st.sidebar.button(
+            outcome.button(
                 f"Stop using {plain_line(upload_name)}", on_click=_forget_upload, key="forget"
             )
     if base is None:

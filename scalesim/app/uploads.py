@@ -2,21 +2,27 @@
 stall the web app's server.
 
 :func:`scalesim.app.scenarios.read_upload` bounds the work of a parse (size, depth, nodes and
-aliases), but within those bounds a hostile file still costs up to ~2 s of pure-Python YAML
+aliases), but within those bounds a hostile file still costs up to ~0.6 s of pure-Python YAML
 work, which in the server's process would hold the interpreter lock and slow every other
-session. Here it runs in a Python process of its own (the app caches the result per file content,
-so each distinct upload starts one); a parse that takes longer than :data:`TIMEOUT_S` kills
-that process and is refused with a one-line error. The process may map at most
-:data:`MEMORY_LIMIT_BYTES`. (It runs at the server's own priority: at nice +10 a busy
-machine starved it past the time limit, and ordinary uploads were refused.) Errors are always
+session. Here it runs in a reader: a Python process of its own that imports the loader once
+(~1.5 CPU s) and then reads one upload after another, so that an upload costs its parse and not
+a new interpreter. A read takes an idle reader or starts one (the app caches the result per
+file content, and uploads in two sessions at once get a reader each); one that takes longer
+than :data:`TIMEOUT_S` kills its reader and is refused with a one-line error. A reader may map
+at most :data:`MEMORY_LIMIT_BYTES`; one that dies (memory, signal) is refused the same way.
+Readers run at the server's own priority: at nice +10 a busy machine starved one past the time
+limit, and ordinary uploads were refused. Errors are always
 :class:`~scalesim.errors.InputError` (one line, naming the file), never a traceback.
 """
 
 from __future__ import annotations
 
+import atexit
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from scalesim.app import scenarios
@@ -24,15 +30,22 @@ from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import Scenario
 
-#: Longest a parse may take in the worker, its start included [s].
+#: Longest a read may take, a reader's start included when one has to be started [s].
 TIMEOUT_S = 20.0
-#: Most address space the worker may map [bytes]; it peaks near 0.4 GB (its imports).
+#: Most address space a reader may map [bytes]; it peaks near 0.4 GB (its imports).
 MEMORY_LIMIT_BYTES = 1 << 30
-#: The worker: caps its memory, reads ``name``, ``base_dir`` and the
-#: bytes from stdin (pickled), writes the pickled ``(scenario, None)`` or ``(None, one-line
-#: error)`` to stdout.
-_WORKER = """
-import os, pickle, sys
+#: Idle readers kept for the next uploads [processes]; more are started while several read.
+MAX_IDLE = 2
+#: Reads after which a reader is retired, so that nothing it keeps grows without end [files].
+MAX_READS = 256
+#: Bytes of the length that precedes each message (little-endian unsigned).
+_HEAD = 8
+#: The reader: caps its memory, then answers messages until its input ends. Each request is the
+#: pickled ``(name, base_dir, bytes)``; each answer the pickled ``(scenario, None)`` or
+#: ``(None, one-line error)``. Anything but an InputError ends the process (the read is
+#: refused by the server).
+_READER = """
+import pickle, sys
 try:
     import resource
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
@@ -40,13 +53,120 @@ except (ImportError, OSError, ValueError):  # not a POSIX system: time limit onl
     pass
 from scalesim.app.scenarios import read_upload
 from scalesim.errors import InputError
-name, base_dir, data = pickle.load(sys.stdin.buffer)
-try:
-    out = (read_upload(name, data, base_dir), None)
-except InputError as exc:
-    out = (None, str(exc))
-sys.stdout.buffer.write(pickle.dumps(out))
+stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+while len(head := stdin.read({head})) == {head}:
+    name, base_dir, data = pickle.loads(stdin.read(int.from_bytes(head, "little")))
+    try:
+        out = (read_upload(name, data, base_dir), None)
+    except InputError as exc:
+        out = (None, str(exc))
+    body = pickle.dumps(out)
+    stdout.write(len(body).to_bytes({head}, "little") + body)
+    stdout.flush()
 """
+
+
+class _Reader:
+    """One reader process, with a thread that collects its answers (portable: no select)."""
+
+    def __init__(self, memory_limit_bytes: int) -> None:
+        self.limit = memory_limit_bytes
+        self.reads = 0
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _READER.format(limit=int(memory_limit_bytes), head=_HEAD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a dying reader's traceback is not for people
+            cwd=Path.cwd(),
+        )
+        self.answers: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        """Put each answer on the queue, then ``None`` once the reader's output ends."""
+        out = self.proc.stdout
+        while len(head := out.read(_HEAD)) == _HEAD:
+            size = int.from_bytes(head, "little")
+            body = out.read(size)
+            if len(body) != size:
+                break
+            self.answers.put(body)
+        self.answers.put(None)
+
+    def _send(self, message: bytes) -> None:
+        try:
+            self.proc.stdin.write(message)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):  # the reader died or was killed
+            pass
+
+    def ask(self, payload: bytes, timeout_s: float) -> bytes | None:
+        """The answer to one request, ``None`` if the reader died.
+
+        Raises
+        ------
+        TimeoutError
+            No answer within ``timeout_s`` (the reader is killed).
+        """
+        self.reads += 1
+        # written by a thread: a reader still starting (or stuck) does not read its input, and
+        # a 1 MB request does not fit in a pipe's buffer
+        message = len(payload).to_bytes(_HEAD, "little") + payload
+        threading.Thread(target=self._send, args=(message,), daemon=True).start()
+        try:
+            return self.answers.get(timeout=timeout_s)
+        except queue.Empty:
+            self.close()
+            raise TimeoutError from None
+
+    def usable(self) -> bool:
+        return self.proc.poll() is None and self.reads < MAX_READS
+
+    def close(self) -> int:
+        """Stop the reader; its exit status."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        status = self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        return status
+
+
+_idle: list[_Reader] = []
+_lock = threading.Lock()
+
+
+def _take(memory_limit_bytes: int) -> _Reader:
+    """An idle reader with this memory limit, or a new one."""
+    with _lock:
+        for reader in list(_idle):
+            _idle.remove(reader)
+            if reader.limit == memory_limit_bytes and reader.usable():
+                return reader
+            reader.close()
+    return _Reader(memory_limit_bytes)
+
+
+def _give_back(reader: _Reader) -> None:
+    with _lock:
+        if reader.usable() and len(_idle) < MAX_IDLE:
+            _idle.append(reader)
+            return
+    reader.close()
+
+
+@atexit.register
+def close_all() -> None:
+    """Stop the idle readers (they would also stop by themselves when the server's end of
+    their input closes)."""
+    with _lock:
+        readers = list(_idle)
+        _idle.clear()
+    for reader in readers:
+        reader.close()
 
 
 def read_upload(
@@ -56,7 +176,7 @@ def read_upload(
     timeout_s: float = TIMEOUT_S,
     memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
 ) -> Scenario:
-    """:func:`scalesim.app.scenarios.read_upload` in the worker process.
+    """:func:`scalesim.app.scenarios.read_upload` in a reader process.
 
     Parameters
     ----------
@@ -67,9 +187,9 @@ def read_upload(
     base_dir : str or Path
         Folder that ``extends:`` in the upload is relative to.
     timeout_s : float
-        Time allowed [s].
+        Time allowed [s], a reader's start included when one has to be started.
     memory_limit_bytes : int
-        Address space the worker may map [bytes].
+        Address space the reader may map [bytes].
 
     Returns
     -------
@@ -78,30 +198,25 @@ def read_upload(
     Raises
     ------
     InputError
-        The loader's one-line error, or one saying the file took too long to read.
+        The loader's one-line error, or one saying the file took too long to read or that the
+        reader stopped.
     """
-    if len(data) > scenarios.MAX_UPLOAD_BYTES:  # refused before anything is sent to the worker
+    if len(data) > scenarios.MAX_UPLOAD_BYTES:  # refused before anything is sent to a reader
         return scenarios.read_upload(name, data, base_dir)
-    payload = pickle.dumps((name, str(base_dir), bytes(data)))
+    reader = _take(int(memory_limit_bytes))
     try:
-        proc = subprocess.run(
-            [sys.executable, "-c", _WORKER.format(limit=int(memory_limit_bytes))],
-            input=payload,
-            capture_output=True,
-            timeout=timeout_s,
-            cwd=Path.cwd(),
-        )
-    except subprocess.TimeoutExpired:  # subprocess.run has killed the worker
+        answer = reader.ask(pickle.dumps((name, str(base_dir), bytes(data))), timeout_s)
+    except TimeoutError:
         raise InputError(
             f"took longer than {fmt_text.quantity(timeout_s, 's')} to read; refused", path=name
         ) from None
-    try:
-        scenario, error = pickle.loads(proc.stdout)
-    except Exception:  # the worker died (memory, signal): its stderr is not for people
+    if answer is None:  # the reader died (memory, signal)
         raise InputError(
-            f"could not be read (the reader stopped with status {proc.returncode}); refused",
+            f"could not be read (the reader stopped with status {reader.close()}); refused",
             path=name,
-        ) from None
+        )
+    _give_back(reader)
+    scenario, error = pickle.loads(answer)
     if error is not None:
         raise InputError(error)
     return scenario
