@@ -5,6 +5,7 @@ tests/test_browser.py)."""
 from __future__ import annotations
 
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -271,6 +272,16 @@ def test_upload_readers_are_reused_replaced_after_a_time_out_and_run_side_by_sid
     assert names == {0: "S0", 1: "S1", 2: "S2"}
     assert len(uploads._idle) <= uploads.MAX_IDLE
     uploads.close_all()
+
+
+def test_upload_reader_that_cannot_start_gives_one_line(monkeypatch, tmp_path):
+    uploads.close_all()
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    with pytest.raises(scalesim.InputError) as info:
+        uploads.read_upload("u.yaml", b"name: X\n")
+    message = str(info.value)
+    assert message.startswith("u.yaml: could not be read now (no reader could be started: ")
+    assert message.endswith("); try again later") and "\n" not in message
 
 
 # --- the launcher -------------------------------------------------------------------------------

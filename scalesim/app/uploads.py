@@ -203,7 +203,14 @@ def read_upload(
     """
     if len(data) > scenarios.MAX_UPLOAD_BYTES:  # refused before anything is sent to a reader
         return scenarios.read_upload(name, data, base_dir)
-    reader = _take(int(memory_limit_bytes))
+    try:
+        reader = _take(int(memory_limit_bytes))
+    except OSError as exc:  # no process could be started (process or memory limits)
+        raise InputError(
+            f"could not be read now (no reader could be started: {exc.strerror or exc}); "
+            "try again later",
+            path=name,
+        ) from None
     try:
         answer = reader.ask(pickle.dumps((name, str(base_dir), bytes(data))), timeout_s)
     except TimeoutError:

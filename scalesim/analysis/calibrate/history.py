@@ -327,7 +327,10 @@ def _money(series: pd.Series) -> pd.Series:
 def _shipped_domain(frame: pd.DataFrame) -> pd.Series:
     """Domain of the shipped rows: the ``source`` says when a dataset is counted in images."""
     source = (
-        frame["source"].fillna("").astype(str)
+        frame["source"]
+        .astype(object)
+        .fillna("")
+        .astype(str)  # any dtype: a column of only numbers too
         if "source" in frame
         else pd.Series("", index=frame.index)
     )
