@@ -274,14 +274,50 @@ def test_upload_readers_are_reused_replaced_after_a_time_out_and_run_side_by_sid
     uploads.close_all()
 
 
-def test_upload_reader_that_cannot_start_gives_one_line(monkeypatch, tmp_path):
+def test_upload_reader_that_cannot_start_gives_one_line_that_the_app_does_not_keep(
+    monkeypatch, tmp_path
+):
+    from scalesim.app import sidebar
+
     uploads.close_all()
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
-    with pytest.raises(scalesim.InputError) as info:
-        uploads.read_upload("u.yaml", b"name: X\n")
+    good = b"name: Later\nextends: baseline.yaml\n"
+    with monkeypatch.context() as m:
+        m.setattr(sys, "executable", str(tmp_path / "no-python"))
+        with pytest.raises(uploads.ReaderUnavailable) as info:
+            uploads.read_upload("u.yaml", good)
+        scenario, error = sidebar.read_upload("u.yaml", good)
     message = str(info.value)
     assert message.startswith("u.yaml: could not be read now (no reader could be started: ")
     assert message.endswith("); try again later") and "\n" not in message
+    assert scenario is None and error == message
+    scenario, error = sidebar.read_upload("u.yaml", good)  # a reader can be started again
+    assert error is None and scenario.name == "Later"
+    uploads.close_all()
+
+
+def test_upload_reader_killed_while_idle_does_not_refuse_the_next_file():
+    import os
+    import signal
+
+    uploads.close_all()
+    good = b"name: Next\nextends: baseline.yaml\n"
+    assert uploads.read_upload("u.yaml", good).name == "Next"
+    (idle,) = uploads._idle
+    os.kill(idle.proc.pid, signal.SIGKILL)  # e.g. the kernel's out-of-memory killer
+    assert uploads.read_upload("u.yaml", good).name == "Next"
+    assert idle not in uploads._idle and idle.proc.poll() == -signal.SIGKILL
+    uploads.close_all()
+
+
+def test_upload_readers_with_another_memory_limit_are_left_alone():
+    uploads.close_all()
+    good = b"name: Kept\nextends: baseline.yaml\n"
+    uploads.read_upload("u.yaml", good)
+    (default,) = uploads._idle
+    uploads.read_upload("u.yaml", good, memory_limit_bytes=uploads.MEMORY_LIMIT_BYTES // 2)
+    assert default in uploads._idle and default.proc.poll() is None
+    assert len(uploads._idle) == 2
+    uploads.close_all()
 
 
 # --- the launcher -------------------------------------------------------------------------------

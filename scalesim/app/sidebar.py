@@ -57,12 +57,22 @@ def scenario_editors(token: str, _base: Scenario) -> list[edit.Editor]:
     return edit.editors(_base)
 
 
-@st.cache_data(max_entries=16, show_spinner="Reading the uploaded file…")
 def read_upload(name: str, data: bytes) -> tuple[Scenario | None, str | None]:
-    """An upload parsed in a separate process (:mod:`scalesim.app.uploads`), cached by content;
-    ``(scenario, None)`` or ``(None, one-line error)``."""
+    """An upload parsed in a reader process (:mod:`scalesim.app.uploads`);
+    ``(scenario, None)`` or ``(None, one-line error)``. The outcome is kept per content,
+    unless no reader could be had (then the next run tries again)."""
+    try:
+        return _read_upload(name, data)
+    except uploads.ReaderUnavailable as exc:
+        return None, str(exc)
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the uploaded file…")
+def _read_upload(name: str, data: bytes) -> tuple[Scenario | None, str | None]:
     try:
         return uploads.read_upload(name, data), None
+    except uploads.ReaderUnavailable:
+        raise  # not kept: it says nothing about the file
     except InputError as exc:
         return None, str(exc)
 

@@ -1,18 +1,19 @@
 """Scenario uploads parsed in a separate process, with a time limit, so that no upload can
 stall the web app's server.
 
-:func:`scalesim.app.scenarios.read_upload` bounds the work of a parse (size, depth, nodes and
-aliases), but within those bounds a hostile file still costs up to ~0.6 s of pure-Python YAML
-work, which in the server's process would hold the interpreter lock and slow every other
-session. Here it runs in a reader: a Python process of its own that imports the loader once
+:func:`scalesim.app.scenarios.read_upload` bounds the work of a parse (size, depth, and values
+with aliases expanded), but within those bounds a hostile file still costs up to ~0.5 s of
+pure-Python YAML work, which in the server's process would hold the interpreter lock and slow
+every other session. Here it runs in a reader: a Python process that imports the loader once
 (~1.5 CPU s) and then reads one upload after another, so that an upload costs its parse and not
-a new interpreter. A read takes an idle reader or starts one (the app caches the result per
-file content, and uploads in two sessions at once get a reader each); one that takes longer
-than :data:`TIMEOUT_S` kills its reader and is refused with a one-line error. A reader may map
-at most :data:`MEMORY_LIMIT_BYTES`; one that dies (memory, signal) is refused the same way.
-Readers run at the server's own priority: at nice +10 a busy machine starved one past the time
-limit, and ordinary uploads were refused. Errors are always
-:class:`~scalesim.errors.InputError` (one line, naming the file), never a traceback.
+a new interpreter. A read takes an idle reader or starts one (uploads in two sessions at once
+get a reader each); one that takes longer than :data:`TIMEOUT_S` kills its reader and is
+refused with a one-line error. A reader may map at most :data:`MEMORY_LIMIT_BYTES`; one that
+dies (memory, signal) is refused the same way, after one more try on a new reader if the dead
+one had been idle. Readers run at the server's own priority: at nice +10 a busy machine starved
+one past the time limit, and ordinary uploads were refused. Errors are always
+:class:`~scalesim.errors.InputError` (one line, naming the file), never a traceback;
+:class:`ReaderUnavailable` when no reader could be started at all.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ from scalesim.app import scenarios
 from scalesim.errors import InputError
 from scalesim.present import text as fmt_text
 from scalesim.scenario.loader import Scenario
+
+
+class ReaderUnavailable(InputError):
+    """No reader could be started or asked now: a refusal that says nothing about the file, so
+    that the app does not keep it (a later try may work)."""
+
 
 #: Longest a read may take, a reader's start included when one has to be started [s].
 TIMEOUT_S = 20.0
@@ -80,7 +87,11 @@ class _Reader:
             cwd=Path.cwd(),
         )
         self.answers: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=self._collect, daemon=True).start()
+        try:
+            threading.Thread(target=self._collect, daemon=True).start()
+        except BaseException:  # no thread to be had: the process must not outlive this
+            self.close()
+            raise
 
     def _collect(self) -> None:
         """Put each answer on the queue, then ``None`` once the reader's output ends."""
@@ -106,7 +117,7 @@ class _Reader:
         Raises
         ------
         TimeoutError
-            No answer within ``timeout_s`` (the reader is killed).
+            No answer within ``timeout_s`` (the caller stops the reader).
         """
         self.reads += 1
         # written by a thread: a reader still starting (or stuck) does not read its input, and
@@ -114,9 +125,8 @@ class _Reader:
         message = len(payload).to_bytes(_HEAD, "little") + payload
         threading.Thread(target=self._send, args=(message,), daemon=True).start()
         try:
-            return self.answers.get(timeout=timeout_s)
+            return self.answers.get(timeout=max(0.0, timeout_s))
         except queue.Empty:
-            self.close()
             raise TimeoutError from None
 
     def usable(self) -> bool:
@@ -140,14 +150,20 @@ _lock = threading.Lock()
 
 
 def _take(memory_limit_bytes: int) -> _Reader:
-    """An idle reader with this memory limit, or a new one."""
+    """An idle reader with this memory limit, or a new one (idle readers that have died or
+    served their reads are stopped; those with another limit are left for their callers)."""
+    found, stale = None, []
     with _lock:
         for reader in list(_idle):
-            _idle.remove(reader)
-            if reader.limit == memory_limit_bytes and reader.usable():
-                return reader
-            reader.close()
-    return _Reader(memory_limit_bytes)
+            if not reader.usable():
+                _idle.remove(reader)
+                stale.append(reader)
+            elif found is None and reader.limit == memory_limit_bytes:
+                _idle.remove(reader)
+                found = reader
+    for reader in stale:
+        reader.close()
+    return found if found is not None else _Reader(memory_limit_bytes)
 
 
 def _give_back(reader: _Reader) -> None:
@@ -203,27 +219,52 @@ def read_upload(
     """
     if len(data) > scenarios.MAX_UPLOAD_BYTES:  # refused before anything is sent to a reader
         return scenarios.read_upload(name, data, base_dir)
-    try:
-        reader = _take(int(memory_limit_bytes))
-    except OSError as exc:  # no process could be started (process or memory limits)
+    payload = pickle.dumps((name, str(base_dir), bytes(data)))
+    answer, status = None, None
+    for _ in range(2):  # a second try only if a reused reader had died before it was asked
+        try:
+            reader = _take(int(memory_limit_bytes))
+        except (OSError, RuntimeError) as exc:  # process, thread or memory limits
+            raise _unavailable(name, exc) from None
+        reused = reader.reads > 0
+        try:
+            answer = reader.ask(payload, timeout_s)
+        except TimeoutError:
+            reader.close()
+            raise InputError(
+                f"took longer than {fmt_text.quantity(timeout_s, 's')} to read; refused",
+                path=name,
+            ) from None
+        except BaseException as exc:  # e.g. no thread for the request: the reader must go
+            reader.close()
+            if isinstance(exc, RuntimeError):
+                raise _unavailable(name, exc) from None
+            raise
+        if answer is not None:
+            break
+        status = reader.close()  # the reader died (memory, signal)
+        if not reused:
+            break
+    if answer is None:
         raise InputError(
-            f"could not be read now (no reader could be started: {exc.strerror or exc}); "
-            "try again later",
-            path=name,
-        ) from None
-    try:
-        answer = reader.ask(pickle.dumps((name, str(base_dir), bytes(data))), timeout_s)
-    except TimeoutError:
-        raise InputError(
-            f"took longer than {fmt_text.quantity(timeout_s, 's')} to read; refused", path=name
-        ) from None
-    if answer is None:  # the reader died (memory, signal)
-        raise InputError(
-            f"could not be read (the reader stopped with status {reader.close()}); refused",
-            path=name,
+            f"could not be read (the reader stopped with status {status}); refused", path=name
         )
+    try:
+        scenario, error = pickle.loads(answer)
+    except Exception:  # something other than the reader's answer reached its output
+        reader.close()
+        raise InputError(
+            "could not be read (the reader's answer was garbled); refused", path=name
+        ) from None
     _give_back(reader)
-    scenario, error = pickle.loads(answer)
     if error is not None:
         raise InputError(error)
     return scenario
+
+
+def _unavailable(name: str, exc: BaseException) -> ReaderUnavailable:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return ReaderUnavailable(
+        f"could not be read now (no reader could be started: {reason}); try again later",
+        path=name,
+    )
