@@ -47,30 +47,49 @@ MAX_IDLE = 2
 MAX_READS = 256
 #: Bytes of the length that precedes each message (little-endian unsigned).
 _HEAD = 8
-#: The reader: caps its memory, then answers messages until its input ends. Each request is the
-#: pickled ``(name, base_dir, bytes)``; each answer the pickled ``(scenario, None)`` or
-#: ``(None, one-line error)``. Anything but an InputError ends the process (the read is
-#: refused by the server).
+#: The reader process: caps its memory before its imports, then runs :func:`serve`.
 _READER = """
-import pickle, sys
 try:
     import resource
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 except (ImportError, OSError, ValueError):  # not a POSIX system: time limit only
     pass
-from scalesim.app.scenarios import read_upload
-from scalesim.errors import InputError
-stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-while len(head := stdin.read({head})) == {head}:
-    name, base_dir, data = pickle.loads(stdin.read(int.from_bytes(head, "little")))
-    try:
-        out = (read_upload(name, data, base_dir), None)
-    except InputError as exc:
-        out = (None, str(exc))
-    body = pickle.dumps(out)
-    stdout.write(len(body).to_bytes({head}, "little") + body)
-    stdout.flush()
+from scalesim.app.uploads import serve
+serve()
 """
+
+
+def _write(stream, body: bytes) -> None:
+    """Write one message: its length, then its bytes."""
+    stream.write(len(body).to_bytes(_HEAD, "little") + body)
+    stream.flush()
+
+
+def _read(stream) -> bytes | None:
+    """Read one message; ``None`` once the stream ends (or ends inside a message)."""
+    head = stream.read(_HEAD)
+    if len(head) != _HEAD:
+        return None
+    size = int.from_bytes(head, "little")
+    body = stream.read(size)
+    return body if len(body) == size else None
+
+
+def serve() -> None:
+    """The reader's loop, in the reader process: answer requests until the input ends.
+
+    Each request is the pickled ``(name, base_dir, bytes)``; each answer the pickled
+    ``(scenario, None)`` or ``(None, one-line error)``. Anything but an InputError ends the
+    process (the server refuses the read).
+    """
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (request := _read(stdin)) is not None:
+        name, base_dir, data = pickle.loads(request)
+        try:
+            out = (scenarios.read_upload(name, data, base_dir), None)
+        except InputError as exc:
+            out = (None, str(exc))
+        _write(stdout, pickle.dumps(out))
 
 
 class _Reader:
@@ -80,7 +99,7 @@ class _Reader:
         self.limit = memory_limit_bytes
         self.reads = 0
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _READER.format(limit=int(memory_limit_bytes), head=_HEAD)],
+            [sys.executable, "-c", _READER.format(limit=int(memory_limit_bytes))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # a dying reader's traceback is not for people
@@ -95,19 +114,13 @@ class _Reader:
 
     def _collect(self) -> None:
         """Put each answer on the queue, then ``None`` once the reader's output ends."""
-        out = self.proc.stdout
-        while len(head := out.read(_HEAD)) == _HEAD:
-            size = int.from_bytes(head, "little")
-            body = out.read(size)
-            if len(body) != size:
-                break
+        while (body := _read(self.proc.stdout)) is not None:
             self.answers.put(body)
         self.answers.put(None)
 
-    def _send(self, message: bytes) -> None:
+    def _send(self, payload: bytes) -> None:
         try:
-            self.proc.stdin.write(message)
-            self.proc.stdin.flush()
+            _write(self.proc.stdin, payload)
         except (BrokenPipeError, OSError, ValueError):  # the reader died or was killed
             pass
 
@@ -122,8 +135,7 @@ class _Reader:
         self.reads += 1
         # written by a thread: a reader still starting (or stuck) does not read its input, and
         # a 1 MB request does not fit in a pipe's buffer
-        message = len(payload).to_bytes(_HEAD, "little") + payload
-        threading.Thread(target=self._send, args=(message,), daemon=True).start()
+        threading.Thread(target=self._send, args=(payload,), daemon=True).start()
         try:
             return self.answers.get(timeout=max(0.0, timeout_s))
         except queue.Empty:
